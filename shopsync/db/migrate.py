@@ -1,0 +1,57 @@
+"""Run Alembic migrations from code (used by `shopsync migrate` and `shopsync up`)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection
+
+from shopsync.db.engine import create_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["url"] = url
+    return config
+
+
+async def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database at url up to revision."""
+    config = alembic_config(url)
+
+    def _upgrade(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade)
+    finally:
+        await engine.dispose()
+
+
+async def downgrade(url: str, revision: str = "base") -> None:
+    """Take the database at url down to revision."""
+    config = alembic_config(url)
+
+    def _downgrade(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_downgrade)
+    finally:
+        await engine.dispose()
+
+
+def upgrade_sync(url: str) -> None:
+    asyncio.run(upgrade(url))

@@ -1,0 +1,69 @@
+"""Settings read from the environment; one class for every service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything configurable about ShopSync, from environment variables."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    var_dir: Path = Field(default=Path("var"), validation_alias="SHOPSYNC_VAR_DIR")
+    database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    kafka_bootstrap_servers: str = Field(default="", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    embedded_kafka_port: int = Field(default=19092, validation_alias="EMBEDDED_KAFKA_PORT")
+    topic_partitions: int = Field(default=12, validation_alias="SHOPSYNC_TOPIC_PARTITIONS")
+
+    gateway_host: str = Field(default="127.0.0.1", validation_alias="GATEWAY_HOST")
+    gateway_port: int = Field(default=8080, validation_alias="GATEWAY_PORT")
+    public_base_url: str = Field(default="", validation_alias="PUBLIC_BASE_URL")
+    webhook_max_body_bytes: int = Field(default=1024 * 1024, validation_alias="WEBHOOK_MAX_BODY_BYTES")
+    gateway_ack_timeout_s: float = Field(default=5.0, validation_alias="GATEWAY_ACK_TIMEOUT_S")
+    connection_cache_ttl_s: float = Field(default=5.0, validation_alias="CONNECTION_CACHE_TTL_S")
+
+    order_processor_port: int = Field(default=8081, validation_alias="ORDER_PROCESSOR_PORT")
+    catalog_sync_port: int = Field(default=8082, validation_alias="CATALOG_SYNC_PORT")
+    stock_sync_port: int = Field(default=8083, validation_alias="STOCK_SYNC_PORT")
+    sync_tick_interval_s: float = Field(default=600.0, validation_alias="SYNC_TICK_INTERVAL_S")
+
+    secret_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SHOPSYNC_SECRET_KEY", "SECRET_KEY")
+    )
+    log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured database URL, or the embedded SQLite file under var_dir."""
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite+aiosqlite:///{(self.var_dir / 'shopsync.db').resolve()}"
+
+    @property
+    def uses_embedded_broker(self) -> bool:
+        return not self.kafka_bootstrap_servers
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """Where Kafka is: the configured cluster or the embedded broker's port."""
+        return self.kafka_bootstrap_servers or f"127.0.0.1:{self.embedded_kafka_port}"
+
+    @property
+    def webhook_base_url(self) -> str:
+        return self.public_base_url.rstrip("/") or f"http://{self.gateway_host}:{self.gateway_port}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Map plain postgresql:// and sqlite:// URLs onto their async drivers."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
