@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     gateway_ack_timeout_s: float = Field(default=5.0, validation_alias="GATEWAY_ACK_TIMEOUT_S")
     connection_cache_ttl_s: float = Field(default=5.0, validation_alias="CONNECTION_CACHE_TTL_S")
 
+    service_bind_host: str = Field(default="127.0.0.1", validation_alias="SERVICE_BIND_HOST")
     order_processor_port: int = Field(default=8081, validation_alias="ORDER_PROCESSOR_PORT")
     catalog_sync_port: int = Field(default=8082, validation_alias="CATALOG_SYNC_PORT")
     stock_sync_port: int = Field(default=8083, validation_alias="STOCK_SYNC_PORT")

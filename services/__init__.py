@@ -1,0 +1,1 @@
+"""ShopSync services: one package per process."""

@@ -1,0 +1,1 @@
+"""Catalog sync: products, groups and prices between the account and each shop."""

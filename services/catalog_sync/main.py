@@ -1,0 +1,11 @@
+"""Entry point: run one catalog-sync worker."""
+
+from __future__ import annotations
+
+from services.catalog_sync.app import create_app
+from shopsync.kafka.faust_app import run_worker
+from shopsync.settings import Settings
+
+
+def run(settings: Settings) -> None:
+    run_worker(create_app(settings), settings.log_level)

@@ -1,0 +1,1 @@
+"""Order events in; invoices, proformas and stock movements out."""

@@ -1,0 +1,47 @@
+"""The order processor's composition root: a faust app, its agent and the outbox relay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import faust
+from prometheus_client import CollectorRegistry
+
+from services.order_processor.consumer import MessageRef, OrderEventConsumer
+from services.order_processor.handlers import OrderEventHandler
+from services.order_processor.metrics import processor_metrics
+from shopsync.db.engine import create_engine, session_factory
+from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
+from shopsync.kafka.topics import ORDER_EVENTS
+from shopsync.outbox import OutboxRelay
+from shopsync.settings import Settings
+
+APP_ID = "shopsync-order-processor"
+
+
+def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
+    """Wire the agent (concurrency=1: offsets never pass an unfinished event) and the relay."""
+    registry = registry or CollectorRegistry()
+    app = create_faust_app(APP_ID, settings, settings.order_processor_port)
+    metrics = processor_metrics(registry)
+    sessions = session_factory(create_engine(settings.resolved_database_url))
+
+    async def send(topic: str, key: bytes, value: bytes) -> None:
+        await app.producer.send_and_wait(topic, key, value, None, None, None)
+
+    consumer = OrderEventConsumer(OrderEventHandler(sessions), metrics, send)
+    relay = OutboxRelay(sessions, send)
+
+    @app.agent(raw_topic(app, ORDER_EVENTS), name="order-events", concurrency=1)
+    async def order_events(stream: Any) -> None:
+        async for event in stream.events():
+            message = event.message
+            ref = MessageRef(message.topic, message.partition, message.offset, message.key)
+            await consumer.process(ref, event.value)
+
+    @app.timer(0.25, on_leader=True)
+    async def relay_outbox() -> None:
+        metrics.outbox_relayed.inc(await relay.relay_once())
+
+    add_service_pages(app, registry)
+    return app

@@ -1,0 +1,34 @@
+"""The order processor's Prometheus metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+@dataclass(frozen=True)
+class ProcessorMetrics:
+    events: Counter
+    documents: Counter
+    processing_seconds: Histogram
+    dead_letters: Counter
+    outbox_relayed: Counter
+
+
+def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
+    return ProcessorMetrics(
+        events=Counter("shopsync_order_events_total", "Order events handled by result",
+                       ["result"], registry=registry),
+        documents=Counter("shopsync_documents_total", "Documents by kind and outcome",
+                          ["kind", "outcome"], registry=registry),
+        processing_seconds=Histogram("shopsync_order_processing_seconds",
+                                     "Time to handle one order event", buckets=BUCKETS,
+                                     registry=registry),
+        dead_letters=Counter("shopsync_order_dead_letters_total",
+                             "Order events sent to the dead-letter topic", registry=registry),
+        outbox_relayed=Counter("shopsync_outbox_relayed_total",
+                               "Outbox messages relayed to Kafka", registry=registry),
+    )

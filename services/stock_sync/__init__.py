@@ -1,0 +1,1 @@
+"""Stock sync: warehouse levels between the account and each shop."""

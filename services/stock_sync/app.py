@@ -1,0 +1,73 @@
+"""The stock-sync composition root: leader tick timer, tick and change consumers.
+
+The sync work itself (issue: stock sync) is not built yet: ticks and change events are
+received, validated, counted and dead-lettered when malformed, so the topology runs end to end.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import faust
+from prometheus_client import CollectorRegistry, Counter
+
+from shopsync.contracts import encode
+from shopsync.db.engine import create_engine, session_factory
+from shopsync.deadletters import dead_letter
+from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
+from shopsync.kafka.topics import STOCK_MOVEMENTS, DLQ_STOCK_SYNC, SYNC_TICKS
+from shopsync.settings import Settings
+from shopsync.sync_service import TickPublisher, decode_tick
+
+APP_ID = "shopsync-stock-sync"
+KIND = "stock"
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
+    """Wire the leader timer and the consumers (concurrency=1)."""
+    registry = registry or CollectorRegistry()
+    app = create_faust_app(APP_ID, settings, settings.stock_sync_port)
+    sessions = session_factory(create_engine(settings.resolved_database_url))
+    ticks_published = Counter("shopsync_stock_ticks_published_total",
+                              "Sync ticks published by the leader", registry=registry)
+    ticks_received = Counter("shopsync_stock_ticks_received_total",
+                             "Sync ticks received by this worker", registry=registry)
+    changes_received = Counter("shopsync_stock_changes_received_total",
+                               "Change events received", registry=registry)
+    dead_letters = Counter("shopsync_stock_dead_letters_total",
+                           "Messages sent to the dead-letter topic", registry=registry)
+
+    async def send(topic: str, key: bytes, value: bytes) -> None:
+        await app.producer.send_and_wait(topic, key, value, None, None, None)
+
+    ticks = TickPublisher(KIND, sessions, send, settings.sync_tick_interval_s)
+
+    @app.timer(1.0, on_leader=True)
+    async def publish_ticks() -> None:
+        ticks_published.inc(await ticks.publish_due())
+
+    @app.agent(raw_topic(app, SYNC_TICKS), name="stock-ticks", concurrency=1)
+    async def on_tick(stream: Any) -> None:
+        async for event in stream.events():
+            try:
+                tick = decode_tick(event.value)
+            except ValueError as exc:
+                message = event.message
+                record = dead_letter(APP_ID, message.topic, message.partition, message.offset,
+                                     message.key, event.value, str(exc))
+                await send(DLQ_STOCK_SYNC, message.key or b"", encode(record))
+                dead_letters.inc()
+                continue
+            if tick.kind == KIND:
+                ticks_received.inc()
+                log.info("%s tick for connection %s", KIND, tick.connection_id)
+
+    @app.agent(raw_topic(app, STOCK_MOVEMENTS), name="stock-changes", concurrency=1)
+    async def on_change(stream: Any) -> None:
+        async for _value in stream:
+            changes_received.inc()
+
+    add_service_pages(app, registry)
+    return app

@@ -1,0 +1,1 @@
+"""The public edge: Shoprenter order webhooks in, order events on Kafka out."""

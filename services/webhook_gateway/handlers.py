@@ -1,0 +1,107 @@
+"""HTTP handlers: the webhook endpoint, health, readiness and metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from services.webhook_gateway.body import BodyRejected, parse_body
+from services.webhook_gateway.events import event_key, order_event
+from services.webhook_gateway.keys import DIRECTORY, METRICS, PUBLISHER, REGISTRY, SETTINGS
+from shopsync.contracts import ContractViolation, encode
+from shopsync.kafka.producer import BrokerUnavailable
+from shopsync.kafka.topics import ORDER_EVENTS
+
+log = logging.getLogger(__name__)
+NOT_FOUND = "no such webhook"
+
+
+async def receive_webhook(request: web.Request) -> web.Response:
+    """Authenticate by URL token, parse, publish every order and answer after the acks."""
+    metrics = request.app[METRICS]
+    with metrics.in_flight.track_inprogress(), metrics.request_seconds.time():
+        response = await _receive(request)
+    metrics.requests.labels(outcome=str(response.status)).inc()
+    return response
+
+
+async def _receive(request: web.Request) -> web.Response:
+    app = request.app
+    settings, metrics = app[SETTINGS], app[METRICS]
+    entry = None
+    connection = request.match_info["connection"]
+    if connection.isdigit() and len(connection) < 19:
+        entry = await app[DIRECTORY].get(int(connection))
+    if entry is None or not entry.enabled or not entry.accepts_token(request.match_info["token"]):
+        return _reject(request, "unknown_webhook", NOT_FOUND, 404)
+    if (request.content_length or 0) > settings.webhook_max_body_bytes:
+        return _reject(request, "too_large", "body over the size limit", 413)
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return _reject(request, "too_large", "body over the size limit", 413)
+    try:
+        payload = parse_body(request.headers.get("Content-Type", ""), body)
+    except BodyRejected as exc:
+        return _reject(request, exc.reason, str(exc), exc.status)
+    if not entry.orders_enabled:
+        return web.json_response({"accepted": 0, "ignored": "order intake is switched off"})
+    received_at = datetime.now(UTC)
+    try:
+        events = [
+            order_event(entry.connection_id, entry.account_id, order, payload.format, received_at)
+            for order in payload.orders
+        ]
+        encoded = [(event_key(event), encode(event)) for event in events]
+    except (ContractViolation, ValueError) as exc:
+        return _reject(request, "invalid_event", str(exc)[:300], 400)
+    return await _publish(request, encoded)
+
+
+async def _publish(request: web.Request, encoded: list[tuple[bytes, bytes]]) -> web.Response:
+    app = request.app
+    metrics, publisher = app[METRICS], app[PUBLISHER]
+    started = asyncio.get_running_loop().time()
+    try:
+        async with asyncio.timeout(app[SETTINGS].gateway_ack_timeout_s):
+            await asyncio.gather(*(publisher.publish(ORDER_EVENTS, k, v) for k, v in encoded))
+    except (BrokerUnavailable, TimeoutError) as exc:
+        log.warning("broker did not acknowledge: %s", exc)
+        metrics.rejections.labels(reason="broker_unavailable").inc()
+        return web.json_response(
+            {"error": "event broker unavailable, retry later"}, status=503,
+            headers={"Retry-After": "5"},
+        )
+    metrics.ack_seconds.observe(asyncio.get_running_loop().time() - started)
+    metrics.events_published.inc(len(encoded))
+    return web.json_response({"accepted": len(encoded)})
+
+
+def _reject(request: web.Request, reason: str, message: str, status: int) -> web.Response:
+    request.app[METRICS].rejections.labels(reason=reason).inc()
+    return web.json_response({"error": message, "reason": reason}, status=status)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready only while the broker answers: a load balancer then sends traffic elsewhere."""
+    publisher = request.app[PUBLISHER]
+    request.app[METRICS].broker_up.set(1 if publisher.is_reachable() else 0)
+    if publisher.is_reachable():
+        return web.json_response({"status": "ready"})
+    return web.json_response({"status": "broker unreachable"}, status=503)
+
+
+async def metrics_page(request: web.Request) -> web.Response:
+    app = request.app
+    app[METRICS].queue_depth.set(app[PUBLISHER].queue_depth())
+    app[METRICS].broker_up.set(1 if app[PUBLISHER].is_reachable() else 0)
+    body = generate_latest(app[REGISTRY])
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -1,0 +1,17 @@
+"""Typed keys for what the gateway keeps on its aiohttp application."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry
+from aiohttp import web
+
+from services.webhook_gateway.connections import ConnectionDirectory
+from services.webhook_gateway.metrics import GatewayMetrics
+from services.webhook_gateway.publisher import EventPublisher
+from shopsync.settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+REGISTRY = web.AppKey("registry", CollectorRegistry)
+METRICS = web.AppKey("metrics", GatewayMetrics)
+DIRECTORY = web.AppKey("directory", ConnectionDirectory)
+PUBLISHER = web.AppKey("publisher", EventPublisher)

@@ -1,0 +1,71 @@
+"""The port the gateway publishes through, and its confluent-kafka adapter."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Protocol
+
+from shopsync.kafka.producer import AsyncProducer, BrokerUnavailable, producer_config
+
+log = logging.getLogger(__name__)
+
+
+class EventPublisher(Protocol):
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def publish(self, topic: str, key: bytes, value: bytes) -> None: ...
+
+    def is_reachable(self) -> bool: ...
+
+    def queue_depth(self) -> int: ...
+
+
+class KafkaEventPublisher:
+    """Publishes through the idempotent producer and watches whether the broker answers."""
+
+    def __init__(self, bootstrap: str, message_timeout_ms: int) -> None:
+        self._producer = AsyncProducer(producer_config(bootstrap, message_timeout_ms))
+        self._reachable = False
+        self._watch: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self._probe()
+        self._watch = asyncio.create_task(self._watch_broker())
+
+    async def publish(self, topic: str, key: bytes, value: bytes) -> None:
+        try:
+            await self._producer.send(topic, key, value)
+        except BrokerUnavailable:
+            self._reachable = False
+            raise
+
+    def is_reachable(self) -> bool:
+        return self._reachable
+
+    def queue_depth(self) -> int:
+        return self._producer.queue_depth()
+
+    async def close(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch
+        remaining = await asyncio.to_thread(self._producer.close, 10.0)
+        if remaining:
+            log.error("%d messages were not delivered at shutdown", remaining)
+
+    async def _watch_broker(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            await self._probe()
+
+    async def _probe(self) -> None:
+        try:
+            await asyncio.to_thread(self._producer.probe, 1.0)
+            self._reachable = True
+        except BrokerUnavailable:
+            self._reachable = False

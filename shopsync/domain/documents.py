@@ -1,0 +1,128 @@
+"""Order → invoice or proforma lines and totals, in Decimal, reconciled to the order's gross."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from shopsync.domain.orders import Order
+
+STANDARD_VAT_RATES = (Decimal(27), Decimal(18), Decimal(5), Decimal(0))
+HUNDRED = Decimal(100)
+
+
+class DocumentKind(StrEnum):
+    INVOICE = "invoice"
+    PROFORMA = "proforma"
+    STORNO = "storno"
+
+
+class LineKind(StrEnum):
+    PRODUCT = "product"
+    SHIPPING = "shipping"
+    PAYMENT_FEE = "payment_fee"
+    DISCOUNT = "discount"
+    ROUNDING = "rounding"
+
+
+@dataclass(frozen=True)
+class Line:
+    kind: LineKind
+    name: str
+    sku: str
+    quantity: Decimal
+    unit_net_price: Decimal
+    vat_rate: Decimal
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+
+
+@dataclass(frozen=True)
+class DocumentDraft:
+    """What a document will hold, before it gets a number."""
+
+    kind: DocumentKind
+    currency: str
+    lines: tuple[Line, ...]
+    total_net: Decimal
+    total_vat: Decimal
+    total_gross: Decimal
+
+    def vat_by_rate(self) -> dict[Decimal, Decimal]:
+        summary: dict[Decimal, Decimal] = {}
+        for line in self.lines:
+            summary[line.vat_rate] = summary.get(line.vat_rate, Decimal(0)) + line.vat
+        return summary
+
+
+def money_quantum(currency: str) -> Decimal:
+    """HUF in whole forints, every other currency to two decimals."""
+    return Decimal(1) if currency == "HUF" else Decimal("0.01")
+
+
+def round_money(amount: Decimal, currency: str) -> Decimal:
+    return amount.quantize(money_quantum(currency), rounding=ROUND_HALF_UP)
+
+
+def build_document(order: Order, kind: DocumentKind) -> DocumentDraft:
+    """Lines for products, shipping, payment fee and coupon, plus a rounding line if needed."""
+    cur = order.currency
+    lines = [_product_line(item.name, item.sku, item.quantity, item.unit_net_price,
+                           item.vat_rate, cur) for item in order.items]
+    main_rate = _dominant_rate(lines)
+    if order.shipping_gross:
+        lines.append(_gross_line(LineKind.SHIPPING, order.shipping_name, order.shipping_gross,
+                                 order.shipping_net, main_rate, cur))
+    if order.payment_gross:
+        lines.append(_gross_line(LineKind.PAYMENT_FEE, order.payment_name, order.payment_gross,
+                                 order.payment_net, main_rate, cur))
+    if order.coupon_gross:
+        name = f"Kupon {order.coupon_code}".strip()
+        lines.append(_gross_line(LineKind.DISCOUNT, name, -abs(order.coupon_gross),
+                                 Decimal(0), main_rate, cur))
+    target = round_money(order.total_gross, cur)
+    difference = target - sum((line.gross for line in lines), Decimal(0))
+    if difference and order.total_gross:
+        lines.append(Line(LineKind.ROUNDING, "Kerekítés", "", Decimal(1), difference,
+                          Decimal(0), difference, Decimal(0), difference))
+    return DocumentDraft(
+        kind=kind,
+        currency=cur,
+        lines=tuple(lines),
+        total_net=sum((line.net for line in lines), Decimal(0)),
+        total_vat=sum((line.vat for line in lines), Decimal(0)),
+        total_gross=sum((line.gross for line in lines), Decimal(0)),
+    )
+
+
+def _product_line(name: str, sku: str, qty: Decimal, unit_net: Decimal, rate: Decimal,
+                  cur: str) -> Line:
+    net = round_money(unit_net * qty, cur)
+    vat = round_money(net * rate / HUNDRED, cur)
+    return Line(LineKind.PRODUCT, name, sku, qty, unit_net, rate, net, vat, net + vat)
+
+
+def _gross_line(kind: LineKind, name: str, gross: Decimal, net_hint: Decimal,
+                fallback_rate: Decimal, cur: str) -> Line:
+    gross = round_money(gross, cur)
+    rate = _implied_rate(gross, net_hint) if net_hint else fallback_rate
+    net = round_money(gross * HUNDRED / (HUNDRED + rate), cur)
+    return Line(kind, name, "", Decimal(1), net, rate, net, gross - net, gross)
+
+
+def _implied_rate(gross: Decimal, net: Decimal) -> Decimal:
+    """The standard Hungarian rate closest to what gross/net implies."""
+    implied = (gross / net - 1) * HUNDRED
+    return min(STANDARD_VAT_RATES, key=lambda rate: abs(rate - implied))
+
+
+def _dominant_rate(lines: list[Line]) -> Decimal:
+    """The rate carrying the most net value; shipping and fees follow the goods."""
+    if not lines:
+        return Decimal(27)
+    weights: dict[Decimal, Decimal] = {}
+    for line in lines:
+        weights[line.vat_rate] = weights.get(line.vat_rate, Decimal(0)) + abs(line.net)
+    return max(weights, key=lambda rate: weights[rate])

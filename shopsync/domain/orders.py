@@ -1,0 +1,121 @@
+"""A Shoprenter order as ShopSync reads it, from the webhook's tolerant JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from shopsync.domain.shoprenter_values import as_list, decimal, nested_list, text
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    name: str
+    sku: str
+    unit_net_price: Decimal
+    vat_rate: Decimal
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class Buyer:
+    name: str
+    company: str
+    tax_number: str
+    email: str
+    country: str
+    postcode: str
+    city: str
+    address: str
+
+    @property
+    def is_business(self) -> bool:
+        return bool(self.company or self.tax_number)
+
+
+@dataclass(frozen=True)
+class Order:
+    order_id: str
+    status_id: str
+    status_text: str
+    currency: str
+    items: tuple[OrderItem, ...]
+    shipping_name: str
+    shipping_net: Decimal
+    shipping_gross: Decimal
+    payment_name: str
+    payment_net: Decimal
+    payment_gross: Decimal
+    coupon_code: str
+    coupon_gross: Decimal
+    total_gross: Decimal
+    buyer: Buyer
+
+
+@dataclass(frozen=True)
+class OrderStatus:
+    status_id: str
+    status_text: str
+    date_added: str
+
+
+def order_status(raw: dict[str, Any]) -> OrderStatus:
+    """The order's latest status; `orderHistory` may be an object or a list of them."""
+    entries = [e for e in as_list(raw.get("orderHistory")) if isinstance(e, dict)]
+    latest = entries[-1] if entries else {}
+    return OrderStatus(
+        status_id=text(latest.get("status")),
+        status_text=text(latest.get("statusText")),
+        date_added=text(latest.get("dateAdded")),
+    )
+
+
+def read_order(raw: dict[str, Any]) -> Order:
+    """Read one order object of the webhook payload; `firstname` holds the family name."""
+    status = order_status(raw)
+    return Order(
+        order_id=text(raw.get("innerId")),
+        status_id=status.status_id,
+        status_text=status.status_text,
+        currency=(text(raw.get("currency")) or "HUF").upper(),
+        items=tuple(_item(p) for p in nested_list(raw.get("orderProducts"), "orderProduct")),
+        shipping_name=text(raw.get("shippingMethodName")) or "Szállítás",
+        shipping_net=decimal(raw.get("shippingNetPrice")),
+        shipping_gross=decimal(raw.get("shippingGrossPrice")),
+        payment_name=text(raw.get("paymentMethodName")) or "Fizetési díj",
+        payment_net=decimal(raw.get("paymentNetPrice")),
+        payment_gross=decimal(raw.get("paymentGrossPrice")),
+        coupon_code=text(raw.get("couponCode")),
+        coupon_gross=decimal(raw.get("couponGrossPrice")),
+        total_gross=decimal(raw.get("totalGross")),
+        buyer=_buyer(raw),
+    )
+
+
+def _item(raw: dict[str, Any]) -> OrderItem:
+    return OrderItem(
+        name=text(raw.get("name")) or text(raw.get("sku")) or "Termék",
+        sku=text(raw.get("sku")),
+        unit_net_price=decimal(raw.get("price")),
+        vat_rate=decimal(raw.get("taxRate")),
+        quantity=decimal(raw.get("quantity"), Decimal(1)),
+    )
+
+
+def _buyer(raw: dict[str, Any]) -> Buyer:
+    family = text(raw.get("paymentFirstname")) or text(raw.get("firstname"))
+    given = text(raw.get("paymentLastname")) or text(raw.get("lastname"))
+    company = text(raw.get("paymentCompany"))
+    return Buyer(
+        name=company or f"{family} {given}".strip(),
+        company=company,
+        tax_number=text(raw.get("paymentTaxnumber")),
+        email=text(raw.get("email")),
+        country=text(raw.get("paymentCountryName")),
+        postcode=text(raw.get("paymentPostcode")),
+        city=text(raw.get("paymentCity")),
+        address=" ".join(
+            p for p in (text(raw.get("paymentAddress1")), text(raw.get("paymentAddress2"))) if p
+        ),
+    )

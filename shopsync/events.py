@@ -1,0 +1,97 @@
+"""The records that travel on Kafka; schemas/*.json is their contract."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class Event(BaseModel):
+    """Base of every Kafka record: frozen, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    schema_name: ClassVar[str]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"schema": self.schema_name, **self.model_dump(mode="json")}
+
+
+class OrderReceived(Event):
+    schema_name: ClassVar[str] = "order-events/v1"
+    event_id: str = Field(min_length=1, max_length=200)
+    connection_id: int = Field(ge=1)
+    account_id: int = Field(ge=1)
+    order_id: str = Field(min_length=1, max_length=100)
+    status_id: str = Field(max_length=50)
+    status_text: str
+    webhook_format: Literal["json", "xml"]
+    received_at: AwareDatetime
+    order: dict[str, Any]
+
+
+class DocumentIssued(Event):
+    schema_name: ClassVar[str] = "documents-issued/v1"
+    event_id: str
+    document_id: int
+    account_id: int
+    connection_id: int
+    order_ref: str
+    kind: Literal["invoice", "proforma", "storno"]
+    draft: bool
+    document_number: str | None
+    currency: str
+    total_gross: Decimal
+    issued_at: AwareDatetime
+
+
+class StockMoved(Event):
+    schema_name: ClassVar[str] = "stock-movements/v1"
+    event_id: str
+    movement_id: int
+    account_id: int
+    warehouse_id: int
+    sku: str
+    quantity: Decimal
+    reason: Literal["order", "storno", "manual", "download", "reconciliation"]
+    document_id: int | None
+    created_at: AwareDatetime
+
+
+class CatalogChanged(Event):
+    schema_name: ClassVar[str] = "catalog-changes/v1"
+    event_id: str
+    account_id: int
+    product_id: int
+    sku: str
+    change: Literal["created", "updated", "deleted"]
+    origin: Literal["local", "download"]
+    changed_at: AwareDatetime
+
+
+class SyncTick(Event):
+    schema_name: ClassVar[str] = "sync-ticks/v1"
+    event_id: str
+    connection_id: int
+    kind: Literal["catalog", "stock"]
+    due_at: AwareDatetime
+    interval_s: float = Field(gt=0)
+
+
+class DeadLetter(Event):
+    schema_name: ClassVar[str] = "dead-letters/v1"
+    event_id: str
+    consumer: str
+    source_topic: str
+    source_partition: int
+    source_offset: int
+    key: str | None
+    payload: str
+    reason: str
+    failed_at: AwareDatetime
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()

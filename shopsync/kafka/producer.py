@@ -1,0 +1,89 @@
+"""An asyncio face on confluent-kafka's idempotent producer: await the broker's ack."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+from confluent_kafka import KafkaError, KafkaException, Message, Producer
+
+
+class BrokerUnavailable(Exception):
+    """The broker did not acknowledge in time, or the local queue is full."""
+
+
+def producer_config(bootstrap: str, message_timeout_ms: int) -> dict[str, Any]:
+    # murmur2_random: same key → same partition as the Java client and faust's producer.
+    return {
+        "bootstrap.servers": bootstrap,
+        "enable.idempotence": True,
+        "acks": "all",
+        "partitioner": "murmur2_random",
+        "message.timeout.ms": message_timeout_ms,
+        "linger.ms": 2,
+        "queue.buffering.max.messages": 100_000,
+        "socket.keepalive.enable": True,
+        "reconnect.backoff.max.ms": 1000,
+    }
+
+
+class AsyncProducer:
+    """Produces messages; `send` returns once the broker acknowledged (acks=all)."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._producer = Producer(config)
+        self._stop = threading.Event()
+        self._poller = threading.Thread(target=self._poll, name="kafka-poll", daemon=True)
+        self._poller.start()
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            self._producer.poll(0.05)
+
+    async def send(self, topic: str, key: bytes, value: bytes) -> Message:
+        """Publish and wait for the acknowledgement; BrokerUnavailable when it cannot be had."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Message] = loop.create_future()
+
+        def on_delivery(err: KafkaError | None, msg: Message) -> None:
+            loop.call_soon_threadsafe(_settle, future, err, msg)
+
+        try:
+            self._producer.produce(topic, value=value, key=key, on_delivery=on_delivery)
+        except BufferError as exc:
+            raise BrokerUnavailable("producer queue is full") from exc
+        except KafkaException as exc:
+            raise BrokerUnavailable(str(exc)) from exc
+        return await future
+
+    def probe(self, timeout_s: float) -> None:
+        """Ask the broker for metadata; BrokerUnavailable when it does not answer."""
+        try:
+            metadata = self._producer.list_topics(timeout=timeout_s)
+        except KafkaException as exc:
+            raise BrokerUnavailable(str(exc)) from exc
+        if not metadata.brokers:
+            raise BrokerUnavailable("no broker in metadata")
+
+    def queue_depth(self) -> int:
+        return len(self._producer)
+
+    def flush(self, timeout_s: float) -> int:
+        """Wait for outstanding messages; returns how many are still undelivered."""
+        return int(self._producer.flush(timeout_s))
+
+    def close(self, timeout_s: float = 10.0) -> int:
+        remaining = self.flush(timeout_s)
+        self._stop.set()
+        self._poller.join(timeout=2)
+        return remaining
+
+
+def _settle(future: asyncio.Future[Message], err: KafkaError | None, msg: Message) -> None:
+    if future.done():
+        return
+    if err is not None:
+        future.set_exception(BrokerUnavailable(err.str()))
+    else:
+        future.set_result(msg)

@@ -1,0 +1,66 @@
+"""What catalog_sync and stock_sync share: the leader tick timer and tick decoding."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Literal
+
+import orjson
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shopsync.contracts import ContractViolation, check, encode
+from shopsync.db.models import ShopConnection
+from shopsync.domain.ticks import TickSchedule
+from shopsync.events import SyncTick
+from shopsync.kafka.topics import SYNC_TICKS
+
+Send = Callable[[str, bytes, bytes], Awaitable[None]]
+SyncKind = Literal["catalog", "stock"]
+
+
+class TickPublisher:
+    """Runs on the leader only: publishes a tick per enabled connection per interval."""
+
+    def __init__(self, kind: SyncKind, sessions: async_sessionmaker[AsyncSession], send: Send,
+                 default_interval_s: float) -> None:
+        self._kind = kind
+        self._sessions = sessions
+        self._send = send
+        self._default_interval_s = default_interval_s
+        self._schedule = TickSchedule()
+
+    async def publish_due(self) -> int:
+        intervals = await self._enabled_intervals()
+        due = self._schedule.due(time.time(), intervals)
+        now = datetime.now(UTC)
+        for connection_id in due:
+            tick = SyncTick(event_id=f"{self._kind}:{connection_id}:{int(now.timestamp())}",
+                            connection_id=connection_id, kind=self._kind, due_at=now,
+                            interval_s=intervals[connection_id])
+            await self._send(SYNC_TICKS, str(connection_id).encode(), encode(tick))
+        return len(due)
+
+    async def _enabled_intervals(self) -> dict[int, float]:
+        async with self._sessions() as session:
+            connections = (await session.execute(
+                select(ShopConnection).where(ShopConnection.enabled.is_(True)))).scalars()
+            if self._kind == "catalog":
+                return {c.id: float(c.products_interval_s or self._default_interval_s)
+                        for c in connections
+                        if c.products_download_enabled or c.products_upload_enabled}
+            return {c.id: self._default_interval_s for c in connections if c.stock_mode != "off"}
+
+
+def decode_tick(value: bytes) -> SyncTick:
+    """A tick from a message; ValueError when it breaks the contract."""
+    try:
+        document = orjson.loads(value)
+        check("sync-ticks/v1", document)
+        document.pop("schema")
+        return SyncTick.model_validate(document)
+    except (orjson.JSONDecodeError, ContractViolation, ValidationError, TypeError) as exc:
+        raise ValueError(f"undecodable sync tick: {str(exc)[:500]}") from exc
