@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ def broker_urls(bootstrap: str) -> list[str]:
 
 def create_faust_app(app_id: str, settings: Settings, web_port: int) -> faust.App:
     """A faust app on the kafka:// transport with short session timeouts (quick group joins)."""
+    datadir = Path(settings.var_dir) / "faust" / app_id
+    datadir.mkdir(parents=True, exist_ok=True)
     return faust.App(
         app_id,
         broker=broker_urls(settings.bootstrap_servers),
@@ -36,7 +39,7 @@ def create_faust_app(app_id: str, settings: Settings, web_port: int) -> faust.Ap
         web_bind=settings.service_bind_host,
         web_host=settings.service_bind_host,
         web_in_thread=False,
-        datadir=str(Path(settings.var_dir) / "faust" / app_id),
+        datadir=str(datadir),
         logging_config=None,
     )
 
@@ -70,4 +73,9 @@ def run_worker(app: faust.App, log_level: str) -> None:
     """Run the faust worker in this process until SIGTERM/SIGINT."""
     from faust.worker import Worker
 
-    Worker(app, loglevel=log_level.lower(), quiet=True).execute_from_commandline()
+    worker = Worker(app, loglevel=log_level.lower(), quiet=True)
+    if log_level.upper() != "DEBUG":
+        # faust and aiokafka narrate every rebalance at INFO; ours stays at the chosen level.
+        for noisy in ("faust", "mode", "aiokafka"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    worker.execute_from_commandline()

@@ -1,0 +1,73 @@
+"""What CLI commands share: settings, a migrated database session, JSON output, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopsync.db.engine import create_engine, session_factory
+from shopsync.db.migrate import upgrade
+from shopsync.secrets import CredentialCipher, load_or_create_key
+from shopsync.settings import Settings
+
+T = TypeVar("T")
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+def cipher(current: Settings) -> CredentialCipher:
+    return CredentialCipher(load_or_create_key(current))
+
+
+@asynccontextmanager
+async def database(current: Settings) -> AsyncIterator[AsyncSession]:
+    """A session on a database brought up to the latest migration."""
+    url = current.resolved_database_url
+    if url.startswith("sqlite"):
+        current.var_dir.mkdir(parents=True, exist_ok=True)
+    await upgrade(url)
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session:
+            yield session
+    finally:
+        await engine.dispose()
+
+
+def run(coroutine_fn: Callable[[], Awaitable[T]]) -> T:
+    async def main() -> T:
+        return await coroutine_fn()
+
+    return asyncio.run(main())
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, default=_default, ensure_ascii=False, indent=2))
+
+
+def emit_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    if not rows:
+        click.echo("(none)")
+        return
+    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    click.echo("  ".join(c.upper().ljust(widths[c]) for c in columns))
+    for row in rows:
+        click.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))

@@ -1,0 +1,103 @@
+"""The `shopsync` command: services, the local stack, shops and documents."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from shopsync.cli.context import run, settings
+from shopsync.cli.documents import documents
+from shopsync.cli.shops import shops
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@click.group()
+def cli() -> None:
+    """ShopSync: Shoprenter webshops ⇄ invoicing and stock, over Kafka."""
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database to the latest schema."""
+    from shopsync.db.migrate import upgrade
+
+    current = settings()
+    if current.resolved_database_url.startswith("sqlite"):
+        current.var_dir.mkdir(parents=True, exist_ok=True)
+    run(lambda: upgrade(current.resolved_database_url))
+    click.echo("database is at the latest migration")
+
+
+@cli.command("create-topics")
+def create_topics() -> None:
+    """Create ShopSync's Kafka topics with their partition counts (existing ones are kept)."""
+    from shopsync.kafka.admin import ensure_topics
+    from shopsync.kafka.topics import topic_specs
+
+    current = settings()
+    created = ensure_topics(current.bootstrap_servers, topic_specs(current.topic_partitions))
+    click.echo(f"created {len(created)} topics" + (f": {', '.join(created)}" if created else ""))
+
+
+@cli.command()
+def gateway() -> None:
+    """Run the webhook gateway (one process; several may share the port)."""
+    from services.webhook_gateway.main import run as run_gateway
+
+    current = settings()
+    _logging(current.log_level)
+    run_gateway(current)
+
+
+@cli.command("order-processor")
+def order_processor() -> None:
+    """Run an order processor worker."""
+    from services.order_processor.main import run as run_processor
+
+    current = settings()
+    _logging(current.log_level)
+    run_processor(current)
+
+
+@cli.command("catalog-sync")
+def catalog_sync() -> None:
+    """Run a catalog sync worker."""
+    from services.catalog_sync.main import run as run_catalog
+
+    current = settings()
+    _logging(current.log_level)
+    run_catalog(current)
+
+
+@cli.command("stock-sync")
+def stock_sync() -> None:
+    """Run a stock sync worker."""
+    from services.stock_sync.main import run as run_stock
+
+    current = settings()
+    _logging(current.log_level)
+    run_stock(current)
+
+
+@cli.command()
+@click.option("--demo", is_flag=True, help="also start the Shoprenter sandbox with a demo shop")
+def up(demo: bool) -> None:
+    """Start the broker (unless KAFKA_BOOTSTRAP_SERVERS is set), migrate, run all services."""
+    from shopsync.supervisor import run_stack
+
+    current = settings()
+    _logging(current.log_level)
+    sys.exit(run_stack(current, demo=demo))
+
+
+cli.add_command(shops)
+cli.add_command(documents)
+
+if __name__ == "__main__":
+    cli()

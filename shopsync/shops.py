@@ -1,0 +1,165 @@
+"""Shop connections: adding, listing, switching and changing settings (service layer)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopsync.db.models import Account, ShopConnection
+from shopsync.secrets import CredentialCipher
+
+SHOP_PATH_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+
+class ShopError(Exception):
+    """A shop command cannot be carried out; the message says why."""
+
+
+class ConnectionSettings(BaseModel):
+    """Every setting `shops set` may change; unknown names and bad values are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool | None = None
+    orders_enabled: bool | None = None
+    orders_auto_accept: bool | None = None
+    orders_status_rules: dict[str, Literal["invoice", "proforma"]] | None = None
+    orders_default_kind: Literal["invoice", "proforma"] | None = None
+    orders_draft: bool | None = None
+    orders_email: bool | None = None
+    orders_stock_enabled: bool | None = None
+    orders_stock_warehouse_id: int | None = None
+    orders_cancel_status_ids: list[str] | None = None
+    orders_cancel_action: Literal["storno", "none"] | None = None
+    orders_buyer_kind: Literal["private", "business"] | None = None
+    invoice_series: str | None = Field(default=None, pattern=r"^[A-Za-z0-9/_-]{1,20}$")
+    proforma_series: str | None = Field(default=None, pattern=r"^[A-Za-z0-9/_-]{1,20}$")
+    products_download_enabled: bool | None = None
+    products_download_price_group_id: int | None = None
+    products_upload_enabled: bool | None = None
+    products_excluded_group_ids: list[int] | None = None
+    products_selling_price_group_id: int | None = None
+    products_sale_price_group_id: int | None = None
+    products_interval_s: int | None = Field(default=None, ge=60, le=86400)
+    stock_mode: Literal["off", "download", "upload"] | None = None
+    stock_download_warehouse_id: int | None = None
+    stock_upload_warehouse_ids: list[int] | None = None
+    stock_field: Literal["stock1", "stock2", "stock3", "stock4"] | None = None
+    api_url: str | None = None
+    oauth_token_url: str | None = None
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def get_or_create_account(session: AsyncSession, name: str) -> Account:
+    account = (await session.execute(select(Account).where(Account.name == name))).scalar_one_or_none()
+    if account is None:
+        account = Account(name=name, settings={})
+        session.add(account)
+        await session.flush()
+    return account
+
+
+async def add_connection(
+    session: AsyncSession,
+    cipher: CredentialCipher,
+    *,
+    account: str,
+    name: str,
+    path: str,
+    auth_kind: Literal["basic", "oauth"],
+    api_user: str,
+    api_secret: str,
+    api_url: str | None = None,
+    oauth_token_url: str | None = None,
+) -> ShopConnection:
+    """Create a connection with a fresh webhook token; secrets are stored encrypted."""
+    if not re.match(SHOP_PATH_PATTERN, path):
+        raise ShopError(f"shop path {path!r} is not valid: use the xxxx of xxxx.api.myshoprenter.hu")
+    if not api_user or not api_secret:
+        raise ShopError("credentials are incomplete: a user (or client id) and a secret are needed")
+    owner = await get_or_create_account(session, account)
+    if await find_connection(session, name, account) is not None:
+        raise ShopError(f"a connection named {name!r} already exists")
+    token = secrets.token_urlsafe(32)
+    connection = ShopConnection(
+        account_id=owner.id, name=name, shoprenter_path=path, auth_kind=auth_kind,
+        api_user=api_user, api_secret_encrypted=cipher.encrypt(api_secret), api_url=api_url,
+        oauth_token_url=oauth_token_url, webhook_token_hash=hash_token(token),
+        webhook_token_encrypted=cipher.encrypt(token),
+    )
+    session.add(connection)
+    await session.flush()
+    return connection
+
+
+async def find_connection(session: AsyncSession, name: str, account: str | None = None
+                          ) -> ShopConnection | None:
+    query = select(ShopConnection).join(Account).where(ShopConnection.name == name)
+    if account is not None:
+        query = query.where(Account.name == account)
+    found = (await session.execute(query)).scalars().all()
+    if len(found) > 1:
+        raise ShopError(f"{name!r} names connections of several accounts: give --account")
+    return found[0] if found else None
+
+
+async def require_connection(session: AsyncSession, name: str, account: str | None = None
+                             ) -> ShopConnection:
+    connection = await find_connection(session, name, account)
+    if connection is None:
+        raise ShopError(f"no connection named {name!r}")
+    return connection
+
+
+def apply_settings(connection: ShopConnection, changes: dict[str, Any]) -> dict[str, Any]:
+    """Validate and apply setting changes; returns what was applied."""
+    try:
+        parsed = ConnectionSettings.model_validate(changes)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ShopError(f"invalid settings: {problems}") from exc
+    applied = parsed.model_dump(exclude_unset=True)
+    for key, value in applied.items():
+        setattr(connection, key, value)
+    return applied
+
+
+def rotate_token(connection: ShopConnection, cipher: CredentialCipher) -> str:
+    token = secrets.token_urlsafe(32)
+    connection.webhook_token_hash = hash_token(token)
+    connection.webhook_token_encrypted = cipher.encrypt(token)
+    return token
+
+
+def webhook_url(base_url: str, connection: ShopConnection, cipher: CredentialCipher) -> str:
+    token = cipher.decrypt(connection.webhook_token_encrypted)
+    return f"{base_url}/webhooks/shoprenter/{connection.id}/{token}"
+
+
+SETTING_FIELDS = list(ConnectionSettings.model_fields)
+
+
+def describe(connection: ShopConnection, account_name: str) -> dict[str, Any]:
+    """A connection for display: every setting, never a secret."""
+    data: dict[str, Any] = {
+        "id": connection.id,
+        "name": connection.name,
+        "account": account_name,
+        "path": connection.shoprenter_path,
+        "auth": connection.auth_kind,
+        "api_user": connection.api_user if connection.auth_kind == "basic" else None,
+        "client_id": connection.api_user if connection.auth_kind == "oauth" else None,
+    }
+    for name in SETTING_FIELDS:
+        data[name] = getattr(connection, name)
+    return data
