@@ -1,0 +1,45 @@
+# ShopSync — `make help` lists the targets.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 or set PYTHON=..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install ShopSync with the pinned versions
+
+run: $(STAMP) ## run the whole pipeline on the embedded broker and SQLite
+	exec $(BIN)/shopsync up
+
+test: $(STAMP) ## run the test suite (starts PostgreSQL when it is down)
+	bash scripts/ensure-postgres.sh
+	$(BIN)/pytest -q tests
+
+test-unit: $(STAMP) ## unit tests only (no sockets)
+	$(BIN)/pytest -q tests/unit
+
+lint: $(STAMP) ## ruff, ruff format --check, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: $(STAMP) ## run the benchmarks
+	@ls benchmarks/*.py >/dev/null 2>&1 && for b in benchmarks/*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+
+lock: $(STAMP) ## refresh constraints.txt from the current .venv
+	$(BIN)/pip freeze --exclude-editable | grep -v '^shopsync' > constraints.txt
+
+clean: ## remove .venv and var/
+	rm -rf $(VENV) var
+
+.PHONY: help install run test test-unit lint bench lock clean

