@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.db.models import DocumentSeries
@@ -21,13 +25,23 @@ async def take_number(session: AsyncSession, account_id: int, kind: str, prefix:
     )
     series = (await session.execute(query)).scalar_one_or_none()
     if series is None:
-        series = DocumentSeries(account_id=account_id, kind=kind, prefix=prefix, next_number=1)
-        session.add(series)
-        await session.flush()
+        # Two workers may open a series at once: insert-if-absent, then lock the one row.
+        await session.execute(_insert_series(session, account_id, kind, prefix))
+        series = (await session.execute(query)).scalar_one()
     number = series.next_number
     series.next_number = number + 1
     await session.flush()
     return number
+
+
+def _insert_series(session: AsyncSession, account_id: int, kind: str, prefix: str) -> Any:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(DocumentSeries)
+        .values(account_id=account_id, kind=kind, prefix=prefix, next_number=1)
+        .on_conflict_do_nothing(index_elements=["account_id", "kind", "prefix"])
+    )
 
 
 def format_number(prefix: str, number: int) -> str:

@@ -54,9 +54,18 @@ class OrderEventHandler:
         try:
             return await self._handle(event)
         except IntegrityError:
-            # A concurrent or replayed copy committed first: the unique keys hold.
+            if not await self._already_handled(event):
+                raise
+            # A concurrent or replayed copy committed first: the unique keys held.
             log.info("event %s already handled (unique key)", event.event_id)
             return Outcome("duplicate")
+
+    async def _already_handled(self, event: OrderReceived) -> bool:
+        async with self._sessions() as session:
+            return await session.get(ProcessedEvent, (CONSUMER, event.event_id)) is not None or (
+                await session.execute(select(Document.id).where(
+                    Document.connection_id == event.connection_id,
+                    Document.order_ref == event.order_id))).first() is not None
 
     async def _handle(self, event: OrderReceived) -> Outcome:
         async with SqlAlchemyUnitOfWork(self._sessions) as uow:

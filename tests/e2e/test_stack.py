@@ -1,0 +1,121 @@
+"""The whole stack as a newcomer runs it: `make run`, a shop, Shoprenter's webhook, documents."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import urllib.request
+
+from tests.support import ROOT, create_pg_database, drop_pg_database, SAMPLE_WEBHOOK, free_port, multipart_body, wait_until
+
+pytestmark = pytest.mark.e2e
+SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
+
+
+def processes_with(marker: str) -> list[int]:
+    """Pids whose environment carries marker: every process the stack started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def cli(env: dict[str, str], *args: str) -> Any:
+    out = subprocess.run([SHOPSYNC, *args], env=env, capture_output=True, text=True, timeout=60,
+                         check=True)
+    return json.loads(out.stdout) if "--json" in args else out.stdout
+
+
+def post_sample(url: str) -> int:
+    body, content_type = multipart_body("data", SAMPLE_WEBHOOK.read_bytes())
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": content_type, "User-Agent": "ShopRenter"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return int(response.status)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def stack_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The embedded default (SQLite file under var/) and PostgreSQL, each on its own ports."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
+    env.update({
+        "SHOPSYNC_VAR_DIR": str(tmp_path / "var"),
+        "EMBEDDED_KAFKA_PORT": str(free_port()),
+        "GATEWAY_PORT": str(free_port()),
+        "ORDER_PROCESSOR_PORT": str(free_port()),
+        "CATALOG_SYNC_PORT": str(free_port()),
+        "STOCK_SYNC_PORT": str(free_port()),
+        "SHOPSYNC_E2E_MARKER": tmp_path.name,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    })
+    if request.param == "sqlite":
+        yield env
+        return
+    name, url = asyncio.run(create_pg_database())
+    env["DATABASE_URL"] = url
+    yield env
+    asyncio.run(drop_pg_database(name))
+
+
+@pytest.fixture
+def make_run(stack_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
+    log: list[str] = []
+    started = time.monotonic()
+    proc = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=stack_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        log.append(line)
+        if "ShopSync is ready" in line:
+            break
+    elapsed = time.monotonic() - started
+    assert any("ShopSync is ready" in line for line in log), "".join(log[-40:])
+    assert elapsed < 60, f"make run took {elapsed:.1f} s to be ready"
+    yield proc, log
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    for pid in processes_with(stack_env["SHOPSYNC_E2E_MARKER"]):
+        os.kill(pid, signal.SIGKILL)
+
+
+def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_everything(
+    make_run: tuple[subprocess.Popen[str], list[str]], stack_env: dict[str, str]
+) -> None:
+    proc, _ = make_run
+    cli(stack_env, "shops", "add", "demo", "--path", "demo", "--api-user", "u",
+        "--api-secret", "hunter2-secret")
+    shown = cli(stack_env, "shops", "show", "demo", "--json")
+    assert "hunter2-secret" not in json.dumps(shown)
+
+    assert post_sample(shown["webhook_url"]) == 200
+    started = time.monotonic()
+    documents = wait_until(lambda: cli(stack_env, "documents", "list", "--json"), timeout_s=5)
+    assert time.monotonic() - started < 5
+    assert [(d["order_ref"], d["kind"], d["total_gross"]) for d in documents] == [
+        ("190", "invoice", "11206")]
+
+    assert post_sample(shown["webhook_url"]) == 200
+    time.sleep(3)
+    assert len(cli(stack_env, "documents", "list", "--json")) == 1
+
+    marker = stack_env["SHOPSYNC_E2E_MARKER"]
+    assert len(processes_with(marker)) >= 6  # up, broker and four services (make too)
+    os.kill(proc.pid, signal.SIGTERM)  # the make process only, as a user's `kill` would
+    wait_until(lambda: not processes_with(marker), timeout_s=30)
