@@ -7,8 +7,15 @@ from datetime import UTC, datetime
 from shopsync.events import DeadLetter
 
 
-def dead_letter(consumer: str, topic: str, partition: int, offset: int, key: bytes | None,
-                value: bytes, reason: str) -> DeadLetter:
+def dead_letter(
+    consumer: str,
+    topic: str,
+    partition: int,
+    offset: int,
+    key: bytes | None,
+    value: bytes,
+    reason: str,
+) -> DeadLetter:
     return DeadLetter(
         event_id=f"{topic}:{partition}:{offset}",
         consumer=consumer,

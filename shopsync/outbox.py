@@ -17,8 +17,9 @@ Send = Callable[[str, bytes, bytes], Awaitable[None]]
 class OutboxRelay:
     """Sends unsent outbox rows in batches and marks them sent once the broker acknowledged."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], send: Send,
-                 batch_size: int = 500) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], send: Send, batch_size: int = 500
+    ) -> None:
         self._sessions = sessions
         self._send = send
         self._batch_size = batch_size
@@ -26,17 +27,27 @@ class OutboxRelay:
     async def relay_once(self) -> int:
         """Relay one batch; returns how many messages went out."""
         async with self._sessions() as session:
-            rows = (await session.execute(
-                select(OutboxMessage.id, OutboxMessage.topic, OutboxMessage.key,
-                       OutboxMessage.payload)
-                .where(OutboxMessage.sent_at.is_(None))
-                .order_by(OutboxMessage.id)
-                .limit(self._batch_size)
-            )).all()
+            rows = (
+                await session.execute(
+                    select(
+                        OutboxMessage.id,
+                        OutboxMessage.topic,
+                        OutboxMessage.key,
+                        OutboxMessage.payload,
+                    )
+                    .where(OutboxMessage.sent_at.is_(None))
+                    .order_by(OutboxMessage.id)
+                    .limit(self._batch_size)
+                )
+            ).all()
             if not rows:
                 return 0
-            await asyncio.gather(*(self._send(topic, key.encode(), payload.encode())
-                                   for _, topic, key, payload in rows))
+            await asyncio.gather(
+                *(
+                    self._send(topic, key.encode(), payload.encode())
+                    for _, topic, key, payload in rows
+                )
+            )
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_([row[0] for row in rows]))

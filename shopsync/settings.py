@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     gateway_host: str = Field(default="127.0.0.1", validation_alias="GATEWAY_HOST")
     gateway_port: int = Field(default=8080, validation_alias="GATEWAY_PORT")
     public_base_url: str = Field(default="", validation_alias="PUBLIC_BASE_URL")
-    webhook_max_body_bytes: int = Field(default=1024 * 1024, validation_alias="WEBHOOK_MAX_BODY_BYTES")
+    webhook_max_body_bytes: int = Field(
+        default=1024 * 1024, validation_alias="WEBHOOK_MAX_BODY_BYTES"
+    )
     gateway_ack_timeout_s: float = Field(default=5.0, validation_alias="GATEWAY_ACK_TIMEOUT_S")
     connection_cache_ttl_s: float = Field(default=5.0, validation_alias="CONNECTION_CACHE_TTL_S")
 

@@ -60,7 +60,9 @@ def hash_token(token: str) -> str:
 
 
 async def get_or_create_account(session: AsyncSession, name: str) -> Account:
-    account = (await session.execute(select(Account).where(Account.name == name))).scalar_one_or_none()
+    account = (
+        await session.execute(select(Account).where(Account.name == name))
+    ).scalar_one_or_none()
     if account is None:
         account = Account(name=name, settings={})
         session.add(account)
@@ -83,7 +85,9 @@ async def add_connection(
 ) -> ShopConnection:
     """Create a connection with a fresh webhook token; secrets are stored encrypted."""
     if not re.match(SHOP_PATH_PATTERN, path):
-        raise ShopError(f"shop path {path!r} is not valid: use the xxxx of xxxx.api.myshoprenter.hu")
+        raise ShopError(
+            f"shop path {path!r} is not valid: use the xxxx of xxxx.api.myshoprenter.hu"
+        )
     if not api_user or not api_secret:
         raise ShopError("credentials are incomplete: a user (or client id) and a secret are needed")
     owner = await get_or_create_account(session, account)
@@ -91,9 +95,15 @@ async def add_connection(
         raise ShopError(f"a connection named {name!r} already exists")
     token = secrets.token_urlsafe(32)
     connection = ShopConnection(
-        account_id=owner.id, name=name, shoprenter_path=path, auth_kind=auth_kind,
-        api_user=api_user, api_secret_encrypted=cipher.encrypt(api_secret), api_url=api_url,
-        oauth_token_url=oauth_token_url, webhook_token_hash=hash_token(token),
+        account_id=owner.id,
+        name=name,
+        shoprenter_path=path,
+        auth_kind=auth_kind,
+        api_user=api_user,
+        api_secret_encrypted=cipher.encrypt(api_secret),
+        api_url=api_url,
+        oauth_token_url=oauth_token_url,
+        webhook_token_hash=hash_token(token),
         webhook_token_encrypted=cipher.encrypt(token),
     )
     session.add(connection)
@@ -101,8 +111,9 @@ async def add_connection(
     return connection
 
 
-async def find_connection(session: AsyncSession, name: str, account: str | None = None
-                          ) -> ShopConnection | None:
+async def find_connection(
+    session: AsyncSession, name: str, account: str | None = None
+) -> ShopConnection | None:
     query = select(ShopConnection).join(Account).where(ShopConnection.name == name)
     if account is not None:
         query = query.where(Account.name == account)
@@ -112,8 +123,9 @@ async def find_connection(session: AsyncSession, name: str, account: str | None 
     return found[0] if found else None
 
 
-async def require_connection(session: AsyncSession, name: str, account: str | None = None
-                             ) -> ShopConnection:
+async def require_connection(
+    session: AsyncSession, name: str, account: str | None = None
+) -> ShopConnection:
     connection = await find_connection(session, name, account)
     if connection is None:
         raise ShopError(f"no connection named {name!r}")
@@ -126,7 +138,8 @@ def apply_settings(connection: ShopConnection, changes: dict[str, Any]) -> dict[
         parsed = ConnectionSettings.model_validate(changes)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
         raise ShopError(f"invalid settings: {problems}") from exc
     applied = parsed.model_dump(exclude_unset=True)
     for key, value in applied.items():

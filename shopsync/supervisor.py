@@ -60,8 +60,9 @@ async def _run(settings: Settings, demo: bool) -> int:
     broker = None
     if settings.uses_embedded_broker:
         broker = start_broker(settings.embedded_kafka_port, settings.var_dir / "broker.log")
-        print(f"embedded Kafka broker (Tansu, in memory) on {settings.bootstrap_servers}",
-              flush=True)
+        print(
+            f"embedded Kafka broker (Tansu, in memory) on {settings.bootstrap_servers}", flush=True
+        )
     children: dict[str, asyncio.subprocess.Process] = {}
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -69,12 +70,16 @@ async def _run(settings: Settings, demo: bool) -> int:
         loop.add_signal_handler(sig, stop.set)
     try:
         await asyncio.to_thread(wait_for_broker, settings.bootstrap_servers, 30.0)
-        await asyncio.to_thread(ensure_topics, settings.bootstrap_servers,
-                                topic_specs(settings.topic_partitions))
+        await asyncio.to_thread(
+            ensure_topics, settings.bootstrap_servers, topic_specs(settings.topic_partitions)
+        )
         await upgrade(settings.resolved_database_url)
         if demo:
-            print("--demo: the Shoprenter sandbox is not part of this build yet; "
-                  "starting the plain stack", flush=True)
+            print(
+                "--demo: the Shoprenter sandbox is not part of this build yet; "
+                "starting the plain stack",
+                flush=True,
+            )
         env = _child_env(settings)
         pumps = []
         for spec in service_specs(settings):
@@ -114,8 +119,13 @@ def _child_env(settings: Settings) -> dict[str, str]:
 
 async def _spawn(spec: ServiceSpec, env: dict[str, str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "shopsync.cli.main", spec.command,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, env=env,
+        sys.executable,
+        "-m",
+        "shopsync.cli.main",
+        spec.command,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env=env,
         preexec_fn=child_preexec,
     )
 
@@ -128,8 +138,9 @@ async def _pump(name: str, process: asyncio.subprocess.Process) -> None:
             print(f"{name:>15} | {line}", flush=True)
 
 
-async def _wait_ready(settings: Settings, children: dict[str, asyncio.subprocess.Process],
-                      stop: asyncio.Event) -> bool:
+async def _wait_ready(
+    settings: Settings, children: dict[str, asyncio.subprocess.Process], stop: asyncio.Event
+) -> bool:
     pending = {s.name: s for s in service_specs(settings)}
     deadline = time.monotonic() + READY_TIMEOUT_S
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
@@ -152,8 +163,11 @@ async def _wait_ready(settings: Settings, children: dict[str, asyncio.subprocess
 def _announce(settings: Settings, elapsed: float) -> None:
     host = "127.0.0.1"
     print(f"\nShopSync is ready in {elapsed:.1f} s", flush=True)
-    print(f"  webhooks: {settings.webhook_base_url}/webhooks/shoprenter/<connection>/<token>"
-          "  (`shopsync shops show NAME` prints a shop's URL)", flush=True)
+    print(
+        f"  webhooks: {settings.webhook_base_url}/webhooks/shoprenter/<connection>/<token>"
+        "  (`shopsync shops show NAME` prints a shop's URL)",
+        flush=True,
+    )
     for spec in service_specs(settings):
         print(f"  metrics:  http://{host}:{spec.port}/metrics  ({spec.name})", flush=True)
     print(f"  database: {_safe_url(settings.resolved_database_url)}", flush=True)
@@ -168,8 +182,10 @@ def _safe_url(url: str) -> str:
 
 
 async def _first_exit(children: dict[str, asyncio.subprocess.Process]) -> None:
-    await asyncio.wait([asyncio.create_task(p.wait()) for p in children.values()],
-                       return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait(
+        [asyncio.create_task(p.wait()) for p in children.values()],
+        return_when=asyncio.FIRST_COMPLETED,
+    )
 
 
 async def _stop_children(children: dict[str, asyncio.subprocess.Process]) -> None:

@@ -25,8 +25,13 @@ SyncKind = Literal["catalog", "stock"]
 class TickPublisher:
     """Runs on the leader only: publishes a tick per enabled connection per interval."""
 
-    def __init__(self, kind: SyncKind, sessions: async_sessionmaker[AsyncSession], send: Send,
-                 default_interval_s: float) -> None:
+    def __init__(
+        self,
+        kind: SyncKind,
+        sessions: async_sessionmaker[AsyncSession],
+        send: Send,
+        default_interval_s: float,
+    ) -> None:
         self._kind = kind
         self._sessions = sessions
         self._send = send
@@ -38,20 +43,29 @@ class TickPublisher:
         due = self._schedule.due(time.time(), intervals)
         now = datetime.now(UTC)
         for connection_id in due:
-            tick = SyncTick(event_id=f"{self._kind}:{connection_id}:{int(now.timestamp())}",
-                            connection_id=connection_id, kind=self._kind, due_at=now,
-                            interval_s=intervals[connection_id])
+            tick = SyncTick(
+                event_id=f"{self._kind}:{connection_id}:{int(now.timestamp())}",
+                connection_id=connection_id,
+                kind=self._kind,
+                due_at=now,
+                interval_s=intervals[connection_id],
+            )
             await self._send(SYNC_TICKS, str(connection_id).encode(), encode(tick))
         return len(due)
 
     async def _enabled_intervals(self) -> dict[int, float]:
         async with self._sessions() as session:
-            connections = (await session.execute(
-                select(ShopConnection).where(ShopConnection.enabled.is_(True)))).scalars()
+            connections = (
+                await session.execute(
+                    select(ShopConnection).where(ShopConnection.enabled.is_(True))
+                )
+            ).scalars()
             if self._kind == "catalog":
-                return {c.id: float(c.products_interval_s or self._default_interval_s)
-                        for c in connections
-                        if c.products_download_enabled or c.products_upload_enabled}
+                return {
+                    c.id: float(c.products_interval_s or self._default_interval_s)
+                    for c in connections
+                    if c.products_download_enabled or c.products_upload_enabled
+                }
             return {c.id: self._default_interval_s for c in connections if c.stock_mode != "off"}
 
 

@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from shopsync.db.engine import AsyncSession, create_engine, session_factory
 from shopsync.db.migrate import upgrade
@@ -16,9 +18,6 @@ from shopsync.kafka.embedded import start_broker
 from shopsync.kafka.topics import topic_specs
 from shopsync.secrets import CredentialCipher
 from tests.support import create_pg_database, drop_pg_database, free_port, stop_process
-
-from cryptography.fernet import Fernet
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,9 @@ from typing import Any
 import asyncpg
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_WEBHOOK = ROOT.parent / "shared" / "shoprenter" / "samples" / "webhook_order_status_change.json"
+SAMPLE_WEBHOOK = (
+    ROOT.parent / "shared" / "shoprenter" / "samples" / "webhook_order_status_change.json"
+)
 PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -50,10 +52,12 @@ async def drop_pg_database(name: str) -> None:
         await conn.close()
 
 
-def multipart_body(field: str, value: bytes, boundary: str = "------------------------sR7x") -> tuple[bytes, str]:
+def multipart_body(
+    field: str, value: bytes, boundary: str = "------------------------sR7x"
+) -> tuple[bytes, str]:
     """A body the way Shoprenter sends it: one form field, multipart/form-data."""
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n".encode()
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"\r\n\r\n'.encode()
         + value
         + f"\r\n--{boundary}--\r\n".encode()
     )
@@ -71,8 +75,9 @@ def wait_until(predicate: Callable[[], Any], timeout_s: float, interval_s: float
         time.sleep(interval_s)
 
 
-async def async_wait_until(predicate: Callable[[], Any], timeout_s: float,
-                           interval_s: float = 0.1) -> Any:
+async def async_wait_until(
+    predicate: Callable[[], Any], timeout_s: float, interval_s: float = 0.1
+) -> Any:
     deadline = time.monotonic() + timeout_s
     while True:
         result = await predicate()

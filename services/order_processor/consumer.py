@@ -45,8 +45,13 @@ def decode_order_event(value: bytes) -> OrderReceived:
 class OrderEventConsumer:
     """Handles messages one at a time; transient failures are retried before dead-lettering."""
 
-    def __init__(self, handler: OrderEventHandler, metrics: ProcessorMetrics, send: Send,
-                 retry_base_s: float = 0.2) -> None:
+    def __init__(
+        self,
+        handler: OrderEventHandler,
+        metrics: ProcessorMetrics,
+        send: Send,
+        retry_base_s: float = 0.2,
+    ) -> None:
         self._handler = handler
         self._metrics = metrics
         self._send = send
@@ -65,8 +70,13 @@ class OrderEventConsumer:
                     if attempt == MAX_ATTEMPTS:
                         await self._dead_letter(ref, value, f"failed {attempt} times: {exc!r}")
                         return
-                    log.warning("order event at %s:%s failed (attempt %d): %r", ref.partition,
-                                ref.offset, attempt, exc)
+                    log.warning(
+                        "order event at %s:%s failed (attempt %d): %r",
+                        ref.partition,
+                        ref.offset,
+                        attempt,
+                        exc,
+                    )
                     await asyncio.sleep(self._retry_base_s * 2 ** (attempt - 1))
                     continue
                 self._metrics.events.labels(result=outcome.result).inc()
@@ -75,8 +85,7 @@ class OrderEventConsumer:
 
     async def _dead_letter(self, ref: MessageRef, value: bytes, reason: str) -> None:
         log.error("dead-lettering order event at %s:%s: %s", ref.partition, ref.offset, reason)
-        record = dead_letter(CONSUMER, ref.topic, ref.partition, ref.offset, ref.key, value,
-                             reason)
+        record = dead_letter(CONSUMER, ref.topic, ref.partition, ref.offset, ref.key, value, reason)
         await self._send(DLQ_ORDER_PROCESSOR, ref.key or b"", encode(record))
         self._metrics.dead_letters.inc()
         self._metrics.events.labels(result="dead_lettered").inc()

@@ -62,10 +62,18 @@ class OrderEventHandler:
 
     async def _already_handled(self, event: OrderReceived) -> bool:
         async with self._sessions() as session:
-            return await session.get(ProcessedEvent, (CONSUMER, event.event_id)) is not None or (
-                await session.execute(select(Document.id).where(
-                    Document.connection_id == event.connection_id,
-                    Document.order_ref == event.order_id))).first() is not None
+            return (
+                await session.get(ProcessedEvent, (CONSUMER, event.event_id)) is not None
+                or (
+                    await session.execute(
+                        select(Document.id).where(
+                            Document.connection_id == event.connection_id,
+                            Document.order_ref == event.order_id,
+                        )
+                    )
+                ).first()
+                is not None
+            )
 
     async def _handle(self, event: OrderReceived) -> Outcome:
         async with SqlAlchemyUnitOfWork(self._sessions) as uow:
@@ -85,8 +93,11 @@ class OrderEventHandler:
     ) -> Outcome:
         if not (connection.enabled and connection.orders_enabled):
             return Outcome("skipped")
-        rules = IntakeRules(connection.orders_auto_accept, connection.orders_status_rules or {},
-                            connection.orders_default_kind)
+        rules = IntakeRules(
+            connection.orders_auto_accept,
+            connection.orders_status_rules or {},
+            connection.orders_default_kind,
+        )
         kind = kind_for_status(rules, event.status_id)
         if kind is None:
             return Outcome("skipped")
@@ -121,15 +132,30 @@ async def _issue(
     prefix = connection.invoice_series if draft.kind == "invoice" else connection.proforma_series
     now = datetime.now(UTC)
     document = Document(
-        account_id=connection.account_id, connection_id=connection.id, order_ref=order.order_id,
-        order_status=order.status_id, kind=draft.kind.value, draft=connection.orders_draft,
-        series=prefix, buyer_name=order.buyer.name, buyer_tax_number=order.buyer.tax_number,
-        buyer_kind=_buyer_kind(connection, order), buyer_email=order.buyer.email,
-        buyer_address={"country": order.buyer.country, "postcode": order.buyer.postcode,
-                       "city": order.buyer.city, "address": order.buyer.address},
-        currency=draft.currency, total_net=draft.total_net, total_vat=draft.total_vat,
-        total_gross=draft.total_gross, created_at=now,
-        email_status="requested" if connection.orders_email and not connection.orders_draft
+        account_id=connection.account_id,
+        connection_id=connection.id,
+        order_ref=order.order_id,
+        order_status=order.status_id,
+        kind=draft.kind.value,
+        draft=connection.orders_draft,
+        series=prefix,
+        buyer_name=order.buyer.name,
+        buyer_tax_number=order.buyer.tax_number,
+        buyer_kind=_buyer_kind(connection, order),
+        buyer_email=order.buyer.email,
+        buyer_address={
+            "country": order.buyer.country,
+            "postcode": order.buyer.postcode,
+            "city": order.buyer.city,
+            "address": order.buyer.address,
+        },
+        currency=draft.currency,
+        total_net=draft.total_net,
+        total_vat=draft.total_vat,
+        total_gross=draft.total_gross,
+        created_at=now,
+        email_status="requested"
+        if connection.orders_email and not connection.orders_draft
         else "not_requested",
     )
     if not connection.orders_draft:
@@ -139,13 +165,23 @@ async def _issue(
     document.lines = [_line(position, line) for position, line in enumerate(draft.lines, 1)]
     session.add(document)
     await session.flush()
-    uow.emit(DOCUMENTS_ISSUED, f"{connection.id}:{order.order_id}", DocumentIssued(
-        event_id=f"document:{document.id}", document_id=document.id,
-        account_id=connection.account_id, connection_id=connection.id,
-        order_ref=order.order_id, kind=draft.kind.value, draft=document.draft,
-        document_number=document.document_number, currency=draft.currency,
-        total_gross=draft.total_gross, issued_at=now,
-    ))
+    uow.emit(
+        DOCUMENTS_ISSUED,
+        f"{connection.id}:{order.order_id}",
+        DocumentIssued(
+            event_id=f"document:{document.id}",
+            document_id=document.id,
+            account_id=connection.account_id,
+            connection_id=connection.id,
+            order_ref=order.order_id,
+            kind=draft.kind.value,
+            draft=document.draft,
+            document_number=document.document_number,
+            currency=draft.currency,
+            total_gross=draft.total_gross,
+            issued_at=now,
+        ),
+    )
     return document
 
 
@@ -157,9 +193,16 @@ def _buyer_kind(connection: ShopConnection, order: Order) -> str:
 
 def _line(position: int, line: Line) -> DocumentLine:
     return DocumentLine(
-        position=position, line_kind=line.kind.value, name=line.name[:500], sku=line.sku[:100],
-        quantity=line.quantity, unit_net_price=line.unit_net_price, vat_rate=line.vat_rate,
-        net=line.net, vat=line.vat, gross=line.gross,
+        position=position,
+        line_kind=line.kind.value,
+        name=line.name[:500],
+        sku=line.sku[:100],
+        quantity=line.quantity,
+        unit_net_price=line.unit_net_price,
+        vat_rate=line.vat_rate,
+        net=line.net,
+        vat=line.vat,
+        gross=line.gross,
     )
 
 
@@ -170,32 +213,65 @@ async def _move_stock(
     warehouse_id = connection.orders_stock_warehouse_id
     assert warehouse_id is not None
     skus = {item.sku for item in order.items if item.sku}
-    products = {
-        p.sku: p for p in (await session.execute(select(Product).where(
-            Product.account_id == connection.account_id, Product.sku.in_(skus)))).scalars()
-    } if skus else {}
+    products = (
+        {
+            p.sku: p
+            for p in (
+                await session.execute(
+                    select(Product).where(
+                        Product.account_id == connection.account_id, Product.sku.in_(skus)
+                    )
+                )
+            ).scalars()
+        }
+        if skus
+        else {}
+    )
     for item in order.items:
         product = products.get(item.sku)
         if product is None:
-            session.add(SkuMiss(document_id=document.id, connection_id=connection.id,
-                                order_ref=order.order_id, sku=item.sku or "(no SKU)"))
+            session.add(
+                SkuMiss(
+                    document_id=document.id,
+                    connection_id=connection.id,
+                    order_ref=order.order_id,
+                    sku=item.sku or "(no SKU)",
+                )
+            )
             continue
         movement = StockMovement(
-            account_id=connection.account_id, warehouse_id=warehouse_id, product_id=product.id,
-            quantity=-item.quantity, reason="order", document_id=document.id,
-            note=f"order {order.order_id}", created_at=datetime.now(UTC),
+            account_id=connection.account_id,
+            warehouse_id=warehouse_id,
+            product_id=product.id,
+            quantity=-item.quantity,
+            reason="order",
+            document_id=document.id,
+            note=f"order {order.order_id}",
+            created_at=datetime.now(UTC),
         )
         session.add(movement)
         level = await session.get(StockLevel, (warehouse_id, product.id))
         if level is None:
-            session.add(StockLevel(warehouse_id=warehouse_id, product_id=product.id,
-                                   quantity=-item.quantity))
+            session.add(
+                StockLevel(
+                    warehouse_id=warehouse_id, product_id=product.id, quantity=-item.quantity
+                )
+            )
         else:
             level.quantity -= item.quantity
         await session.flush()
-        uow.emit(STOCK_MOVEMENTS, f"{connection.account_id}:{item.sku}", StockMoved(
-            event_id=f"movement:{movement.id}", movement_id=movement.id,
-            account_id=connection.account_id, warehouse_id=warehouse_id, sku=item.sku,
-            quantity=Decimal(-item.quantity), reason="order", document_id=document.id,
-            created_at=movement.created_at,
-        ))
+        uow.emit(
+            STOCK_MOVEMENTS,
+            f"{connection.account_id}:{item.sku}",
+            StockMoved(
+                event_id=f"movement:{movement.id}",
+                movement_id=movement.id,
+                account_id=connection.account_id,
+                warehouse_id=warehouse_id,
+                sku=item.sku,
+                quantity=Decimal(-item.quantity),
+                reason="order",
+                document_id=document.id,
+                created_at=movement.created_at,
+            ),
+        )

@@ -20,15 +20,30 @@ class ProcessorMetrics:
 
 def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
     return ProcessorMetrics(
-        events=Counter("shopsync_order_events_total", "Order events handled by result",
-                       ["result"], registry=registry),
-        documents=Counter("shopsync_documents_total", "Documents by kind and outcome",
-                          ["kind", "outcome"], registry=registry),
-        processing_seconds=Histogram("shopsync_order_processing_seconds",
-                                     "Time to handle one order event", buckets=BUCKETS,
-                                     registry=registry),
-        dead_letters=Counter("shopsync_order_dead_letters_total",
-                             "Order events sent to the dead-letter topic", registry=registry),
-        outbox_relayed=Counter("shopsync_outbox_relayed_total",
-                               "Outbox messages relayed to Kafka", registry=registry),
+        events=Counter(
+            "shopsync_order_events_total",
+            "Order events handled by result",
+            ["result"],
+            registry=registry,
+        ),
+        documents=Counter(
+            "shopsync_documents_total",
+            "Documents by kind and outcome",
+            ["kind", "outcome"],
+            registry=registry,
+        ),
+        processing_seconds=Histogram(
+            "shopsync_order_processing_seconds",
+            "Time to handle one order event",
+            buckets=BUCKETS,
+            registry=registry,
+        ),
+        dead_letters=Counter(
+            "shopsync_order_dead_letters_total",
+            "Order events sent to the dead-letter topic",
+            registry=registry,
+        ),
+        outbox_relayed=Counter(
+            "shopsync_outbox_relayed_total", "Outbox messages relayed to Kafka", registry=registry
+        ),
     )

@@ -16,12 +16,12 @@ from shopsync.contracts import encode
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.deadletters import dead_letter
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
-from shopsync.kafka.topics import STOCK_MOVEMENTS, DLQ_STOCK_SYNC, SYNC_TICKS
+from shopsync.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS, SYNC_TICKS
 from shopsync.settings import Settings
-from shopsync.sync_service import TickPublisher, decode_tick
+from shopsync.sync_service import SyncKind, TickPublisher, decode_tick
 
 APP_ID = "shopsync-stock-sync"
-KIND = "stock"
+KIND: SyncKind = "stock"
 log = logging.getLogger(__name__)
 
 
@@ -30,14 +30,24 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     registry = registry or CollectorRegistry()
     app = create_faust_app(APP_ID, settings, settings.stock_sync_port)
     sessions = session_factory(create_engine(settings.resolved_database_url))
-    ticks_published = Counter("shopsync_stock_ticks_published_total",
-                              "Sync ticks published by the leader", registry=registry)
-    ticks_received = Counter("shopsync_stock_ticks_received_total",
-                             "Sync ticks received by this worker", registry=registry)
-    changes_received = Counter("shopsync_stock_changes_received_total",
-                               "Change events received", registry=registry)
-    dead_letters = Counter("shopsync_stock_dead_letters_total",
-                           "Messages sent to the dead-letter topic", registry=registry)
+    ticks_published = Counter(
+        "shopsync_stock_ticks_published_total",
+        "Sync ticks published by the leader",
+        registry=registry,
+    )
+    ticks_received = Counter(
+        "shopsync_stock_ticks_received_total",
+        "Sync ticks received by this worker",
+        registry=registry,
+    )
+    changes_received = Counter(
+        "shopsync_stock_changes_received_total", "Change events received", registry=registry
+    )
+    dead_letters = Counter(
+        "shopsync_stock_dead_letters_total",
+        "Messages sent to the dead-letter topic",
+        registry=registry,
+    )
 
     async def send(topic: str, key: bytes, value: bytes) -> None:
         await app.producer.send_and_wait(topic, key, value, None, None, None)
@@ -55,8 +65,15 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
                 tick = decode_tick(event.value)
             except ValueError as exc:
                 message = event.message
-                record = dead_letter(APP_ID, message.topic, message.partition, message.offset,
-                                     message.key, event.value, str(exc))
+                record = dead_letter(
+                    APP_ID,
+                    message.topic,
+                    message.partition,
+                    message.offset,
+                    message.key,
+                    event.value,
+                    str(exc),
+                )
                 await send(DLQ_STOCK_SYNC, message.key or b"", encode(record))
                 dead_letters.inc()
                 continue

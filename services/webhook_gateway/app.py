@@ -46,8 +46,9 @@ def create_app(
 def _database(settings: Settings) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         engine = create_engine(settings.resolved_database_url)
-        app[DIRECTORY] = ConnectionDirectory(session_factory(engine),
-                                             settings.connection_cache_ttl_s)
+        app[DIRECTORY] = ConnectionDirectory(
+            session_factory(engine), settings.connection_cache_ttl_s
+        )
         yield
         await engine.dispose()
 

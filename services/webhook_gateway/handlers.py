@@ -31,7 +31,7 @@ async def receive_webhook(request: web.Request) -> web.Response:
 
 async def _receive(request: web.Request) -> web.Response:
     app = request.app
-    settings, metrics = app[SETTINGS], app[METRICS]
+    settings, _metrics = app[SETTINGS], app[METRICS]
     entry = None
     connection = request.match_info["connection"]
     if connection.isdigit() and len(connection) < 19:
@@ -73,7 +73,8 @@ async def _publish(request: web.Request, encoded: list[tuple[bytes, bytes]]) -> 
         log.warning("broker did not acknowledge: %s", exc)
         metrics.rejections.labels(reason="broker_unavailable").inc()
         return web.json_response(
-            {"error": "event broker unavailable, retry later"}, status=503,
+            {"error": "event broker unavailable, retry later"},
+            status=503,
             headers={"Retry-After": "5"},
         )
     metrics.ack_seconds.observe(asyncio.get_running_loop().time() - started)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry
 from aiohttp import web
+from prometheus_client import CollectorRegistry
 
 from services.webhook_gateway.connections import ConnectionDirectory
 from services.webhook_gateway.metrics import GatewayMetrics

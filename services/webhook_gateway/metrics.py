@@ -23,21 +23,46 @@ class GatewayMetrics:
 
 def gateway_metrics(registry: CollectorRegistry) -> GatewayMetrics:
     return GatewayMetrics(
-        requests=Counter("shopsync_gateway_requests_total", "Webhook requests by outcome",
-                         ["outcome"], registry=registry),
-        rejections=Counter("shopsync_gateway_rejections_total", "Rejected webhooks by reason",
-                           ["reason"], registry=registry),
-        events_published=Counter("shopsync_gateway_events_published_total",
-                                 "Order events acknowledged by the broker", registry=registry),
-        request_seconds=Histogram("shopsync_gateway_request_seconds", "Webhook request latency",
-                                  buckets=LATENCY_BUCKETS, registry=registry),
-        ack_seconds=Histogram("shopsync_gateway_broker_ack_seconds",
-                              "Time from produce to broker acknowledgement",
-                              buckets=LATENCY_BUCKETS, registry=registry),
-        in_flight=Gauge("shopsync_gateway_in_flight_requests", "Webhook requests being handled",
-                        registry=registry),
-        queue_depth=Gauge("shopsync_gateway_producer_queue_depth",
-                          "Messages waiting in the producer's local queue", registry=registry),
-        broker_up=Gauge("shopsync_gateway_broker_up", "1 while the broker answers",
-                        registry=registry),
+        requests=Counter(
+            "shopsync_gateway_requests_total",
+            "Webhook requests by outcome",
+            ["outcome"],
+            registry=registry,
+        ),
+        rejections=Counter(
+            "shopsync_gateway_rejections_total",
+            "Rejected webhooks by reason",
+            ["reason"],
+            registry=registry,
+        ),
+        events_published=Counter(
+            "shopsync_gateway_events_published_total",
+            "Order events acknowledged by the broker",
+            registry=registry,
+        ),
+        request_seconds=Histogram(
+            "shopsync_gateway_request_seconds",
+            "Webhook request latency",
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        ),
+        ack_seconds=Histogram(
+            "shopsync_gateway_broker_ack_seconds",
+            "Time from produce to broker acknowledgement",
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        ),
+        in_flight=Gauge(
+            "shopsync_gateway_in_flight_requests",
+            "Webhook requests being handled",
+            registry=registry,
+        ),
+        queue_depth=Gauge(
+            "shopsync_gateway_producer_queue_depth",
+            "Messages waiting in the producer's local queue",
+            registry=registry,
+        ),
+        broker_up=Gauge(
+            "shopsync_gateway_broker_up", "1 while the broker answers", registry=registry
+        ),
     )

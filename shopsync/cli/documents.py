@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from shopsync.cli.context import database, emit_json, emit_table, run, settings
-from shopsync.domain.documents import round_money
 from shopsync.db.models import Document, ShopConnection, SkuMiss, StockMovement
+from shopsync.domain.documents import round_money
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -53,9 +53,12 @@ def list_(connection_name: str | None, limit: int, as_json: bool) -> None:
 
     async def go() -> list[dict[str, Any]]:
         async with database(current) as session:
-            query = (select(Document, ShopConnection.name)
-                     .join(ShopConnection, ShopConnection.id == Document.connection_id)
-                     .order_by(Document.id.desc()).limit(limit))
+            query = (
+                select(Document, ShopConnection.name)
+                .join(ShopConnection, ShopConnection.id == Document.connection_id)
+                .order_by(Document.id.desc())
+                .limit(limit)
+            )
             if connection_name:
                 query = query.where(ShopConnection.name == connection_name)
             return [document_summary(d, n) for d, n in (await session.execute(query)).all()]
@@ -64,8 +67,21 @@ def list_(connection_name: str | None, limit: int, as_json: bool) -> None:
     if as_json:
         emit_json(data)
     else:
-        emit_table(data, ["id", "connection", "order_ref", "kind", "draft", "number", "buyer",
-                          "total_gross", "currency", "email_status"])
+        emit_table(
+            data,
+            [
+                "id",
+                "connection",
+                "order_ref",
+                "kind",
+                "draft",
+                "number",
+                "buyer",
+                "total_gross",
+                "currency",
+                "email_status",
+            ],
+        )
 
 
 @documents.command("show")
@@ -77,9 +93,13 @@ def show(document_id: int, as_json: bool) -> None:
 
     async def go() -> dict[str, Any] | None:
         async with database(current) as session:
-            document = (await session.execute(
-                select(Document).options(selectinload(Document.lines))
-                .where(Document.id == document_id))).scalar_one_or_none()
+            document = (
+                await session.execute(
+                    select(Document)
+                    .options(selectinload(Document.lines))
+                    .where(Document.id == document_id)
+                )
+            ).scalar_one_or_none()
             if document is None:
                 return None
             connection = await session.get(ShopConnection, document.connection_id)
@@ -88,20 +108,41 @@ def show(document_id: int, as_json: bool) -> None:
             data["buyer_tax_number"] = document.buyer_tax_number
             data["buyer_email"] = document.buyer_email
             data["buyer_address"] = document.buyer_address
-            data["lines"] = [{
-                "kind": line.line_kind, "name": line.name, "sku": line.sku,
-                "quantity": line.quantity, "unit_net_price": line.unit_net_price,
-                "vat_rate": line.vat_rate, "net": line.net, "vat": line.vat, "gross": line.gross,
-            } for line in document.lines]
-            movements = (await session.execute(select(StockMovement).where(
-                StockMovement.document_id == document_id))).scalars()
-            data["stock_movements"] = [{"warehouse_id": m.warehouse_id, "product_id": m.product_id,
-                                        "quantity": m.quantity, "reason": m.reason}
-                                       for m in movements]
-            misses = (await session.execute(select(SkuMiss).where(
-                SkuMiss.document_id == document_id))).scalars()
-            data["skus_not_found"] = [{"sku": m.sku, "why": "no product of the account has "
-                                       "this SKU: no stock moved"} for m in misses]
+            data["lines"] = [
+                {
+                    "kind": line.line_kind,
+                    "name": line.name,
+                    "sku": line.sku,
+                    "quantity": line.quantity,
+                    "unit_net_price": line.unit_net_price,
+                    "vat_rate": line.vat_rate,
+                    "net": line.net,
+                    "vat": line.vat,
+                    "gross": line.gross,
+                }
+                for line in document.lines
+            ]
+            movements = (
+                await session.execute(
+                    select(StockMovement).where(StockMovement.document_id == document_id)
+                )
+            ).scalars()
+            data["stock_movements"] = [
+                {
+                    "warehouse_id": m.warehouse_id,
+                    "product_id": m.product_id,
+                    "quantity": m.quantity,
+                    "reason": m.reason,
+                }
+                for m in movements
+            ]
+            misses = (
+                await session.execute(select(SkuMiss).where(SkuMiss.document_id == document_id))
+            ).scalars()
+            data["skus_not_found"] = [
+                {"sku": m.sku, "why": "no product of the account has this SKU: no stock moved"}
+                for m in misses
+            ]
             return data
 
     data = run(go)
@@ -114,8 +155,10 @@ def show(document_id: int, as_json: bool) -> None:
         if key not in ("lines", "stock_movements", "skus_not_found"):
             click.echo(f"{key:>16}: {value}")
     click.echo("lines:")
-    emit_table(data["lines"], ["kind", "name", "sku", "quantity", "unit_net_price", "vat_rate",
-                               "net", "vat", "gross"])
+    emit_table(
+        data["lines"],
+        ["kind", "name", "sku", "quantity", "unit_net_price", "vat_rate", "net", "vat", "gross"],
+    )
     if data["stock_movements"]:
         click.echo("stock movements:")
         emit_table(data["stock_movements"], ["warehouse_id", "product_id", "quantity", "reason"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 import click
 import yaml
@@ -44,17 +45,29 @@ def _secret(given: str | None, env_name: str, prompt: str) -> str | None:
 @click.option("--api-user", help="Basic auth user (Settings > API settings)")
 @click.option("--api-secret", help="Basic auth password; else $SHOPRENTER_API_SECRET or a prompt")
 @click.option("--client-id", help="OAuth client id of a custom API client")
-@click.option("--client-secret", help="OAuth client secret; else $SHOPRENTER_CLIENT_SECRET or a prompt")
+@click.option(
+    "--client-secret", help="OAuth client secret; else $SHOPRENTER_CLIENT_SECRET or a prompt"
+)
 @click.option("--api-url", help="API base URL override (a sandbox, for instance)")
 @click.option("--token-url", help="OAuth token URL override")
 @click.option("--account", default="default", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-def add(name: str, path: str, api_user: str | None, api_secret: str | None,
-        client_id: str | None, client_secret: str | None, api_url: str | None,
-        token_url: str | None, account: str, as_json: bool) -> None:
+def add(
+    name: str,
+    path: str,
+    api_user: str | None,
+    api_secret: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    api_url: str | None,
+    token_url: str | None,
+    account: str,
+    as_json: bool,
+) -> None:
     """Connect a shop. Secrets are stored encrypted and never printed."""
     if bool(api_user) == bool(client_id):
         raise click.UsageError("give either --api-user (Basic) or --client-id (OAuth)")
+    kind: Literal["basic", "oauth"]
     if api_user:
         kind, user = "basic", api_user
         secret = _secret(api_secret, "SHOPRENTER_API_SECRET", "API password")
@@ -69,9 +82,17 @@ def add(name: str, path: str, api_user: str | None, api_secret: str | None,
     async def go() -> dict[str, Any]:
         async with database(current) as session:
             connection = await add_connection(
-                session, crypt, account=account, name=name, path=path,
-                auth_kind=kind, api_user=user, api_secret=secret, api_url=api_url,
-                oauth_token_url=token_url)
+                session,
+                crypt,
+                account=account,
+                name=name,
+                path=path,
+                auth_kind=kind,
+                api_user=user,
+                api_secret=secret,
+                api_url=api_url,
+                oauth_token_url=token_url,
+            )
             await session.commit()
             data = describe(connection, account)
             data["webhook_url"] = webhook_url(current.webhook_base_url, connection, crypt)
@@ -100,17 +121,32 @@ def list_(as_json: bool) -> None:
 
     async def go() -> list[dict[str, Any]]:
         async with database(current) as session:
-            rows = (await session.execute(
-                select(ShopConnection, Account.name).join(Account).order_by(ShopConnection.id)
-            )).all()
+            rows = (
+                await session.execute(
+                    select(ShopConnection, Account.name).join(Account).order_by(ShopConnection.id)
+                )
+            ).all()
             return [describe(c, a) for c, a in rows]
 
     data = _guard(go)
     if as_json:
         emit_json(data)
     else:
-        emit_table(data, ["id", "name", "account", "path", "auth", "enabled", "orders_enabled",
-                          "products_download_enabled", "products_upload_enabled", "stock_mode"])
+        emit_table(
+            data,
+            [
+                "id",
+                "name",
+                "account",
+                "path",
+                "auth",
+                "enabled",
+                "orders_enabled",
+                "products_download_enabled",
+                "products_upload_enabled",
+                "stock_mode",
+            ],
+        )
 
 
 @shops.command("show")
@@ -138,8 +174,10 @@ def show(name: str, account: str | None, as_json: bool) -> None:
     click.echo(f"{data['name']} (id {data['id']}, account {data['account']})")
     click.echo(f"  webhook URL (Shoprenter: Automations → Webhook): {data['webhook_url']}")
     rest = {k: v for k, v in data.items() if k not in ("name", "id", "account", "webhook_url")}
-    click.echo("  " + yaml.safe_dump(rest, sort_keys=False, allow_unicode=True)
-               .replace("\n", "\n  ").rstrip())
+    click.echo(
+        "  "
+        + yaml.safe_dump(rest, sort_keys=False, allow_unicode=True).replace("\n", "\n  ").rstrip()
+    )
 
 
 def _parse_assignments(assignments: tuple[str, ...]) -> dict[str, Any]:
@@ -165,8 +203,11 @@ def set_(name: str, assignments: tuple[str, ...], account: str | None, as_json: 
 
 @shops.command("disable")
 @click.argument("name")
-@click.option("--feature", type=click.Choice(["all", "orders", "products-download",
-                                               "products-upload", "stock"]), default="all")
+@click.option(
+    "--feature",
+    type=click.Choice(["all", "orders", "products-download", "products-upload", "stock"]),
+    default="all",
+)
 @click.option("--account", default=None)
 @click.option("--json", "as_json", is_flag=True)
 def disable(name: str, feature: str, account: str | None, as_json: bool) -> None:
@@ -176,8 +217,11 @@ def disable(name: str, feature: str, account: str | None, as_json: bool) -> None
 
 @shops.command("enable")
 @click.argument("name")
-@click.option("--feature", type=click.Choice(["all", "orders", "products-download",
-                                               "products-upload"]), default="all")
+@click.option(
+    "--feature",
+    type=click.Choice(["all", "orders", "products-download", "products-upload"]),
+    default="all",
+)
 @click.option("--account", default=None)
 @click.option("--json", "as_json", is_flag=True)
 def enable(name: str, feature: str, account: str | None, as_json: bool) -> None:
@@ -186,13 +230,14 @@ def enable(name: str, feature: str, account: str | None, as_json: bool) -> None:
 
 
 def _switch(feature: str, on: bool) -> dict[str, Any]:
-    return {
+    switches: dict[str, dict[str, Any]] = {
         "all": {"enabled": on},
         "orders": {"orders_enabled": on},
         "products-download": {"products_download_enabled": on},
         "products-upload": {"products_upload_enabled": on},
         "stock": {"stock_mode": "off"},
-    }[feature]
+    }
+    return switches[feature]
 
 
 @shops.command("rotate-token")
@@ -209,8 +254,10 @@ def rotate(name: str, account: str | None, as_json: bool) -> None:
             connection = await require_connection(session, name, account)
             rotate_token(connection, crypt)
             await session.commit()
-            return {"name": name, "webhook_url": webhook_url(current.webhook_base_url,
-                                                             connection, crypt)}
+            return {
+                "name": name,
+                "webhook_url": webhook_url(current.webhook_base_url, connection, crypt),
+            }
 
     data = _guard(go)
     if as_json:
@@ -219,7 +266,12 @@ def rotate(name: str, account: str | None, as_json: bool) -> None:
         click.echo(f"new webhook URL: {data['webhook_url']}")
 
 
-def _change(name: str, account: str | None, as_json: bool, change: Any) -> None:
+def _change(
+    name: str,
+    account: str | None,
+    as_json: bool,
+    change: Callable[[ShopConnection], dict[str, Any]],
+) -> None:
     current = settings()
 
     async def go() -> dict[str, Any]:

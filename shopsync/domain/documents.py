@@ -69,24 +69,56 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 def build_document(order: Order, kind: DocumentKind) -> DocumentDraft:
     """Lines for products, shipping, payment fee and coupon, plus a rounding line if needed."""
     cur = order.currency
-    lines = [_product_line(item.name, item.sku, item.quantity, item.unit_net_price,
-                           item.vat_rate, cur) for item in order.items]
+    lines = [
+        _product_line(item.name, item.sku, item.quantity, item.unit_net_price, item.vat_rate, cur)
+        for item in order.items
+    ]
     main_rate = _dominant_rate(lines)
     if order.shipping_gross:
-        lines.append(_gross_line(LineKind.SHIPPING, order.shipping_name, order.shipping_gross,
-                                 order.shipping_net, main_rate, cur))
+        lines.append(
+            _gross_line(
+                LineKind.SHIPPING,
+                order.shipping_name,
+                order.shipping_gross,
+                order.shipping_net,
+                main_rate,
+                cur,
+            )
+        )
     if order.payment_gross:
-        lines.append(_gross_line(LineKind.PAYMENT_FEE, order.payment_name, order.payment_gross,
-                                 order.payment_net, main_rate, cur))
+        lines.append(
+            _gross_line(
+                LineKind.PAYMENT_FEE,
+                order.payment_name,
+                order.payment_gross,
+                order.payment_net,
+                main_rate,
+                cur,
+            )
+        )
     if order.coupon_gross:
         name = f"Kupon {order.coupon_code}".strip()
-        lines.append(_gross_line(LineKind.DISCOUNT, name, -abs(order.coupon_gross),
-                                 Decimal(0), main_rate, cur))
+        lines.append(
+            _gross_line(
+                LineKind.DISCOUNT, name, -abs(order.coupon_gross), Decimal(0), main_rate, cur
+            )
+        )
     target = round_money(order.total_gross, cur)
     difference = target - sum((line.gross for line in lines), Decimal(0))
     if difference and order.total_gross:
-        lines.append(Line(LineKind.ROUNDING, "Kerekítés", "", Decimal(1), difference,
-                          Decimal(0), difference, Decimal(0), difference))
+        lines.append(
+            Line(
+                LineKind.ROUNDING,
+                "Kerekítés",
+                "",
+                Decimal(1),
+                difference,
+                Decimal(0),
+                difference,
+                Decimal(0),
+                difference,
+            )
+        )
     return DocumentDraft(
         kind=kind,
         currency=cur,
@@ -97,15 +129,17 @@ def build_document(order: Order, kind: DocumentKind) -> DocumentDraft:
     )
 
 
-def _product_line(name: str, sku: str, qty: Decimal, unit_net: Decimal, rate: Decimal,
-                  cur: str) -> Line:
+def _product_line(
+    name: str, sku: str, qty: Decimal, unit_net: Decimal, rate: Decimal, cur: str
+) -> Line:
     net = round_money(unit_net * qty, cur)
     vat = round_money(net * rate / HUNDRED, cur)
     return Line(LineKind.PRODUCT, name, sku, qty, unit_net, rate, net, vat, net + vat)
 
 
-def _gross_line(kind: LineKind, name: str, gross: Decimal, net_hint: Decimal,
-                fallback_rate: Decimal, cur: str) -> Line:
+def _gross_line(
+    kind: LineKind, name: str, gross: Decimal, net_hint: Decimal, fallback_rate: Decimal, cur: str
+) -> Line:
     gross = round_money(gross, cur)
     rate = _implied_rate(gross, net_hint) if net_hint else fallback_rate
     net = round_money(gross * HUNDRED / (HUNDRED + rate), cur)

@@ -30,5 +30,6 @@ class TickSchedule:
             if now >= self.next_due[connection_id]:
                 fired.append(connection_id)
                 self.next_due[connection_id] += interval * (
-                    1 + (now - self.next_due[connection_id]) // interval)
+                    1 + (now - self.next_due[connection_id]) // interval
+                )
         return fired

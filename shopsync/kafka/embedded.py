@@ -21,14 +21,16 @@ def start_broker(port: int, log_path: Path | None = None) -> subprocess.Popen[by
     """Start Tansu on 127.0.0.1:port (IPv4 only) and wait until it accepts connections."""
     url = f"tcp://127.0.0.1:{port}"
     with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-        raise RuntimeError(f"port {port} is taken: set EMBEDDED_KAFKA_PORT, or point "
-                           "KAFKA_BOOTSTRAP_SERVERS at the Kafka already running there")
+        raise RuntimeError(
+            f"port {port} is taken: set EMBEDDED_KAFKA_PORT, or point "
+            "KAFKA_BOOTSTRAP_SERVERS at the Kafka already running there"
+        )
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(
         [str(broker_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url],
         stdout=out,
         stderr=subprocess.STDOUT,
-        preexec_fn=child_preexec,  # noqa: PLW1509
+        preexec_fn=child_preexec,
     )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:

@@ -46,8 +46,9 @@ def create_faust_app(app_id: str, settings: Settings, web_port: int) -> faust.Ap
 
 def raw_topic(app: faust.App, name: str) -> Any:
     """A topic whose keys and values stay bytes: decoding and validation are ours."""
-    return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
-                     value_serializer="raw")
+    return app.topic(
+        name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+    )
 
 
 def add_service_pages(app: faust.App, registry: CollectorRegistry) -> None:

@@ -9,14 +9,22 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import urllib.request
 
-from tests.support import ROOT, create_pg_database, drop_pg_database, SAMPLE_WEBHOOK, free_port, multipart_body, wait_until
+from tests.support import (
+    ROOT,
+    SAMPLE_WEBHOOK,
+    create_pg_database,
+    drop_pg_database,
+    free_port,
+    multipart_body,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
@@ -37,33 +45,42 @@ def processes_with(marker: str) -> list[int]:
 
 
 def cli(env: dict[str, str], *args: str) -> Any:
-    out = subprocess.run([SHOPSYNC, *args], env=env, capture_output=True, text=True, timeout=60,
-                         check=True)
+    out = subprocess.run(
+        [SHOPSYNC, *args], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
     return json.loads(out.stdout) if "--json" in args else out.stdout
 
 
 def post_sample(url: str) -> int:
     body, content_type = multipart_body("data", SAMPLE_WEBHOOK.read_bytes())
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": content_type, "User-Agent": "ShopRenter"})
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": content_type, "User-Agent": "ShopRenter"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
         return int(response.status)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def stack_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
     """The embedded default (SQLite file under var/) and PostgreSQL, each on its own ports."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
-    env.update({
-        "SHOPSYNC_VAR_DIR": str(tmp_path / "var"),
-        "EMBEDDED_KAFKA_PORT": str(free_port()),
-        "GATEWAY_PORT": str(free_port()),
-        "ORDER_PROCESSOR_PORT": str(free_port()),
-        "CATALOG_SYNC_PORT": str(free_port()),
-        "STOCK_SYNC_PORT": str(free_port()),
-        "SHOPSYNC_E2E_MARKER": tmp_path.name,
-        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-    })
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")
+    }
+    env.update(
+        {
+            "SHOPSYNC_VAR_DIR": str(tmp_path / "var"),
+            "EMBEDDED_KAFKA_PORT": str(free_port()),
+            "GATEWAY_PORT": str(free_port()),
+            "ORDER_PROCESSOR_PORT": str(free_port()),
+            "CATALOG_SYNC_PORT": str(free_port()),
+            "STOCK_SYNC_PORT": str(free_port()),
+            "SHOPSYNC_E2E_MARKER": tmp_path.name,
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        }
+    )
     if request.param == "sqlite":
         yield env
         return
@@ -74,12 +91,20 @@ def stack_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[s
 
 
 @pytest.fixture
-def make_run(stack_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
+def make_run(
+    stack_env: dict[str, str], tmp_path: Path
+) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
     log: list[str] = []
     started = time.monotonic()
-    proc = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=stack_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "run"],
+        cwd=ROOT,
+        env=stack_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     assert proc.stdout is not None
     for line in proc.stdout:
         log.append(line)
@@ -99,8 +124,18 @@ def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_ev
     make_run: tuple[subprocess.Popen[str], list[str]], stack_env: dict[str, str]
 ) -> None:
     proc, _ = make_run
-    cli(stack_env, "shops", "add", "demo", "--path", "demo", "--api-user", "u",
-        "--api-secret", "hunter2-secret")
+    cli(
+        stack_env,
+        "shops",
+        "add",
+        "demo",
+        "--path",
+        "demo",
+        "--api-user",
+        "u",
+        "--api-secret",
+        "hunter2-secret",
+    )
     shown = cli(stack_env, "shops", "show", "demo", "--json")
     assert "hunter2-secret" not in json.dumps(shown)
 
@@ -109,7 +144,8 @@ def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_ev
     documents = wait_until(lambda: cli(stack_env, "documents", "list", "--json"), timeout_s=5)
     assert time.monotonic() - started < 5
     assert [(d["order_ref"], d["kind"], d["total_gross"]) for d in documents] == [
-        ("190", "invoice", "11206")]
+        ("190", "invoice", "11206")
+    ]
 
     assert post_sample(shown["webhook_url"]) == 200
     time.sleep(3)

@@ -32,8 +32,9 @@ def order_payload(order_id: str) -> bytes:
 
 def events_for(bootstrap: str, order_id: str, wait_s: float = 3.0) -> list[dict[str, Any]]:
     """Every event on the order topic for this order id (read from the beginning)."""
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": unique("t-"),
-                         "enable.auto.commit": False})
+    consumer = Consumer(
+        {"bootstrap.servers": bootstrap, "group.id": unique("t-"), "enable.auto.commit": False}
+    )
     partitions = consumer.list_topics(ORDER_EVENTS, timeout=5).topics[ORDER_EVENTS].partitions
     consumer.assign([TopicPartition(ORDER_EVENTS, p, 0) for p in partitions])
     found = []
@@ -53,9 +54,16 @@ def events_for(bootstrap: str, order_id: str, wait_s: float = 3.0) -> list[dict[
 @pytest.fixture
 async def connection(sessions: Any, cipher: CredentialCipher) -> dict[str, Any]:
     async with sessions() as session:
-        created = await add_connection(session, cipher, account=unique("a-"), name="shop",
-                                       path="demo", auth_kind="basic", api_user="u",
-                                       api_secret="s")
+        created = await add_connection(
+            session,
+            cipher,
+            account=unique("a-"),
+            name="shop",
+            path="demo",
+            auth_kind="basic",
+            api_user="u",
+            api_secret="s",
+        )
         await session.commit()
         token = cipher.decrypt(created.webhook_token_encrypted)
         return {"id": created.id, "token": token, "account_id": created.account_id}
@@ -69,8 +77,12 @@ async def gateway(database_url: str, kafka_broker: str) -> AsyncIterator[Gateway
     servers: list[TestServer] = []
 
     async def start(**overrides: Any) -> tuple[str, CollectorRegistry]:
-        settings = Settings(DATABASE_URL=database_url, KAFKA_BOOTSTRAP_SERVERS=kafka_broker,
-                            CONNECTION_CACHE_TTL_S=0, **overrides)
+        settings = Settings(
+            DATABASE_URL=database_url,
+            KAFKA_BOOTSTRAP_SERVERS=kafka_broker,
+            CONNECTION_CACHE_TTL_S=0,
+            **overrides,
+        )
         registry = CollectorRegistry()
         server = TestServer(create_app(settings, registry), host="127.0.0.1")
         await server.start_server()
@@ -83,9 +95,12 @@ async def gateway(database_url: str, kafka_broker: str) -> AsyncIterator[Gateway
 
 
 async def post(url: str, body: bytes, content_type: str) -> tuple[int, dict[str, Any], Any]:
-    async with ClientSession() as http, http.post(
-        url, data=body, headers={"Content-Type": content_type, "User-Agent": "ShopRenter"}
-    ) as response:
+    async with (
+        ClientSession() as http,
+        http.post(
+            url, data=body, headers={"Content-Type": content_type, "User-Agent": "ShopRenter"}
+        ) as response,
+    ):
         return response.status, await response.json(), response.headers
 
 
@@ -128,20 +143,31 @@ async def test_unknown_wrong_or_disabled_webhooks_all_get_404_and_publish_nothin
     body, content_type = multipart_body("data", order_payload(order_id))
     status, answer, _ = await post(f"{base}/webhooks/shoprenter/{target}", body, content_type)
     assert (status, answer["error"]) == (404, "no such webhook")
-    assert registry.get_sample_value("shopsync_gateway_rejections_total",
-                                     {"reason": "unknown_webhook"}) == 1.0
+    assert (
+        registry.get_sample_value(
+            "shopsync_gateway_rejections_total", {"reason": "unknown_webhook"}
+        )
+        == 1.0
+    )
     assert events_for(kafka_broker, order_id, wait_s=1.0) == []
 
 
-@pytest.mark.parametrize(("content_type", "body", "status", "reason"), [
-    ("application/json", b"{broken", 400, "unparseable"),
-    ("application/json", b'{"orders":{"order":[{"no":"id"}]}}', 400, "missing_fields"),
-    ("text/plain", b"hi", 415, "unsupported_media_type"),
-    ("application/json", b"x" * 5000, 413, "too_large"),
-])
+@pytest.mark.parametrize(
+    ("content_type", "body", "status", "reason"),
+    [
+        ("application/json", b"{broken", 400, "unparseable"),
+        ("application/json", b'{"orders":{"order":[{"no":"id"}]}}', 400, "missing_fields"),
+        ("text/plain", b"hi", 415, "unsupported_media_type"),
+        ("application/json", b"x" * 5000, 413, "too_large"),
+    ],
+)
 async def test_bad_input_gets_a_clear_status_and_reason(
-    gateway: Gateway, connection: dict[str, Any], content_type: str, body: bytes, status: int,
-    reason: str
+    gateway: Gateway,
+    connection: dict[str, Any],
+    content_type: str,
+    body: bytes,
+    status: int,
+    reason: str,
 ) -> None:
     base, registry = await gateway(WEBHOOK_MAX_BODY_BYTES=4096)
     url = f"{base}/webhooks/shoprenter/{connection['id']}/{connection['token']}"
@@ -153,9 +179,11 @@ async def test_bad_input_gets_a_clear_status_and_reason(
 async def test_broker_unreachable_answers_503_with_retry_after_never_200(
     database_url: str, connection: dict[str, Any]
 ) -> None:
-    settings = Settings(DATABASE_URL=database_url,
-                        KAFKA_BOOTSTRAP_SERVERS=f"127.0.0.1:{free_port()}",
-                        GATEWAY_ACK_TIMEOUT_S=1.5)
+    settings = Settings(
+        DATABASE_URL=database_url,
+        KAFKA_BOOTSTRAP_SERVERS=f"127.0.0.1:{free_port()}",
+        GATEWAY_ACK_TIMEOUT_S=1.5,
+    )
     server = TestServer(create_app(settings, CollectorRegistry()), host="127.0.0.1")
     await server.start_server()
     try:

@@ -52,6 +52,7 @@ async def test_models_and_migrations_agree(tmp_path) -> None:  # type: ignore[no
     engine = create_engine(url)
     async with engine.connect() as conn:
         diff = await conn.run_sync(
-            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
+            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+        )
     await engine.dispose()
     assert diff == []

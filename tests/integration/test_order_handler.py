@@ -28,12 +28,20 @@ def sample_order(order_id: str) -> dict[str, Any]:
     return order
 
 
-async def new_connection(sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher,
-                         **settings: Any) -> tuple[int, int]:
+async def new_connection(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher, **settings: Any
+) -> tuple[int, int]:
     async with sessions() as session:
         connection = await add_connection(
-            session, cipher, account=unique("acct-"), name="shop", path="demo",
-            auth_kind="basic", api_user="u", api_secret="s")
+            session,
+            cipher,
+            account=unique("acct-"),
+            name="shop",
+            path="demo",
+            auth_kind="basic",
+            api_user="u",
+            api_secret="s",
+        )
         apply_settings(connection, settings)
         await session.commit()
         return connection.id, connection.account_id
@@ -41,8 +49,14 @@ async def new_connection(sessions: async_sessionmaker[AsyncSession], cipher: Cre
 
 async def count(sessions: async_sessionmaker[AsyncSession], connection_id: int) -> int:
     async with sessions() as session:
-        return int(await session.scalar(
-            select(func.count()).select_from(Document).where(Document.connection_id == connection_id)) or 0)
+        return int(
+            await session.scalar(
+                select(func.count())
+                .select_from(Document)
+                .where(Document.connection_id == connection_id)
+            )
+            or 0
+        )
 
 
 async def test_an_order_event_becomes_one_numbered_invoice_with_an_outbox_record(
@@ -58,8 +72,15 @@ async def test_an_order_event_becomes_one_numbered_invoice_with_an_outbox_record
         assert document is not None
         assert (document.kind, document.document_number) == ("invoice", "INV-000001")
         assert document.total_gross == Decimal("11206")
-        outbox = (await session.execute(select(OutboxMessage).where(
-            OutboxMessage.key == f"{connection_id}:190"))).scalars().all()
+        outbox = (
+            (
+                await session.execute(
+                    select(OutboxMessage).where(OutboxMessage.key == f"{connection_id}:190")
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert len(outbox) == 1 and json.loads(outbox[0].payload)["document_id"] == document.id
 
 
@@ -104,8 +125,9 @@ async def test_stock_moves_for_known_skus_and_an_unknown_sku_is_recorded(
         product = Product(account_id=account_id, sku="996000004", name="Tulips")
         session.add_all([warehouse, product])
         await session.flush()
-        session.add(StockLevel(warehouse_id=warehouse.id, product_id=product.id,
-                               quantity=Decimal(10)))
+        session.add(
+            StockLevel(warehouse_id=warehouse.id, product_id=product.id, quantity=Decimal(10))
+        )
         await session.commit()
         warehouse_id, product_id = warehouse.id, product.id
     async with sessions() as session:
@@ -113,16 +135,24 @@ async def test_stock_moves_for_known_skus_and_an_unknown_sku_is_recorded(
 
         connection = await session.get(ShopConnection, connection_id)
         assert connection is not None
-        apply_settings(connection, {"orders_stock_enabled": True,
-                                    "orders_stock_warehouse_id": warehouse_id})
+        apply_settings(
+            connection, {"orders_stock_enabled": True, "orders_stock_warehouse_id": warehouse_id}
+        )
         await session.commit()
     event = order_event(connection_id, account_id, sample_order("11"), "json", datetime.now(UTC))
     outcome = await OrderEventHandler(sessions).handle(event)
     async with sessions() as session:
         level = await session.get(StockLevel, (warehouse_id, product_id))
         assert level is not None and level.quantity == Decimal(9)
-        misses = (await session.execute(select(SkuMiss.sku).where(
-            SkuMiss.document_id == outcome.document_id))).scalars().all()
+        misses = (
+            (
+                await session.execute(
+                    select(SkuMiss.sku).where(SkuMiss.document_id == outcome.document_id)
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert misses == ["TTA1234"]
 
 
@@ -131,8 +161,10 @@ async def test_concurrent_handlers_number_invoices_without_gaps_or_reuse(
 ) -> None:
     connection_id, account_id = await new_connection(sessions, cipher)
     handler = OrderEventHandler(sessions)
-    events = [order_event(connection_id, account_id, sample_order(str(n)), "json",
-                          datetime.now(UTC)) for n in range(1, 41)]
+    events = [
+        order_event(connection_id, account_id, sample_order(str(n)), "json", datetime.now(UTC))
+        for n in range(1, 41)
+    ]
 
     async def handle_with_retry(event: Any) -> None:
         for _ in range(50):
@@ -145,6 +177,13 @@ async def test_concurrent_handlers_number_invoices_without_gaps_or_reuse(
 
     await asyncio.gather(*(handle_with_retry(e) for e in events))
     async with sessions() as session:
-        numbers = sorted((await session.execute(select(Document.number).where(
-            Document.connection_id == connection_id))).scalars().all())
+        numbers = sorted(
+            (
+                await session.execute(
+                    select(Document.number).where(Document.connection_id == connection_id)
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert numbers == list(range(1, 41))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timezone, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -29,19 +29,51 @@ def test_gateway_order_event_from_the_sample_validates_and_keeps_the_order() -> 
     assert document["event_id"] == "3:190:1:2025-12-01 20:57:40"
 
 
-@pytest.mark.parametrize("event", [
-    DocumentIssued(event_id="document:1", document_id=1, account_id=1, connection_id=2,
-                   order_ref="190", kind="invoice", draft=False, document_number="INV-000001",
-                   currency="HUF", total_gross=Decimal("11206.0000"), issued_at=NOW),
-    StockMoved(event_id="movement:1", movement_id=1, account_id=1, warehouse_id=1, sku="A1",
-               quantity=Decimal("-2.000"), reason="order", document_id=1, created_at=NOW),
-    CatalogChanged(event_id="c:1", account_id=1, product_id=1, sku="A1", change="updated",
-                   origin="local", changed_at=NOW),
-    SyncTick(event_id="catalog:1:1", connection_id=1, kind="catalog", due_at=NOW,
-             interval_s=600.0),
-    dead_letter("order-processor", "shopsync.order-events.v1", 0, 12, b"1:2", b"\xffjunk",
-                "undecodable"),
-], ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "event",
+    [
+        DocumentIssued(
+            event_id="document:1",
+            document_id=1,
+            account_id=1,
+            connection_id=2,
+            order_ref="190",
+            kind="invoice",
+            draft=False,
+            document_number="INV-000001",
+            currency="HUF",
+            total_gross=Decimal("11206.0000"),
+            issued_at=NOW,
+        ),
+        StockMoved(
+            event_id="movement:1",
+            movement_id=1,
+            account_id=1,
+            warehouse_id=1,
+            sku="A1",
+            quantity=Decimal("-2.000"),
+            reason="order",
+            document_id=1,
+            created_at=NOW,
+        ),
+        CatalogChanged(
+            event_id="c:1",
+            account_id=1,
+            product_id=1,
+            sku="A1",
+            change="updated",
+            origin="local",
+            changed_at=NOW,
+        ),
+        SyncTick(
+            event_id="catalog:1:1", connection_id=1, kind="catalog", due_at=NOW, interval_s=600.0
+        ),
+        dead_letter(
+            "order-processor", "shopsync.order-events.v1", 0, 12, b"1:2", b"\xffjunk", "undecodable"
+        ),
+    ],
+    ids=lambda e: type(e).__name__,
+)
 def test_each_producers_records_validate_against_their_schema(event: object) -> None:
     from shopsync.events import Event
 
@@ -50,8 +82,17 @@ def test_each_producers_records_validate_against_their_schema(event: object) -> 
 
 
 def test_money_travels_as_a_decimal_string_never_a_float() -> None:
-    event = StockMoved(event_id="m", movement_id=1, account_id=1, warehouse_id=1, sku="A",
-                       quantity=Decimal("0.1"), reason="manual", document_id=None, created_at=NOW)
+    event = StockMoved(
+        event_id="m",
+        movement_id=1,
+        account_id=1,
+        warehouse_id=1,
+        sku="A",
+        quantity=Decimal("0.1"),
+        reason="manual",
+        document_id=None,
+        created_at=NOW,
+    )
     assert json.loads(encode(event))["quantity"] == "0.1"
 
 
@@ -64,8 +105,9 @@ def test_a_record_that_breaks_the_contract_is_refused_with_where() -> None:
 
 def test_non_utc_times_are_refused_by_the_contract() -> None:
     budapest = timezone(timedelta(hours=1))
-    event = SyncTick(event_id="t", connection_id=1, kind="stock",
-                     due_at=NOW.astimezone(budapest), interval_s=60)
+    event = SyncTick(
+        event_id="t", connection_id=1, kind="stock", due_at=NOW.astimezone(budapest), interval_s=60
+    )
     with pytest.raises(ContractViolation):
         encode(event)
 

@@ -10,8 +10,12 @@ import yaml
 from shopsync.settings import Settings
 from tests.support import ROOT
 
-SERVICES = {"gateway": "GATEWAY_PORT", "order-processor": "ORDER_PROCESSOR_PORT",
-            "catalog-sync": "CATALOG_SYNC_PORT", "stock-sync": "STOCK_SYNC_PORT"}
+SERVICES = {
+    "gateway": "GATEWAY_PORT",
+    "order-processor": "ORDER_PROCESSOR_PORT",
+    "catalog-sync": "CATALOG_SYNC_PORT",
+    "stock-sync": "STOCK_SYNC_PORT",
+}
 
 
 def compose() -> dict[str, Any]:
@@ -43,7 +47,9 @@ def test_every_service_env_var_is_a_setting_and_ports_match_what_prometheus_scra
     services = compose()["services"]
     known = known_env_names()
     scrape = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text())
-    targets = {t for job in scrape["scrape_configs"] for c in job["static_configs"] for t in c["targets"]}
+    targets = {
+        t for job in scrape["scrape_configs"] for c in job["static_configs"] for t in c["targets"]
+    }
     for name, port_var in SERVICES.items():
         env = services[name]["environment"]
         assert set(env) <= known, set(env) - known

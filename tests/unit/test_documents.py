@@ -21,7 +21,10 @@ def test_sample_order_becomes_an_invoice_whose_gross_equals_the_orders() -> None
     document = build_document(sample_order(), DocumentKind.INVOICE)
     assert document.total_gross == Decimal("11206")
     assert [line.kind for line in document.lines] == [
-        LineKind.PRODUCT, LineKind.PRODUCT, LineKind.SHIPPING]
+        LineKind.PRODUCT,
+        LineKind.PRODUCT,
+        LineKind.SHIPPING,
+    ]
     assert document.lines[0].vat == Decimal("255")  # 945 × 27 % = 255.15 → whole forints
 
 
@@ -32,18 +35,40 @@ def test_buyer_name_keeps_shoprenters_order_family_name_first() -> None:
 
 
 def test_a_rounding_line_reconciles_per_line_rounding_with_the_order_total() -> None:
-    order = _order([OrderItem("A", "A1", Decimal("333.33"), Decimal(27), Decimal(3))],
-                   total_gross=Decimal("1271"))
+    order = _order(
+        [OrderItem("A", "A1", Decimal("333.33"), Decimal(27), Decimal(3))],
+        total_gross=Decimal("1271"),
+    )
     document = build_document(order, DocumentKind.INVOICE)
     assert document.total_gross == Decimal("1271")
     assert document.lines[-1].kind == LineKind.ROUNDING
 
 
-def _order(items: list[OrderItem], total_gross: Decimal, currency: str = "HUF",
-           shipping: Decimal = Decimal(0), coupon: Decimal = Decimal(0)) -> Order:
+def _order(
+    items: list[OrderItem],
+    total_gross: Decimal,
+    currency: str = "HUF",
+    shipping: Decimal = Decimal(0),
+    coupon: Decimal = Decimal(0),
+) -> Order:
     buyer = Buyer("Kovács Éva", "", "", "eva@example.hu", "HU", "1011", "Budapest", "Fő u. 1")
-    return Order("1", "1", "Pending", currency, tuple(items), "Futár", Decimal(0), shipping,
-                 "Utánvét", Decimal(0), Decimal(0), "", coupon, total_gross, buyer)
+    return Order(
+        "1",
+        "1",
+        "Pending",
+        currency,
+        tuple(items),
+        "Futár",
+        Decimal(0),
+        shipping,
+        "Utánvét",
+        Decimal(0),
+        Decimal(0),
+        "",
+        coupon,
+        total_gross,
+        buyer,
+    )
 
 
 ITEMS = st.lists(
@@ -61,14 +86,22 @@ ITEMS = st.lists(
 
 
 @settings(max_examples=300, deadline=None)
-@given(items=ITEMS, currency=st.sampled_from(["HUF", "EUR"]),
-       shipping=st.decimals(min_value=0, max_value=5000, places=2),
-       drift=st.integers(min_value=-3, max_value=3))
+@given(
+    items=ITEMS,
+    currency=st.sampled_from(["HUF", "EUR"]),
+    shipping=st.decimals(min_value=0, max_value=5000, places=2),
+    drift=st.integers(min_value=-3, max_value=3),
+)
 def test_gross_total_always_equals_the_orders_and_vat_by_rate_sums_to_total_vat(
     items: list[OrderItem], currency: str, shipping: Decimal, drift: int
 ) -> None:
-    exact = sum((round_money(i.unit_net_price * i.quantity * (1 + i.vat_rate / 100), currency)
-                 for i in items), Decimal(0)) + round_money(shipping, currency)
+    exact = sum(
+        (
+            round_money(i.unit_net_price * i.quantity * (1 + i.vat_rate / 100), currency)
+            for i in items
+        ),
+        Decimal(0),
+    ) + round_money(shipping, currency)
     total = exact + drift * (Decimal(1) if currency == "HUF" else Decimal("0.01"))
     document = build_document(_order(items, total, currency, shipping), DocumentKind.INVOICE)
     assert document.total_gross == round_money(total, currency)

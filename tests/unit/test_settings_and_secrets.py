@@ -31,8 +31,9 @@ def test_plain_postgres_urls_get_the_async_driver(monkeypatch: pytest.MonkeyPatc
     assert not current.uses_embedded_broker
 
 
-def test_secret_key_is_generated_once_into_var_and_reused(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_key_is_generated_once_into_var_and_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SHOPSYNC_SECRET_KEY", raising=False)
     monkeypatch.setenv("SHOPSYNC_VAR_DIR", str(tmp_path))
     first = load_or_create_key(Settings())
