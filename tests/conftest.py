@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from shopsync.db.engine import AsyncSession, create_engine, session_factory
@@ -18,6 +20,11 @@ from shopsync.kafka.embedded import start_broker
 from shopsync.kafka.topics import topic_specs
 from shopsync.secrets import CredentialCipher
 from tests.support import create_pg_database, drop_pg_database, free_port, stop_process
+
+# CI explores the same examples every run (a red build is then reproducible); locally, new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -103,9 +103,10 @@ def build_document(order: Order, kind: DocumentKind) -> DocumentDraft:
                 LineKind.DISCOUNT, name, -abs(order.coupon_gross), Decimal(0), main_rate, cur
             )
         )
-    target = round_money(order.total_gross, cur)
-    difference = target - sum((line.gross for line in lines), Decimal(0))
-    if difference and order.total_gross:
+    subtotal = sum((line.gross for line in lines), Decimal(0))
+    target = subtotal if order.total_gross is None else round_money(order.total_gross, cur)
+    difference = target - subtotal
+    if difference:
         lines.append(
             Line(
                 LineKind.ROUNDING,

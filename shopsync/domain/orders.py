@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from shopsync.domain.shoprenter_values import as_list, decimal, nested_list, text
+from shopsync.domain.shoprenter_values import as_list, decimal, is_empty, nested_list, text
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Order:
     payment_gross: Decimal
     coupon_code: str
     coupon_gross: Decimal
-    total_gross: Decimal
+    total_gross: Decimal | None  # None: the webhook did not say
     buyer: Buyer
 
 
@@ -88,7 +88,7 @@ def read_order(raw: dict[str, Any]) -> Order:
         payment_gross=decimal(raw.get("paymentGrossPrice")),
         coupon_code=text(raw.get("couponCode")),
         coupon_gross=decimal(raw.get("couponGrossPrice")),
-        total_gross=decimal(raw.get("totalGross")),
+        total_gross=None if is_empty(raw.get("totalGross")) else decimal(raw.get("totalGross")),
         buyer=_buyer(raw),
     )
 
