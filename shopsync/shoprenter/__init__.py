@@ -1,0 +1,1 @@
+"""Talking to Shoprenter: the HTTP client, its errors, rate limiting and JSON mapping."""
