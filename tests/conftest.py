@@ -21,6 +21,8 @@ from shopsync.kafka.topics import topic_specs
 from shopsync.secrets import CredentialCipher
 from tests.support import create_pg_database, drop_pg_database, free_port, stop_process
 
+pytest_plugins = ["tests.sandbox_fixtures"]
+
 # CI explores the same examples every run (a red build is then reproducible); locally, new ones.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):

@@ -170,9 +170,9 @@ class SandboxApi:
         fields = {
             k: normalise_value(k, v) for k, v in data.items() if k not in ("id", "href", "innerId")
         }
-        if table.spec.endpoint == "products" and method == "POST" and resource_id is None:
-            if not fields.get("sku"):
-                return error(400, 40003, "The following fields are required: sku!")
+        is_new_product = table.spec.endpoint == "products" and not resource_id
+        if is_new_product and method == "POST" and not fields.get("sku"):
+            return error(400, 40003, "The following fields are required: sku!")
         row = table.rows.get(resource_id) if resource_id else None
         if row is None:
             if method == "PUT":

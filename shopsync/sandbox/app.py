@@ -33,7 +33,7 @@ from shopsync.sandbox.store import SandboxShop, SandboxWorld
 log = logging.getLogger(__name__)
 WORLD = web.AppKey("world", SandboxWorld)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
-TASKS = web.AppKey("tasks", set)
+TASKS: web.AppKey[set[asyncio.Task[None]]] = web.AppKey("tasks")
 
 
 def create_sandbox_app(world: SandboxWorld | None = None) -> web.Application:
@@ -55,7 +55,8 @@ def create_sandbox_app(world: SandboxWorld | None = None) -> web.Application:
 async def _http_client(app: web.Application) -> AsyncIterator[None]:
     app[HTTP] = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
     yield
-    for task in list(app[TASKS]):
+    pending: set[asyncio.Task[None]] = app[TASKS]
+    for task in pending.copy():
         task.cancel()
     await app[HTTP].close()
 

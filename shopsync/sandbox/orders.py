@@ -14,14 +14,16 @@ def place_order(shop: SandboxShop, spec: dict[str, Any]) -> Row:
     """Create an order (and its products and totals) from a spec like the generator's."""
     orders = shop.table("orders")
     lines = spec.get("lines", [])
-    net = sum((Decimal(str(l["price"])) * Decimal(str(l["quantity"])) for l in lines), Decimal(0))
+    net = sum(
+        (Decimal(str(line["price"])) * Decimal(str(line["quantity"])) for line in lines), Decimal(0)
+    )
     vat = sum(
         (
-            Decimal(str(l["price"]))
-            * Decimal(str(l["quantity"]))
-            * Decimal(str(l["taxRate"]))
+            Decimal(str(line["price"]))
+            * Decimal(str(line["quantity"]))
+            * Decimal(str(line["taxRate"]))
             / 100
-            for l in lines
+            for line in lines
         ),
         Decimal(0),
     )

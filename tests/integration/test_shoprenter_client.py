@@ -12,7 +12,7 @@ from shopsync.sandbox.store import SandboxShop
 from shopsync.shoprenter.client import BatchRequest
 from shopsync.shoprenter.errors import ShoprenterAuthError, ShoprenterNotFound
 from shopsync.shoprenter.ids import encode_id
-from tests.sandbox_fixtures import Sandbox, client_for, http, sandbox  # noqa: F401
+from tests.sandbox_fixtures import Sandbox, client_for
 
 pytestmark = pytest.mark.integration
 
