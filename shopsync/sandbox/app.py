@@ -185,7 +185,7 @@ def schedule_webhooks(
 
 async def _deliver(app: web.Application, shop: SandboxShop, url: str, payload: Any) -> None:
     """One attempt, as Shoprenter: multipart/form-data with one field `data`, no signature."""
-    form = aiohttp.FormData()
+    form = aiohttp.FormData(default_to_multipart=True)
     form.add_field("data", json.dumps(payload).replace("/", "\\/"))
     try:
         async with app[HTTP].post(url, data=form, headers={"User-Agent": "ShopRenter"}) as resp:

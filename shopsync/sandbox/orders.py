@@ -108,6 +108,10 @@ def webhook_order(shop: SandboxShop, order: Row, base: str) -> dict[str, Any]:
     ]
     return {
         "storeName": shop.name,
+        "cart_token": "cart",
+        "shippingZoneName": "",
+        "paymentZoneName": "",
+        "shippingInnerResourceId": "shippingModeExtend/c2hpcHBpbmdNb2RlLWlkPTE4",
         "innerId": str(order.inner),
         "innerResourceId": f"orders/{order.resource_id}",
         "outerResourceId": "",

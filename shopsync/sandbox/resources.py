@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,31 @@ class ResourceSpec:
     child_links: dict[str, tuple[str, str]] = field(default_factory=dict)  # field→(endpoint,param)
     writable: bool = True
     composite: tuple[str, ...] = ()  # id columns taken from link fields (descriptions)
+    defaults: dict[str, Any] = field(default_factory=dict)  # what a new row starts with
+
+
+PRODUCT_DEFAULTS: dict[str, Any] = {
+    "modelNumber": "", "orderable": "1", "price": "0.0000", "multiplier": "1.0000",
+    "multiplierLock": "0", "loyaltyPoints": {}, "stock1": "0", "stock2": "0", "stock3": "0",
+    "stock4": "0", "subtractStock": "1", "mainPicture": "", "width": "0.00", "height": "0.00",
+    "length": "0.00", "weight": "0.00", "status": "1", "shipped": "1",
+    "minimalOrderNumber": "1", "maximalOrderNumber": "0", "minimalOrderNumberMultiply": "0",
+    "availableDate": "0000-00-00", "quantity": "0.0000", "sortOrder": "0", "imageAlt": "",
+    "freeShipping": "0", "durableMediaDevice": "0", "taxClass": None, "noStockStatus": None,
+    "inStockStatus": None, "productClass": None, "parentProduct": None, "volumeUnit": None,
+    "weightUnit": None, "manufacturer": None, "onlyStock1Status": None,
+    "onlyStock2Status": None, "onlyStock3Status": None, "onlyStock4Status": None,
+    "allImages": {},
+}
+# Relations the real product links to; the sandbox serves only some of them (others 404).
+PRODUCT_CHILD_LINKS = {
+    name: (name, "productId") for name in (
+        "productDescriptions", "productRelatedProductRelations", "productCategoryRelations",
+        "productSpecials", "productProductBadgeRelations",
+        "productListAttributeValueRelations", "numberAttributeValues", "textAttributeValues",
+        "productTags", "productCollateralProductRelations", "customerGroupProductPrices",
+        "productAddonProductRelations")
+}
 
 
 SPECS = {
@@ -24,14 +50,20 @@ SPECS = {
             "products",
             "product",
             "product_id",
-            links={"taxClass": "taxClasses", "manufacturer": "manufacturers"},
-            filters={"sku": "sku", "innerId": "innerId"},
-            child_links={
-                "productDescriptions": ("productDescriptions", "productId"),
-                "productSpecials": ("productSpecials", "productId"),
-                "productCategoryRelations": ("productCategoryRelations", "productId"),
-                "customerGroupProductPrices": ("customerGroupProductPrices", "productId"),
+            links={
+                "taxClass": "taxClasses",
+                "manufacturer": "manufacturers",
+                "noStockStatus": "stockStatuses",
+                "inStockStatus": "stockStatuses",
+                "productClass": "productClasses",
+                "parentProduct": "products",
+                "volumeUnit": "lengthClasses",
+                "weightUnit": "weightClasses",
+                **{f"onlyStock{n}Status": "stockStatuses" for n in range(1, 5)},
             },
+            filters={"sku": "sku", "innerId": "innerId"},
+            child_links=PRODUCT_CHILD_LINKS,
+            defaults=PRODUCT_DEFAULTS,
         ),
         ResourceSpec(
             "productDescriptions",

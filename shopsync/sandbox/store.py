@@ -46,6 +46,7 @@ class Table:
     def insert(self, fields: dict[str, Any], outer_id: str | None = None) -> Row:
         inner = self.next_inner
         self.next_inner += 1
+        fields = {**self.spec.defaults, **fields}
         resource_id = outer_id or self._make_id(inner, fields)
         stamp = now_text()
         fields.setdefault("dateCreated", stamp)
