@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP) ## create .venv and install ShopSync with the pinned versions
 
 run: $(STAMP) ## run the whole pipeline on the embedded broker and SQLite
-	exec $(BIN)/shopsync up
+	exec $(BIN)/shopsync up --demo
 
 test: $(STAMP) ## run the test suite (starts PostgreSQL when it is down)
 	bash scripts/ensure-postgres.sh

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     order_processor_port: int = Field(default=8081, validation_alias="ORDER_PROCESSOR_PORT")
     catalog_sync_port: int = Field(default=8082, validation_alias="CATALOG_SYNC_PORT")
     stock_sync_port: int = Field(default=8083, validation_alias="STOCK_SYNC_PORT")
+    sandbox_port: int = Field(default=9300, validation_alias="SANDBOX_PORT")
     sync_tick_interval_s: float = Field(default=600.0, validation_alias="SYNC_TICK_INTERVAL_S")
 
     secret_key: SecretStr | None = Field(

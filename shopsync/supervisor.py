@@ -30,17 +30,28 @@ STOP_TIMEOUT_S = 15.0
 @dataclass(frozen=True)
 class ServiceSpec:
     name: str
-    command: str
+    command: tuple[str, ...]
     port: int
+    ready_path: str = "/readyz"
 
 
-def service_specs(settings: Settings) -> list[ServiceSpec]:
-    return [
-        ServiceSpec("gateway", "gateway", settings.gateway_port),
-        ServiceSpec("order-processor", "order-processor", settings.order_processor_port),
-        ServiceSpec("catalog-sync", "catalog-sync", settings.catalog_sync_port),
-        ServiceSpec("stock-sync", "stock-sync", settings.stock_sync_port),
+def service_specs(settings: Settings, demo: bool = False) -> list[ServiceSpec]:
+    specs = [
+        ServiceSpec("gateway", ("gateway",), settings.gateway_port),
+        ServiceSpec("order-processor", ("order-processor",), settings.order_processor_port),
+        ServiceSpec("catalog-sync", ("catalog-sync",), settings.catalog_sync_port),
+        ServiceSpec("stock-sync", ("stock-sync",), settings.stock_sync_port),
     ]
+    if demo:
+        specs.append(
+            ServiceSpec(
+                "sandbox",
+                ("sandbox", "--demo"),
+                settings.sandbox_port,
+                "/_sandbox/shops/demo/stats",
+            )
+        )
+    return specs
 
 
 def run_stack(settings: Settings, demo: bool = False) -> int:
@@ -74,20 +85,17 @@ async def _run(settings: Settings, demo: bool) -> int:
             ensure_topics, settings.bootstrap_servers, topic_specs(settings.topic_partitions)
         )
         await upgrade(settings.resolved_database_url)
-        if demo:
-            print(
-                "--demo: the Shoprenter sandbox is not part of this build yet; "
-                "starting the plain stack",
-                flush=True,
-            )
         env = _child_env(settings)
         pumps = []
-        for spec in service_specs(settings):
+        specs = service_specs(settings, demo)
+        for spec in specs:
             children[spec.name] = await _spawn(spec, env)
             pumps.append(asyncio.create_task(_pump(spec.name, children[spec.name])))
-        ready = await _wait_ready(settings, children, stop)
+        ready = await _wait_ready(specs, children, stop)
+        if ready and demo:
+            pumps.append(asyncio.create_task(_run_demo(settings)))
         if ready:
-            _announce(settings, time.monotonic() - started)
+            _announce(settings, specs, time.monotonic() - started, demo)
             died = asyncio.create_task(_first_exit(children))
             stopped = asyncio.create_task(stop.wait())
             done, _ = await asyncio.wait({died, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -122,7 +130,7 @@ async def _spawn(spec: ServiceSpec, env: dict[str, str]) -> asyncio.subprocess.P
         sys.executable,
         "-m",
         "shopsync.cli.main",
-        spec.command,
+        *spec.command,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         env=env,
@@ -139,9 +147,9 @@ async def _pump(name: str, process: asyncio.subprocess.Process) -> None:
 
 
 async def _wait_ready(
-    settings: Settings, children: dict[str, asyncio.subprocess.Process], stop: asyncio.Event
+    specs: list[ServiceSpec], children: dict[str, asyncio.subprocess.Process], stop: asyncio.Event
 ) -> bool:
-    pending = {s.name: s for s in service_specs(settings)}
+    pending = {s.name: s for s in specs}
     deadline = time.monotonic() + READY_TIMEOUT_S
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
         while pending and time.monotonic() < deadline and not stop.is_set():
@@ -150,7 +158,9 @@ async def _wait_ready(
                     print(f"{name} exited with {children[name].returncode}", flush=True)
                     return False
                 with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-                    async with http.get(f"http://127.0.0.1:{spec.port}/readyz") as response:
+                    async with http.get(
+                        f"http://127.0.0.1:{spec.port}{spec.ready_path}"
+                    ) as response:
                         if response.status == 200:
                             print(f"{name} is ready", flush=True)
                             del pending[name]
@@ -160,7 +170,24 @@ async def _wait_ready(
     return not pending
 
 
-def _announce(settings: Settings, elapsed: float) -> None:
+async def _run_demo(settings: Settings) -> None:
+    from shopsync import demo
+
+    sandbox_url = f"http://127.0.0.1:{settings.sandbox_port}"
+    try:
+        await demo.prepare(settings, sandbox_url)
+        print(
+            f"demo: shop 'demo' on the sandbox ({sandbox_url}/demo) is connected; it places "
+            "an order every 4 s (proforma when pending, invoice when paid). Watch "
+            "`shopsync documents list`.",
+            flush=True,
+        )
+        await demo.drive_orders(sandbox_url)
+    except Exception as exc:  # the demo must never take the stack down
+        print(f"demo stopped: {exc!r}", flush=True)
+
+
+def _announce(settings: Settings, specs: list[ServiceSpec], elapsed: float, demo: bool) -> None:
     host = "127.0.0.1"
     print(f"\nShopSync is ready in {elapsed:.1f} s", flush=True)
     print(
@@ -168,8 +195,14 @@ def _announce(settings: Settings, elapsed: float) -> None:
         "  (`shopsync shops show NAME` prints a shop's URL)",
         flush=True,
     )
-    for spec in service_specs(settings):
-        print(f"  metrics:  http://{host}:{spec.port}/metrics  ({spec.name})", flush=True)
+    for spec in specs:
+        if spec.name != "sandbox":
+            print(f"  metrics:  http://{host}:{spec.port}/metrics  ({spec.name})", flush=True)
+    if demo:
+        print(
+            f"  sandbox:  http://{host}:{settings.sandbox_port}/demo (Shoprenter API sandbox)",
+            flush=True,
+        )
     print(f"  database: {_safe_url(settings.resolved_database_url)}", flush=True)
     print("Ctrl-C stops everything.\n", flush=True)
 

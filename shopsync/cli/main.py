@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 
@@ -86,6 +87,32 @@ def stock_sync() -> None:
     current = settings()
     _logging(current.log_level)
     run_stock(current)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=None, help="default: SANDBOX_PORT (9300)")
+@click.option("--demo", is_flag=True, help="create the demo shop with its catalog")
+def sandbox(host: str, port: int | None, demo: bool) -> None:
+    """Run the Shoprenter API sandbox (many shops in memory; see shopsync/sandbox/app.py)."""
+    import asyncio
+
+    from shopsync.sandbox.app import run_sandbox
+    from shopsync.sandbox.store import SandboxWorld
+
+    current = settings()
+    _logging(current.log_level)
+    world = SandboxWorld()
+    if demo:
+        from shopsync.demo import seed_demo_shop
+
+        seed_demo_shop(world)
+    port = port or current.sandbox_port
+    click.echo(
+        f"Shoprenter sandbox on http://{host}:{port} (shops: {', '.join(world.shops) or 'none'})"
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_sandbox(host, port, world))
 
 
 @cli.command()

@@ -18,7 +18,6 @@ import json
 import logging
 import random
 from collections.abc import AsyncIterator
-from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -27,6 +26,7 @@ from aiohttp import web
 
 from shopsync.sandbox import generator
 from shopsync.sandbox.api import SandboxApi, error
+from shopsync.sandbox.catalog import add_products
 from shopsync.sandbox.orders import change_status, place_order, webhook_order
 from shopsync.sandbox.store import SandboxShop, SandboxWorld
 
@@ -291,32 +291,7 @@ async def admin_seed_products(request: web.Request) -> web.Response:
         int(body.get("count", 0)),
         body.get("prefix", "SKU"),
     )
-    table = shop.table("products")
-    descriptions = shop.table("productDescriptions")
-    for item in items:
-        row = table.insert(
-            {
-                "sku": item["sku"],
-                "price": f"{Decimal(str(item['price'])):.4f}",
-                "stock1": str(item.get("stock1", "0")),
-                "stock2": "0",
-                "stock3": "0",
-                "stock4": "0",
-                "status": "1",
-                "subtractStock": "1",
-                "quantity": "1.0000",
-                "modelNumber": {},
-                "taxClass": shop.tax_class_for(Decimal(str(item.get("taxRate", "27")))),
-            }
-        )
-        descriptions.insert(
-            {
-                "name": item["name"],
-                "product": row.resource_id,
-                "language": shop.language_id(),
-                "measurementUnit": "db",
-            }
-        )
+    add_products(shop, items)
     return web.json_response({"created": len(items)}, status=201)
 
 

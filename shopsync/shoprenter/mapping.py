@@ -59,8 +59,11 @@ def price_text(amount: Decimal) -> str:
     return f"{amount.quantize(Decimal('0.0001')):f}"
 
 
-def product_update_json(net_price: Decimal | None = None, stock_field: str | None = None,
-                        quantity: Decimal | None = None) -> dict[str, Any]:
+def product_update_json(
+    net_price: Decimal | None = None,
+    stock_field: str | None = None,
+    quantity: Decimal | None = None,
+) -> dict[str, Any]:
     """A partial product body: only the fields that change (the API merges)."""
     body: dict[str, Any] = {}
     if net_price is not None:

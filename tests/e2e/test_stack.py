@@ -77,6 +77,7 @@ def stack_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[s
             "ORDER_PROCESSOR_PORT": str(free_port()),
             "CATALOG_SYNC_PORT": str(free_port()),
             "STOCK_SYNC_PORT": str(free_port()),
+            "SANDBOX_PORT": str(free_port()),
             "SHOPSYNC_E2E_MARKER": tmp_path.name,
             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
         }
@@ -128,7 +129,7 @@ def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_ev
         stack_env,
         "shops",
         "add",
-        "demo",
+        "sample",
         "--path",
         "demo",
         "--api-user",
@@ -136,12 +137,14 @@ def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_ev
         "--api-secret",
         "hunter2-secret",
     )
-    shown = cli(stack_env, "shops", "show", "demo", "--json")
+    shown = cli(stack_env, "shops", "show", "sample", "--json")
     assert "hunter2-secret" not in json.dumps(shown)
 
     assert post_sample(shown["webhook_url"]) == 200
     started = time.monotonic()
-    documents = wait_until(lambda: cli(stack_env, "documents", "list", "--json"), timeout_s=5)
+    documents = wait_until(
+        lambda: cli(stack_env, "documents", "list", "--connection", "sample", "--json"), timeout_s=5
+    )
     assert time.monotonic() - started < 5
     assert [(d["order_ref"], d["kind"], d["total_gross"]) for d in documents] == [
         ("190", "invoice", "11206")
@@ -149,7 +152,14 @@ def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_ev
 
     assert post_sample(shown["webhook_url"]) == 200
     time.sleep(3)
-    assert len(cli(stack_env, "documents", "list", "--json")) == 1
+    assert len(cli(stack_env, "documents", "list", "--connection", "sample", "--json")) == 1
+
+    # The demo shop on the sandbox places orders and fires real webhooks: they land too.
+    demo_documents = wait_until(
+        lambda: cli(stack_env, "documents", "list", "--connection", "demo", "--json"),
+        timeout_s=20,
+    )
+    assert {d["kind"] for d in demo_documents} <= {"proforma", "invoice"}
 
     marker = stack_env["SHOPSYNC_E2E_MARKER"]
     assert len(processes_with(marker)) >= 6  # up, broker and four services (make too)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from email.parser import BytesParser
-from email.policy import default
 import json
 from collections.abc import AsyncIterator
+from email.parser import BytesParser
+from email.policy import default
 from typing import Any
 
 import aiohttp
@@ -22,7 +22,9 @@ from tests.sandbox_fixtures import Sandbox, client_for
 from tests.support import ROOT, SAMPLE_WEBHOOK
 
 pytestmark = pytest.mark.integration
-PRODUCT_SAMPLE = json.loads((ROOT / "tests" / "fixtures" / "shoprenter_product_get.json").read_text())
+PRODUCT_SAMPLE = json.loads(
+    (ROOT / "tests" / "fixtures" / "shoprenter_product_get.json").read_text()
+)
 ENVELOPE = {"href", "page", "pageCount", "limit", "first", "previous", "next", "last", "items"}
 
 
@@ -31,12 +33,20 @@ async def test_a_created_product_has_every_field_of_the_verbatim_product(
 ) -> None:
     shop = sandbox.shop()
     client = client_for(sandbox.basic(shop), http)
-    created = await client.post("products", {"sku": "SKU-11", "price": 139900,
-                                             "taxClass": {"id": shop.tax_class_for(
-                                                 __import__("decimal").Decimal(27))}})
+    created = await client.post(
+        "products",
+        {
+            "sku": "SKU-11",
+            "price": 139900,
+            "taxClass": {"id": shop.tax_class_for(__import__("decimal").Decimal(27))},
+        },
+    )
     fetched = await client.get(f"products/{created['id']}")
-    missing = set(PRODUCT_SAMPLE) - set(fetched) - {"relatedProducts", "collateralProducts",
-                                                      "productAddons"}
+    missing = (
+        set(PRODUCT_SAMPLE)
+        - set(fetched)
+        - {"relatedProducts", "collateralProducts", "productAddons"}
+    )
     assert missing == set()
     assert fetched["price"] == "139900.0000" and fetched["stock1"] == "0"
     assert decode_id(fetched["id"]) == ("product", {"product_id": fetched["innerId"]})
@@ -54,8 +64,12 @@ async def test_collections_use_the_real_envelope_zero_based_pages_and_link_only_
     client = client_for(sandbox.basic(shop), http)
     page = await client.get("products", {"page": 0, "limit": 1})
     assert set(page) == ENVELOPE
-    assert (page["page"], page["pageCount"], page["limit"], page["previous"]) == ("0", "2", "1",
-                                                                                  None)
+    assert (page["page"], page["pageCount"], page["limit"], page["previous"]) == (
+        "0",
+        "2",
+        "1",
+        None,
+    )
     assert set(page["items"][0]) == {"href"}
     assert "page=1" in page["next"]["href"]
     last = await client.get(page["next"]["href"])
@@ -64,11 +78,13 @@ async def test_collections_use_the_real_envelope_zero_based_pages_and_link_only_
         await client.get("products", {"page": 5, "limit": 1})
 
 
-async def test_a_request_without_accept_json_is_refused(sandbox: Sandbox,
-                                                         http: aiohttp.ClientSession) -> None:
+async def test_a_request_without_accept_json_is_refused(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
     shop = sandbox.shop()
-    async with http.get(f"{sandbox.url}/{shop.name}/products",
-                        auth=aiohttp.BasicAuth(shop.user, shop.password)) as response:
+    async with http.get(
+        f"{sandbox.url}/{shop.name}/products", auth=aiohttp.BasicAuth(shop.user, shop.password)
+    ) as response:
         assert response.status == 406
 
 
@@ -81,12 +97,18 @@ async def receiver() -> AsyncIterator[tuple[str, list[dict[str, Any]]]]:
         content_type = request.headers.get("Content-Type", "")
         # An independent multipart reader (the stdlib's), not the gateway's own parser.
         message = BytesParser(policy=default).parsebytes(
-            f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+            f"Content-Type: {content_type}\r\n\r\n".encode() + raw
+        )
         parts = list(message.iter_parts()) if message.is_multipart() else []
-        received.append({"headers": dict(request.headers), "content_type": content_type,
-                         "fields": [p.get_param("name", header="content-disposition")
-                                    for p in parts],
-                         "raw": raw, "data": parts[0].get_content() if parts else None})
+        received.append(
+            {
+                "headers": dict(request.headers),
+                "content_type": content_type,
+                "fields": [p.get_param("name", header="content-disposition") for p in parts],
+                "raw": raw,
+                "data": parts[0].get_content() if parts else None,
+            }
+        )
         return web.Response(text="ok")
 
     app = web.Application()
@@ -104,8 +126,15 @@ async def test_webhooks_arrive_as_shoprenter_sends_them_on_order_and_status_chan
     shop = sandbox.shop()
     client = client_for(sandbox.basic(shop), http)
     for event in ("order_confirm", "order_status_change"):
-        await client.post("webHooks", {"event": event, "status": "1", "label": event,
-                                       "webHookParameters": [{"type": "json", "url": url}]})
+        await client.post(
+            "webHooks",
+            {
+                "event": event,
+                "status": "1",
+                "label": event,
+                "webHookParameters": [{"type": "json", "url": url}],
+            },
+        )
     import random
 
     spec = generator.order(random.Random(3), generator.catalog(random.Random(3), 10))
@@ -125,8 +154,9 @@ async def test_webhooks_arrive_as_shoprenter_sends_them_on_order_and_status_chan
         assert "Authorization" not in hook["headers"]
         order = json.loads(hook["data"])["orders"]["order"][0]
         assert sample_keys <= set(order)
-    statuses = [json.loads(h["data"])["orders"]["order"][0]["orderHistory"]["status"]
-                for h in received]
+    statuses = [
+        json.loads(h["data"])["orders"]["order"][0]["orderHistory"]["status"] for h in received
+    ]
     assert statuses == ["1", "6"]
     payload = parse_body(received[1]["content_type"], received[1]["raw"])
     assert read_order(payload.orders[0]).status_text == "Paid"

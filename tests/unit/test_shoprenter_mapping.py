@@ -26,8 +26,9 @@ def test_verbatim_product_reads_price_stock_sku_and_tax_class() -> None:
 
 @pytest.mark.parametrize("empty", [{}, [], "", None])
 def test_empty_values_in_any_shape_read_as_empty(empty: object) -> None:
-    product = product_from_json({**PRODUCT, "price": empty, "stock1": empty,
-                                 "productDescriptions": empty})
+    product = product_from_json(
+        {**PRODUCT, "price": empty, "stock1": empty, "productDescriptions": empty}
+    )
     assert product.net_price == 0 and product.stock["stock1"] == 0 and product.name == ""
 
 
@@ -41,7 +42,8 @@ def test_webhook_order_with_a_single_product_object_and_string_numbers() -> None
     raw["orderProducts"] = {"orderProduct": raw["orderProducts"]["orderProduct"][0]}
     order = read_order(raw)
     assert [(i.sku, i.unit_net_price, i.vat_rate) for i in order.items] == [
-        ("996000004", Decimal("945"), Decimal("27.0000"))]
+        ("996000004", Decimal("945"), Decimal("27.0000"))
+    ]
     assert order.buyer.name == "Test Peter"  # firstname holds the family name
 
 
@@ -53,7 +55,6 @@ def test_ids_round_trip_and_decode_like_the_documented_examples() -> None:
 
 def test_partial_update_bodies_carry_only_what_changes_as_strings() -> None:
     assert product_update_json(Decimal("2760")) == {"price": "2760.0000"}
-    assert product_update_json(stock_field="stock2", quantity=Decimal("12.000")) == {
-        "stock2": "12"}
+    assert product_update_json(stock_field="stock2", quantity=Decimal("12.000")) == {"stock2": "12"}
     with pytest.raises(ValueError, match="stock9"):
         product_update_json(stock_field="stock9", quantity=Decimal(1))
