@@ -81,7 +81,9 @@ async def test_five_hundreds_and_dropped_connections_are_retried(
     client = client_for(sandbox.basic(shop), http)
     page = await client.get("products", {"full": 1})
     assert [item["sku"] for item in page["items"]] == ["P-00000", "P-00001", "P-00002"]
-    assert client.stats.retries == 3
+    assert (shop.faults.fail_next, shop.faults.drop_next) == (0, 0)  # all faults were served
+    # aiohttp itself may transparently re-send a GET whose pooled connection dropped.
+    assert client.stats.retries >= 2
 
 
 async def test_oauth_token_is_renewed_when_it_expires(
