@@ -21,7 +21,7 @@ def producer_config(bootstrap: str, message_timeout_ms: int) -> dict[str, Any]:
         "acks": "all",
         "partitioner": "murmur2_random",
         "message.timeout.ms": message_timeout_ms,
-        "linger.ms": 2,
+        "linger.ms": 0,
         "queue.buffering.max.messages": 100_000,
         "socket.keepalive.enable": True,
         "reconnect.backoff.max.ms": 1000,
@@ -34,20 +34,26 @@ class AsyncProducer:
     def __init__(self, config: dict[str, Any]) -> None:
         self._producer = Producer(config)
         self._stop = threading.Event()
+        self._settled: list[tuple[asyncio.Future[Message], KafkaError | None, Message]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._poller = threading.Thread(target=self._poll, name="kafka-poll", daemon=True)
         self._poller.start()
 
     def _poll(self) -> None:
+        # Delivery reports are gathered per poll and handed to the loop in one wake-up.
         while not self._stop.is_set():
             self._producer.poll(0.05)
+            if self._settled and self._loop is not None:
+                batch, self._settled = self._settled, []
+                self._loop.call_soon_threadsafe(_settle_all, batch)
 
     async def send(self, topic: str, key: bytes, value: bytes) -> Message:
         """Publish and wait for the acknowledgement; BrokerUnavailable when it cannot be had."""
-        loop = asyncio.get_running_loop()
+        loop = self._loop = asyncio.get_running_loop()
         future: asyncio.Future[Message] = loop.create_future()
 
         def on_delivery(err: KafkaError | None, msg: Message) -> None:
-            loop.call_soon_threadsafe(_settle, future, err, msg)
+            self._settled.append((future, err, msg))
 
         try:
             self._producer.produce(topic, value=value, key=key, on_delivery=on_delivery)
@@ -78,6 +84,11 @@ class AsyncProducer:
         self._stop.set()
         self._poller.join(timeout=2)
         return remaining
+
+
+def _settle_all(batch: list[tuple[asyncio.Future[Message], KafkaError | None, Message]]) -> None:
+    for future, err, msg in batch:
+        _settle(future, err, msg)
 
 
 def _settle(future: asyncio.Future[Message], err: KafkaError | None, msg: Message) -> None:
