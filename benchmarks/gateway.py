@@ -76,7 +76,8 @@ wrk.headers["Content-Type"] = "multipart/form-data; boundary={BOUNDARY}"
 wrk.headers["User-Agent"] = "ShopRenter"
 {"function delay() return math.random(0, " + str(int(2 * delay_ms)) + ") end" if delay_ms else ""}
 done = function(summary, latency, requests)
-  io.write(string.format("P99_US %d\\nP50_US %d\\n", latency:percentile(99), latency:percentile(50)))
+  io.write(string.format("P99_US %d\\nP50_US %d\\n",
+                         latency:percentile(99), latency:percentile(50)))
 end
 """)
     return script
@@ -155,7 +156,8 @@ async def prepare(settings: Settings) -> str:
             api_secret="s",
         )
         await session.commit()
-        path = f"/webhooks/shoprenter/{connection.id}/{cipher.decrypt(connection.webhook_token_encrypted)}"
+        token = cipher.decrypt(connection.webhook_token_encrypted)
+        path = f"/webhooks/shoprenter/{connection.id}/{token}"
     await engine.dispose()
     return path
 

@@ -41,7 +41,7 @@ def check(schema_name: str, document: dict[str, Any]) -> None:
     try:
         validator(schema_name)(document)
     except fastjsonschema.JsonSchemaException as exc:
-        raise ContractViolation(f"{schema_name}: {exc.message}") from exc
+        raise ContractViolation(f"{schema_name}: {exc}") from exc
 
 
 def encode(event: Event) -> bytes:
