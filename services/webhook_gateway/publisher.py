@@ -28,20 +28,35 @@ class KafkaEventPublisher:
     """Publishes through the idempotent producer and watches whether the broker answers."""
 
     def __init__(self, bootstrap: str, message_timeout_ms: int) -> None:
-        self._producer = AsyncProducer(producer_config(bootstrap, message_timeout_ms))
+        self._config = producer_config(bootstrap, message_timeout_ms)
+        self._producer = AsyncProducer(self._config)
         self._reachable = False
         self._watch: asyncio.Task[None] | None = None
+        self._retiring: set[asyncio.Task[None]] = set()
+        self.replacements = 0
 
     async def start(self) -> None:
         await self._probe()
         self._watch = asyncio.create_task(self._watch_broker())
 
     async def publish(self, topic: str, key: bytes, value: bytes) -> None:
+        producer = self._producer
         try:
-            await self._producer.send(topic, key, value)
+            await producer.send(topic, key, value)
         except BrokerUnavailable:
             self._reachable = False
+            if producer.fatal and producer is self._producer:
+                self._replace_producer()
             raise
+
+    def _replace_producer(self) -> None:
+        """A fatal producer never recovers: start a fresh one, retire the old in the background."""
+        old, self._producer = self._producer, AsyncProducer(self._config)
+        self.replacements += 1
+        log.warning("Kafka producer hit a fatal error: replaced (%d so far)", self.replacements)
+        task = asyncio.create_task(asyncio.to_thread(old.close, 0.5))
+        self._retiring.add(task)
+        task.add_done_callback(self._retiring.discard)
 
     def is_reachable(self) -> bool:
         return self._reachable
@@ -64,6 +79,8 @@ class KafkaEventPublisher:
             await self._probe()
 
     async def _probe(self) -> None:
+        if self._producer.fatal:
+            self._replace_producer()
         try:
             await asyncio.to_thread(self._producer.probe, 1.0)
             self._reachable = True

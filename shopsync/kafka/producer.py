@@ -32,17 +32,28 @@ class AsyncProducer:
     """Produces messages; `send` returns once the broker acknowledged (acks=all)."""
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self._producer = Producer(config)
+        self.fatal = False
+        self._producer = Producer({**config, "error_cb": self._on_error})
         self._stop = threading.Event()
         self._settled: list[tuple[asyncio.Future[Message], KafkaError | None, Message]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._poller = threading.Thread(target=self._poll, name="kafka-poll", daemon=True)
         self._poller.start()
 
+    def _on_error(self, err: KafkaError) -> None:
+        # A fatal error (e.g. the idempotent producer's state lost by a restarted broker)
+        # leaves this producer unusable for good: the owner replaces it.
+        if err.fatal():
+            self.fatal = True
+
     def _poll(self) -> None:
         # Delivery reports are gathered per poll and handed to the loop in one wake-up.
         while not self._stop.is_set():
-            self._producer.poll(0.05)
+            try:
+                self._producer.poll(0.05)
+            except KafkaException as exc:  # raised by poll() once the producer is fatal
+                if exc.args and isinstance(exc.args[0], KafkaError) and exc.args[0].fatal():
+                    self.fatal = True
             if self._settled and self._loop is not None:
                 batch, self._settled = self._settled, []
                 self._loop.call_soon_threadsafe(_settle_all, batch)
@@ -60,11 +71,15 @@ class AsyncProducer:
         except BufferError as exc:
             raise BrokerUnavailable("producer queue is full") from exc
         except KafkaException as exc:
+            if exc.args and isinstance(exc.args[0], KafkaError) and exc.args[0].fatal():
+                self.fatal = True
             raise BrokerUnavailable(str(exc)) from exc
         return await future
 
     def probe(self, timeout_s: float) -> None:
         """Ask the broker for metadata; BrokerUnavailable when it does not answer."""
+        if self.fatal:
+            raise BrokerUnavailable("producer hit a fatal error")
         try:
             metadata = self._producer.list_topics(timeout=timeout_s)
         except KafkaException as exc:
