@@ -26,7 +26,7 @@ class Settings(BaseSettings):
         default=1024 * 1024, validation_alias="WEBHOOK_MAX_BODY_BYTES"
     )
     gateway_ack_timeout_s: float = Field(default=5.0, validation_alias="GATEWAY_ACK_TIMEOUT_S")
-    connection_cache_ttl_s: float = Field(default=5.0, validation_alias="CONNECTION_CACHE_TTL_S")
+    connection_cache_ttl_s: float = Field(default=60.0, validation_alias="CONNECTION_CACHE_TTL_S")
 
     service_bind_host: str = Field(default="127.0.0.1", validation_alias="SERVICE_BIND_HOST")
     order_processor_port: int = Field(default=8081, validation_alias="ORDER_PROCESSOR_PORT")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
@@ -46,10 +48,13 @@ def create_app(
 def _database(settings: Settings) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         engine = create_engine(settings.resolved_database_url)
-        app[DIRECTORY] = ConnectionDirectory(
-            session_factory(engine), settings.connection_cache_ttl_s
-        )
+        directory = ConnectionDirectory(session_factory(engine), settings.connection_cache_ttl_s)
+        app[DIRECTORY] = directory
+        watcher = asyncio.create_task(directory.watch())
         yield
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
         await engine.dispose()
 
     return context

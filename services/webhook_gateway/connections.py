@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import logging
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.db.models import ShopConnection
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,12 +31,34 @@ class ConnectionEntry:
 
 
 class ConnectionDirectory:
-    """Connections by id, each cached for ttl_s (a rotated token or switch lands within it)."""
+    """Connections by id, cached; the cache is dropped as soon as any connection changes."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], ttl_s: float) -> None:
         self._sessions = sessions
         self._ttl_s = ttl_s
         self._cache: dict[int, tuple[float, ConnectionEntry | None]] = {}
+        self._version: tuple[object, int] | None = None
+
+    async def watch(self, interval_s: float = 0.5) -> None:
+        """Poll one cheap aggregate; a rotated token or a switch-off lands within interval_s."""
+        while True:
+            try:
+                await self.check_for_changes()
+            except Exception as exc:  # the database may blip; the TTL still bounds staleness
+                log.warning("connection change check failed: %r", exc)
+            await asyncio.sleep(interval_s)
+
+    async def check_for_changes(self) -> None:
+        async with self._sessions() as session:
+            row = (
+                await session.execute(
+                    select(func.max(ShopConnection.updated_at), func.count(ShopConnection.id))
+                )
+            ).one()
+        version = (row[0], int(row[1]))
+        if version != self._version:
+            self._cache.clear()
+            self._version = version
 
     async def get(self, connection_id: int) -> ConnectionEntry | None:
         now = time.monotonic()

@@ -32,7 +32,7 @@ class KafkaEventPublisher:
         self._producer = AsyncProducer(self._config)
         self._reachable = False
         self._watch: asyncio.Task[None] | None = None
-        self._retiring: set[asyncio.Task[None]] = set()
+        self._retiring: set[asyncio.Task[int]] = set()
         self.replacements = 0
 
     async def start(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -193,5 +194,37 @@ async def test_broker_unreachable_answers_503_with_retry_after_never_200(
         assert status == 503 and headers["Retry-After"] == "5"
         async with ClientSession() as http, http.get(server.make_url("/readyz")) as ready:
             assert ready.status == 503
+    finally:
+        await server.close()
+
+
+async def test_a_rotated_token_is_refused_at_once_and_the_new_one_accepted(
+    database_url: str,
+    kafka_broker: str,
+    connection: dict[str, Any],
+    sessions: Any,
+    cipher: CredentialCipher,
+) -> None:
+    settings = Settings(
+        DATABASE_URL=database_url, KAFKA_BOOTSTRAP_SERVERS=kafka_broker, CONNECTION_CACHE_TTL_S=3600
+    )  # only change detection can explain a 404
+    server = TestServer(create_app(settings, CollectorRegistry()), host="127.0.0.1")
+    await server.start_server()
+    try:
+        base = str(server.make_url("")).rstrip("/")
+        body, content_type = multipart_body("data", order_payload(uuid.uuid4().hex[:12]))
+        old = f"{base}/webhooks/shoprenter/{connection['id']}/{connection['token']}"
+        assert (await post(old, body, content_type))[0] == 200
+        from shopsync.db.models import ShopConnection
+        from shopsync.shops import rotate_token
+
+        async with sessions() as session:
+            row = await session.get(ShopConnection, connection["id"])
+            new_token = rotate_token(row, cipher)
+            await session.commit()
+        await asyncio.sleep(1.2)
+        assert (await post(old, body, content_type))[0] == 404
+        new = f"{base}/webhooks/shoprenter/{connection['id']}/{new_token}"
+        assert (await post(new, body, content_type))[0] == 200
     finally:
         await server.close()
