@@ -170,6 +170,7 @@ class Document(Base):
     __table_args__ = (
         UniqueConstraint("connection_id", "order_ref", "kind"),
         Index("ix_documents_account_created", "account_id", "created_at"),
+        Index("ix_documents_email_due", "email_status", "email_next_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -193,6 +194,8 @@ class Document(Base):
     total_gross: Mapped[Decimal] = mapped_column(Money)
     email_status: Mapped[str] = mapped_column(String(20), default="not_requested")
     email_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    email_next_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     references_document_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id"), nullable=True
     )

@@ -161,3 +161,29 @@ def _dominant_rate(lines: list[Line]) -> Decimal:
     for line in lines:
         weights[line.vat_rate] = weights.get(line.vat_rate, Decimal(0)) + abs(line.net)
     return max(weights, key=lambda rate: weights[rate])
+
+
+def storno_of(original: DocumentDraft) -> DocumentDraft:
+    """The cancelling document: every line of the original with its sign flipped."""
+    lines = tuple(
+        Line(
+            line.kind,
+            line.name,
+            line.sku,
+            -line.quantity,
+            line.unit_net_price,
+            line.vat_rate,
+            -line.net,
+            -line.vat,
+            -line.gross,
+        )
+        for line in original.lines
+    )
+    return DocumentDraft(
+        DocumentKind.STORNO,
+        original.currency,
+        lines,
+        -original.total_net,
+        -original.total_vat,
+        -original.total_gross,
+    )

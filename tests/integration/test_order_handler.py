@@ -187,3 +187,113 @@ async def test_concurrent_handlers_number_invoices_without_gaps_or_reuse(
             .all()
         )
     assert numbers == list(range(1, 41))
+
+
+async def set_connection(
+    sessions: async_sessionmaker[AsyncSession], connection_id: int, **changes: Any
+) -> None:
+    from shopsync.db.models import ShopConnection
+
+    async with sessions() as session:
+        connection = await session.get(ShopConnection, connection_id)
+        assert connection is not None
+        apply_settings(connection, changes)
+        await session.commit()
+
+
+def with_status(order: dict[str, Any], status: str, when: str) -> dict[str, Any]:
+    changed = json.loads(json.dumps(order))
+    changed["orderHistory"] = {"status": status, "statusText": "x", "dateAdded": when}
+    return changed
+
+
+async def test_a_draft_is_unnumbered_until_finalized_then_takes_the_next_number(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> None:
+    from shopsync.db.uow import SqlAlchemyUnitOfWork
+    from shopsync.issuing import DocumentError, finalize
+
+    connection_id, account_id = await new_connection(sessions, cipher, orders_draft=True)
+    event = order_event(connection_id, account_id, sample_order("21"), "json", datetime.now(UTC))
+    outcome = await OrderEventHandler(sessions).handle(event)
+    async with sessions() as session:
+        draft = await session.get(Document, outcome.document_id)
+        assert draft is not None and draft.draft and draft.number is None
+    async with SqlAlchemyUnitOfWork(sessions) as uow:
+        final = await finalize(uow, outcome.document_id)
+        await uow.commit()
+    assert (final.draft, final.document_number) == (False, "INV-000001")
+    async with SqlAlchemyUnitOfWork(sessions) as uow:
+        with pytest.raises(DocumentError, match="already final"):
+            await finalize(uow, outcome.document_id)
+
+
+async def test_status_rules_issue_a_proforma_then_an_invoice_with_separate_series(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> None:
+    connection_id, account_id = await new_connection(
+        sessions, cipher, orders_status_rules={"1": "proforma", "6": "invoice"}
+    )
+    handler = OrderEventHandler(sessions)
+    order = sample_order("31")
+    first = await handler.handle(
+        order_event(connection_id, account_id, order, "json", datetime.now(UTC))
+    )
+    paid = with_status(order, "6", "2025-12-02 08:00:00")
+    second = await handler.handle(
+        order_event(connection_id, account_id, paid, "json", datetime.now(UTC))
+    )
+    async with sessions() as session:
+        kinds = {
+            (d.kind, d.document_number)
+            for d in (
+                await session.execute(
+                    select(Document).where(Document.connection_id == connection_id)
+                )
+            ).scalars()
+        }
+    assert (first.kind, second.kind) == ("proforma", "invoice")
+    assert kinds == {("proforma", "PRO-000001"), ("invoice", "INV-000001")}
+
+
+async def test_a_cancellation_stornos_the_invoice_and_returns_the_stock(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> None:
+    connection_id, account_id = await new_connection(sessions, cipher)
+    async with sessions() as session:
+        warehouse = Warehouse(account_id=account_id, name="Raktár")
+        product = Product(account_id=account_id, sku="996000004", name="Tulips")
+        session.add_all([warehouse, product])
+        await session.commit()
+        warehouse_id, product_id = warehouse.id, product.id
+    await set_connection(
+        sessions,
+        connection_id,
+        orders_stock_enabled=True,
+        orders_stock_warehouse_id=warehouse_id,
+        orders_cancel_status_ids=["7"],
+    )
+    handler = OrderEventHandler(sessions)
+    order = sample_order("41")
+    invoice = await handler.handle(
+        order_event(connection_id, account_id, order, "json", datetime.now(UTC))
+    )
+    cancelled = with_status(order, "7", "2025-12-03 09:00:00")
+    storno = await handler.handle(
+        order_event(connection_id, account_id, cancelled, "json", datetime.now(UTC))
+    )
+    again = with_status(order, "7", "2025-12-03 10:00:00")
+    assert (
+        await handler.handle(
+            order_event(connection_id, account_id, again, "json", datetime.now(UTC))
+        )
+    ).result == "duplicate"
+    async with sessions() as session:
+        original = await session.get(Document, invoice.document_id)
+        reversal = await session.get(Document, storno.document_id)
+        level = await session.get(StockLevel, (warehouse_id, product_id))
+    assert original is not None and reversal is not None and level is not None
+    assert reversal.kind == "storno" and reversal.references_document_id == original.id
+    assert reversal.total_gross == -original.total_gross
+    assert reversal.document_number == "INV-000002"  # same series as invoices, no gap
+    assert level.quantity == Decimal(0)  # -1 by the order, +1 by the storno
