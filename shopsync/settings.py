@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     sandbox_port: int = Field(default=9300, validation_alias="SANDBOX_PORT")
     sync_tick_interval_s: float = Field(default=600.0, validation_alias="SYNC_TICK_INTERVAL_S")
 
+    smtp_host: str = Field(default="127.0.0.1", validation_alias="SMTP_HOST")
+    smtp_port: int = Field(default=1025, validation_alias="SMTP_PORT")
+    mail_from: str = Field(default="ShopSync <szamla@shopsync.local>", validation_alias="MAIL_FROM")
     secret_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SHOPSYNC_SECRET_KEY", "SECRET_KEY")
     )

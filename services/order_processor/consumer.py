@@ -81,6 +81,7 @@ class OrderEventConsumer:
                     continue
                 self._metrics.events.labels(result=outcome.result).inc()
                 self._metrics.documents.labels(kind=outcome.kind, outcome=outcome.result).inc()
+                self._metrics.skus_not_found.inc(outcome.skus_not_found)
                 return
 
     async def _dead_letter(self, ref: MessageRef, value: bytes, reason: str) -> None:

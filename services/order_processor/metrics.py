@@ -16,6 +16,8 @@ class ProcessorMetrics:
     processing_seconds: Histogram
     dead_letters: Counter
     outbox_relayed: Counter
+    skus_not_found: Counter
+    emails: Counter
 
 
 def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
@@ -45,5 +47,16 @@ def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
         ),
         outbox_relayed=Counter(
             "shopsync_outbox_relayed_total", "Outbox messages relayed to Kafka", registry=registry
+        ),
+        skus_not_found=Counter(
+            "shopsync_skus_not_found_total",
+            "Order lines whose SKU matched no product (no stock moved)",
+            registry=registry,
+        ),
+        emails=Counter(
+            "shopsync_document_emails_total",
+            "Document e-mails by result",
+            ["result"],
+            registry=registry,
         ),
     )

@@ -1,0 +1,1 @@
+"""Sending documents to buyers: the PDF, the message and the SMTP adapter."""

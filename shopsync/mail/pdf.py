@@ -1,0 +1,92 @@
+"""A document as a PDF, in a font that has every Hungarian letter (ő, ű, Ő, Ű)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import fontpkg_noto_sans
+from fpdf import FPDF
+
+FONT = Path(fontpkg_noto_sans.ROOT) / "files" / "NotoSans[wdth,wght].ttf"
+TITLES = {"invoice": "Számla", "proforma": "Díjbekérő (proforma)", "storno": "Sztornó számla"}
+
+
+@dataclass(frozen=True)
+class PdfLine:
+    name: str
+    quantity: Decimal
+    unit_net_price: Decimal
+    vat_rate: Decimal
+    gross: Decimal
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    kind: str
+    number: str
+    supplier: str
+    buyer_name: str
+    buyer_address: str
+    buyer_tax_number: str
+    issued: str
+    currency: str
+    lines: tuple[PdfLine, ...]
+    total_net: Decimal
+    total_vat: Decimal
+    total_gross: Decimal
+
+
+def money(amount: Decimal, currency: str) -> str:
+    places = Decimal(1) if currency == "HUF" else Decimal("0.01")
+    return f"{amount.quantize(places):,f}".replace(",", " ") + f" {currency}"
+
+
+def render_pdf(document: PdfDocument) -> bytes:
+    """A one-page document PDF (lines wrap onto further pages as needed)."""
+    pdf = FPDF()
+    pdf.add_font("Noto", "", str(FONT))
+    pdf.add_page()
+    pdf.set_font("Noto", size=16)
+    pdf.cell(
+        text=f"{TITLES.get(document.kind, document.kind)} {document.number}",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("Noto", size=10)
+    for label, value in (
+        ("Eladó", document.supplier),
+        ("Vevő", document.buyer_name),
+        ("Cím", document.buyer_address),
+        ("Adószám", document.buyer_tax_number),
+        ("Kelt", document.issued),
+    ):
+        if value:
+            pdf.cell(text=f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    widths = (80, 18, 32, 18, 40)
+    for text, width in zip(
+        ("Megnevezés", "Menny.", "Nettó egységár", "ÁFA", "Bruttó"), widths, strict=True
+    ):
+        pdf.cell(width, 7, text, border=1)
+    pdf.ln()
+    for line in document.lines:
+        cells = (
+            line.name[:48],
+            f"{line.quantity.normalize():f}",
+            money(line.unit_net_price, document.currency),
+            f"{line.vat_rate.normalize():f}%",
+            money(line.gross, document.currency),
+        )
+        for text, width in zip(cells, widths, strict=True):
+            pdf.cell(width, 7, text, border=1)
+        pdf.ln()
+    pdf.ln(4)
+    for label, amount in (
+        ("Nettó összesen", document.total_net),
+        ("ÁFA összesen", document.total_vat),
+        ("Fizetendő (bruttó)", document.total_gross),
+    ):
+        pdf.cell(text=f"{label}: {money(amount, document.currency)}", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -1,0 +1,125 @@
+"""Sending requested document e-mails after commit, retried with backoff, never twice on success."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from shopsync.db.models import Account, Document
+from shopsync.mail.message import document_message
+from shopsync.mail.pdf import PdfDocument, PdfLine, render_pdf
+from shopsync.mail.smtp import Mailer
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class MailOutcome:
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+
+
+def pdf_document(document: Document, supplier: str) -> PdfDocument:
+    address = document.buyer_address or {}
+    return PdfDocument(
+        kind=document.kind,
+        number=document.document_number or f"piszkozat-{document.id}",
+        supplier=supplier,
+        buyer_name=document.buyer_name,
+        buyer_address=" ".join(
+            v
+            for v in (
+                address.get("postcode", ""),
+                address.get("city", ""),
+                address.get("address", ""),
+            )
+            if v
+        ),
+        buyer_tax_number=document.buyer_tax_number,
+        issued=(document.issued_at or document.created_at).date().isoformat(),
+        currency=document.currency,
+        lines=tuple(
+            PdfLine(line.name, line.quantity, line.unit_net_price, line.vat_rate, line.gross)
+            for line in document.lines
+        ),
+        total_net=document.total_net,
+        total_vat=document.total_vat,
+        total_gross=document.total_gross,
+    )
+
+
+class EmailRelay:
+    """Picks documents whose e-mail is due, sends each, records sent / retrying / failed."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        mailer: Mailer,
+        sender: str,
+        base_delay_s: float = 2.0,
+    ) -> None:
+        self._sessions = sessions
+        self._mailer = mailer
+        self._sender = sender
+        self._base_delay_s = base_delay_s
+
+    async def send_due(self, limit: int = 50) -> MailOutcome:
+        outcome = MailOutcome()
+        now = datetime.now(UTC)
+        async with self._sessions() as session:
+            due = (
+                (
+                    await session.execute(
+                        select(Document)
+                        .options(selectinload(Document.lines))
+                        .where(
+                            Document.email_status.in_(("requested", "retrying")),
+                            Document.draft.is_(False),
+                            or_(Document.email_next_at.is_(None), Document.email_next_at <= now),
+                        )
+                        .order_by(Document.id)
+                        .limit(limit)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            for document in due:
+                await self._send_one(session, document, outcome)
+                await session.commit()  # each result recorded at once: a crash re-sends none
+        return outcome
+
+    async def _send_one(
+        self, session: AsyncSession, document: Document, outcome: MailOutcome
+    ) -> None:
+        account = await session.get(Account, document.account_id)
+        supplier = account.name if account is not None else "ShopSync"
+        content = pdf_document(document, supplier)
+        message = document_message(content, render_pdf(content), self._sender, document.buyer_email)
+        document.email_attempts += 1
+        try:
+            await self._mailer.send(message)
+        except Exception as exc:  # any SMTP or socket failure is recorded, never raised
+            document.email_error = f"{type(exc).__name__}: {exc}"[:1000]
+            if document.email_attempts >= MAX_ATTEMPTS:
+                document.email_status = "failed"
+                outcome.failed += 1
+                log.error(
+                    "e-mail of document %s failed for good: %s", document.id, document.email_error
+                )
+            else:
+                document.email_status = "retrying"
+                delay = self._base_delay_s * 2 ** (document.email_attempts - 1)
+                document.email_next_at = datetime.now(UTC) + timedelta(seconds=delay)
+                outcome.retrying += 1
+            return
+        document.email_status = "sent"
+        document.email_error = None
+        outcome.sent += 1

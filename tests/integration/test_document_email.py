@@ -1,0 +1,117 @@
+"""Document e-mails through a real SMTP server (aiosmtpd): sent once, retried, failures shown."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.order_processor.handlers import OrderEventHandler
+from services.webhook_gateway.events import order_event
+from shopsync.db.models import Document
+from shopsync.mail.relay import MAX_ATTEMPTS, EmailRelay
+from shopsync.mail.smtp import SmtpMailer
+from shopsync.secrets import CredentialCipher
+from shopsync.shops import add_connection, apply_settings
+from tests.support import SAMPLE_WEBHOOK, free_port, unique
+
+pytestmark = pytest.mark.integration
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+async def issue_one(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher, **settings: Any
+) -> int:
+    async with sessions() as session:
+        connection = await add_connection(
+            session,
+            cipher,
+            account=unique("Bolt "),
+            name="s",
+            path="s",
+            auth_kind="basic",
+            api_user="u",
+            api_secret="p",
+        )
+        apply_settings(connection, {"orders_email": True, **settings})
+        await session.commit()
+        cid, aid = connection.id, connection.account_id
+    order = json.loads(SAMPLE_WEBHOOK.read_text())["orders"]["order"][0]
+    order["innerId"] = unique("")
+    outcome = await OrderEventHandler(sessions).handle(
+        order_event(cid, aid, order, "json", datetime.now(UTC))
+    )
+    assert outcome.document_id is not None
+    return outcome.document_id
+
+
+async def test_an_issued_invoice_is_emailed_once_with_its_pdf(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    document_id = await issue_one(sessions, cipher)
+    relay = EmailRelay(sessions, SmtpMailer("127.0.0.1", port), "ShopSync <a@b.hu>")
+    while (await relay.send_due()).sent:
+        pass
+    async with sessions() as session:
+        document = await session.get(Document, document_id)
+    assert document is not None and document.email_status == "sent"
+    mine = [m for m in inbox.messages if document.document_number in str(m["Subject"])]
+    assert len(mine) == 1 and mine[0]["To"] == "pterballa@gmail.com"
+    parts = [p.get_content_type() for p in mine[0].walk()]
+    assert "application/pdf" in parts and "text/html" in parts
+    assert (await relay.send_due()).sent == 0  # never twice
+
+
+async def test_a_draft_is_never_emailed(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    document_id = await issue_one(sessions, cipher, orders_draft=True)
+    await EmailRelay(sessions, SmtpMailer("127.0.0.1", port), "a@b.hu").send_due()
+    async with sessions() as session:
+        document = await session.get(Document, document_id)
+    assert document is not None and document.email_status == "not_requested"
+    assert inbox.messages == []
+
+
+async def test_a_failing_smtp_server_keeps_the_document_and_shows_why_then_gives_up(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> None:
+    document_id = await issue_one(sessions, cipher)
+    dead = EmailRelay(
+        sessions, SmtpMailer("127.0.0.1", free_port(), timeout_s=2), "a@b.hu", base_delay_s=0
+    )
+    for _ in range(MAX_ATTEMPTS):
+        await dead.send_due()
+    async with sessions() as session:
+        document = await session.get(Document, document_id)
+    assert document is not None
+    assert (document.email_status, document.email_attempts) == ("failed", MAX_ATTEMPTS)
+    assert document.email_error and "Connect" in document.email_error
+    assert document.document_number == "INV-000001"  # the document itself is untouched
