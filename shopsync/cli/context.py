@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.db.migrate import upgrade
+from shopsync.db.uow import SqlAlchemyUnitOfWork
 from shopsync.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
 
@@ -40,6 +41,18 @@ async def database(current: Settings) -> AsyncIterator[AsyncSession]:
     try:
         async with session_factory(engine)() as session:
             yield session
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def unit_of_work(current: Settings) -> AsyncIterator[SqlAlchemyUnitOfWork]:
+    """A unit of work on a migrated database; commit inside, or it rolls back."""
+    await upgrade(current.resolved_database_url)
+    engine = create_engine(current.resolved_database_url)
+    try:
+        async with SqlAlchemyUnitOfWork(session_factory(engine)) as uow:
+            yield uow
     finally:
         await engine.dispose()
 

@@ -9,9 +9,10 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from shopsync.cli.context import database, emit_json, emit_table, run, settings
+from shopsync.cli.context import database, emit_json, emit_table, run, settings, unit_of_work
 from shopsync.db.models import Document, ShopConnection, SkuMiss, StockMovement
 from shopsync.domain.documents import round_money
+from shopsync.issuing import DocumentError, finalize
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -164,3 +165,22 @@ def show(document_id: int, as_json: bool) -> None:
         emit_table(data["stock_movements"], ["warehouse_id", "product_id", "quantity", "reason"])
     for miss in data["skus_not_found"]:
         click.echo(f"SKU not found: {miss['sku']} ({miss['why']})")
+
+
+@documents.command("finalize")
+@click.argument("document_id", type=int)
+def finalize_(document_id: int) -> None:
+    """Number a draft and make it final (it is e-mailed then, if the shop says so)."""
+    current = settings()
+
+    async def go() -> str:
+        async with unit_of_work(current) as uow:
+            document = await finalize(uow, document_id)
+            await uow.commit()
+            return str(document.document_number)
+
+    try:
+        number = run(go)
+    except DocumentError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"document {document_id} is final: {number}")

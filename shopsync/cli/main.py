@@ -9,6 +9,7 @@ import sys
 import click
 
 from shopsync.cli.context import run, settings
+from shopsync.cli.dlq import dlq
 from shopsync.cli.documents import documents
 from shopsync.cli.shops import shops
 
@@ -128,6 +129,7 @@ def up(demo: bool) -> None:
 
 cli.add_command(shops)
 cli.add_command(documents)
+cli.add_command(dlq)
 
 if __name__ == "__main__":
     cli()
