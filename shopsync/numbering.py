@@ -34,6 +34,34 @@ async def take_number(session: AsyncSession, account_id: int, kind: str, prefix:
     return number
 
 
+class NumberAllocator:
+    """Numbers for many documents in one transaction: each series row is locked once."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._locked: dict[tuple[int, str, str], DocumentSeries] = {}
+
+    async def take(self, account_id: int, kind: str, prefix: str) -> int:
+        key = (account_id, kind, prefix)
+        series = self._locked.get(key)
+        if series is None:
+            await take_number(self._session, account_id, kind, prefix)  # locks, creates
+            series = (
+                await self._session.execute(
+                    select(DocumentSeries).where(
+                        DocumentSeries.account_id == account_id,
+                        DocumentSeries.kind == kind,
+                        DocumentSeries.prefix == prefix,
+                    )
+                )
+            ).scalar_one()
+            self._locked[key] = series
+            return series.next_number - 1
+        number = series.next_number
+        series.next_number = number + 1  # written by the transaction's final flush
+        return number
+
+
 def _insert_series(session: AsyncSession, account_id: int, kind: str, prefix: str) -> Any:
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert

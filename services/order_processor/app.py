@@ -7,6 +7,7 @@ from typing import Any
 import faust
 from prometheus_client import CollectorRegistry
 
+from services.order_processor.batch import BatchOrderHandler
 from services.order_processor.consumer import MessageRef, OrderEventConsumer
 from services.order_processor.handlers import OrderEventHandler
 from services.order_processor.metrics import processor_metrics
@@ -31,7 +32,9 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     async def send(topic: str, key: bytes, value: bytes) -> None:
         await app.producer.send_and_wait(topic, key, value, None, None, None)
 
-    consumer = OrderEventConsumer(OrderEventHandler(sessions), metrics, send)
+    consumer = OrderEventConsumer(
+        OrderEventHandler(sessions), metrics, send, batch_handler=BatchOrderHandler(sessions)
+    )
     relay = OutboxRelay(sessions, send)
     emails = EmailRelay(
         sessions, SmtpMailer(settings.smtp_host, settings.smtp_port), settings.mail_from
@@ -39,10 +42,19 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
 
     @app.agent(raw_topic(app, ORDER_EVENTS), name="order-events", concurrency=1)
     async def order_events(stream: Any) -> None:
-        async for event in stream.events():
-            message = event.message
-            ref = MessageRef(message.topic, message.partition, message.offset, message.key)
-            await consumer.process(ref, event.value)
+        # Batches: one transaction per up to 500 events; offsets are acked after the batch.
+        async for batch in stream.take_events(settings.order_batch_size, within=0.02):
+            await consumer.process_batch(
+                [
+                    (
+                        MessageRef(
+                            e.message.topic, e.message.partition, e.message.offset, e.message.key
+                        ),
+                        e.value,
+                    )
+                    for e in batch
+                ]
+            )
 
     @app.timer(0.25, on_leader=True)
     async def relay_outbox() -> None:

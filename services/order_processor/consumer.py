@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import orjson
 from pydantic import ValidationError
 
-from services.order_processor.handlers import CONSUMER, OrderEventHandler, PoisonEvent
+from services.order_processor.batch import BatchOrderHandler
+from services.order_processor.handlers import CONSUMER, OrderEventHandler, Outcome, PoisonEvent
 from services.order_processor.metrics import ProcessorMetrics
 from shopsync.contracts import ContractViolation, check, encode
 from shopsync.deadletters import dead_letter
@@ -43,7 +44,7 @@ def decode_order_event(value: bytes) -> OrderReceived:
 
 
 class OrderEventConsumer:
-    """Handles messages one at a time; transient failures are retried before dead-lettering."""
+    """Handles messages singly or in batches; transient failures retried, poison dead-lettered."""
 
     def __init__(
         self,
@@ -51,8 +52,10 @@ class OrderEventConsumer:
         metrics: ProcessorMetrics,
         send: Send,
         retry_base_s: float = 0.2,
+        batch_handler: BatchOrderHandler | None = None,
     ) -> None:
         self._handler = handler
+        self._batch_handler = batch_handler
         self._metrics = metrics
         self._send = send
         self._retry_base_s = retry_base_s
@@ -79,10 +82,44 @@ class OrderEventConsumer:
                     )
                     await asyncio.sleep(self._retry_base_s * 2 ** (attempt - 1))
                     continue
-                self._metrics.events.labels(result=outcome.result).inc()
-                self._metrics.documents.labels(kind=outcome.kind, outcome=outcome.result).inc()
-                self._metrics.skus_not_found.inc(outcome.skus_not_found)
+                self._count(outcome)
                 return
+
+    async def process_batch(self, messages: list[tuple[MessageRef, bytes]]) -> None:
+        """Decode all, handle the valid ones in one transaction, dead-letter what cannot be."""
+        assert self._batch_handler is not None
+        with self._metrics.processing_seconds.time():
+            valid: list[tuple[MessageRef, bytes, OrderReceived]] = []
+            for ref, value in messages:
+                try:
+                    valid.append((ref, value, decode_order_event(value)))
+                except PoisonEvent as exc:
+                    await self._dead_letter(ref, value, str(exc))
+            if not valid:
+                return
+            results = await self._batch_with_retries([event for _, _, event in valid])
+            for (ref, value, _), result in zip(valid, results, strict=True):
+                if isinstance(result, PoisonEvent):
+                    await self._dead_letter(ref, value, str(result))
+                else:
+                    self._count(result)
+
+    async def _batch_with_retries(self, events: list[OrderReceived]) -> list[Outcome | PoisonEvent]:
+        assert self._batch_handler is not None
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return await self._batch_handler.handle_batch(events)
+            except Exception as exc:
+                if attempt == MAX_ATTEMPTS:
+                    return [PoisonEvent(f"failed {attempt} times: {exc!r}") for _ in events]
+                log.warning("batch of %d failed (attempt %d): %r", len(events), attempt, exc)
+                await asyncio.sleep(self._retry_base_s * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    def _count(self, outcome: Outcome) -> None:
+        self._metrics.events.labels(result=outcome.result).inc()
+        self._metrics.documents.labels(kind=outcome.kind, outcome=outcome.result).inc()
+        self._metrics.skus_not_found.inc(outcome.skus_not_found)
 
     async def _dead_letter(self, ref: MessageRef, value: bytes, reason: str) -> None:
         log.error("dead-lettering order event at %s:%s: %s", ref.partition, ref.offset, reason)

@@ -103,6 +103,12 @@ class OrderEventHandler:
             misses = await move_stock_for_order(uow, connection, document, order)
         return Outcome("issued", kind.value, document.id, misses)
 
+    async def cancel_in(
+        self, uow: SqlAlchemyUnitOfWork, connection: ShopConnection, order: Order
+    ) -> Outcome:
+        """The cancellation rule inside a caller's unit of work (the batch handler's)."""
+        return await self._cancel(uow, connection, order)
+
     async def _cancel(
         self, uow: SqlAlchemyUnitOfWork, connection: ShopConnection, order: Order
     ) -> Outcome:

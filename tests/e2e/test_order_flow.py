@@ -51,7 +51,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
 
@@ -66,8 +66,9 @@ class Pipeline:
     processor: subprocess.Popen[bytes]
 
     def cli(self, *args: str) -> Any:
-        out = subprocess.run([SHOPSYNC, *args], env=self.env, capture_output=True, text=True,
-                             timeout=60, check=True)
+        out = subprocess.run(
+            [SHOPSYNC, *args], env=self.env, capture_output=True, text=True, timeout=60, check=True
+        )
         return json.loads(out.stdout) if "--json" in args else out.stdout
 
     def start_processor(self) -> None:
@@ -86,27 +87,44 @@ class Pipeline:
 
     def connect(self, **settings: Any) -> tuple[int, str, int]:
         """A new connection with a warehouse holding 10 of SKU 996000004: (id, url, warehouse)."""
+
         async def go() -> tuple[int, str, int]:
             engine = create_engine(self.database_url)
             async with session_factory(engine)() as session:
                 connection = await add_connection(
-                    session, self.cipher, account=unique("Bolt "), name="shop", path="shop",
-                    auth_kind="basic", api_user="u", api_secret="p")
+                    session,
+                    self.cipher,
+                    account=unique("Bolt "),
+                    name="shop",
+                    path="shop",
+                    auth_kind="basic",
+                    api_user="u",
+                    api_secret="p",
+                )
                 warehouse = Warehouse(account_id=connection.account_id, name="Fő raktár")
-                product = Product(account_id=connection.account_id, sku="996000004",
-                                  name="Tulips")
+                product = Product(account_id=connection.account_id, sku="996000004", name="Tulips")
                 session.add_all([warehouse, product])
                 await session.flush()
-                session.add(StockLevel(warehouse_id=warehouse.id, product_id=product.id,
-                                       quantity=Decimal(10)))
-                apply_settings(connection, {"orders_stock_enabled": True,
-                                            "orders_stock_warehouse_id": warehouse.id,
-                                            **settings})
+                session.add(
+                    StockLevel(
+                        warehouse_id=warehouse.id, product_id=product.id, quantity=Decimal(10)
+                    )
+                )
+                apply_settings(
+                    connection,
+                    {
+                        "orders_stock_enabled": True,
+                        "orders_stock_warehouse_id": warehouse.id,
+                        **settings,
+                    },
+                )
                 await session.commit()
                 token = self.cipher.decrypt(connection.webhook_token_encrypted)
-                result = (connection.id,
-                          f"{self.gateway_url}/webhooks/shoprenter/{connection.id}/{token}",
-                          warehouse.id)
+                result = (
+                    connection.id,
+                    f"{self.gateway_url}/webhooks/shoprenter/{connection.id}/{token}",
+                    warehouse.id,
+                )
             await engine.dispose()
             return result
 
@@ -114,8 +132,13 @@ class Pipeline:
 
 
 def spawn(command: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([SHOPSYNC, command], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    return subprocess.Popen(
+        [SHOPSYNC, command],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def wait_ready(port: int, timeout_s: float = 60) -> None:
@@ -129,8 +152,13 @@ def wait_ready(port: int, timeout_s: float = 60) -> None:
     wait_until(ready, timeout_s, 0.2)
 
 
-def post_order(url: str, order_id: str, status: str = "1", when: str = "2025-12-01 20:57:40",
-               sku: str | None = None) -> int:
+def post_order(
+    url: str,
+    order_id: str,
+    status: str = "1",
+    when: str = "2025-12-01 20:57:40",
+    sku: str | None = None,
+) -> int:
     document = json.loads(SAMPLE_WEBHOOK.read_text())
     order = document["orders"]["order"][0]
     order["innerId"] = order_id
@@ -138,8 +166,9 @@ def post_order(url: str, order_id: str, status: str = "1", when: str = "2025-12-
     if sku is not None:
         order["orderProducts"]["orderProduct"][1]["sku"] = sku
     body, content_type = multipart_body("data", json.dumps(document).encode())
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": content_type})
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": content_type}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return int(response.status)
 
@@ -158,14 +187,27 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     smtp.start()
     key = Fernet.generate_key()
-    env = {**os.environ, "DATABASE_URL": url, "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-           "SHOPSYNC_SECRET_KEY": key.decode(), "SHOPSYNC_VAR_DIR": str(work),
-           "GATEWAY_PORT": str(free_port()), "ORDER_PROCESSOR_PORT": str(free_port()),
-           "SMTP_PORT": str(smtp_port), "SHOPSYNC_TOPIC_PARTITIONS": "4"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "SHOPSYNC_SECRET_KEY": key.decode(),
+        "SHOPSYNC_VAR_DIR": str(work),
+        "GATEWAY_PORT": str(free_port()),
+        "ORDER_PROCESSOR_PORT": str(free_port()),
+        "SMTP_PORT": str(smtp_port),
+        "SHOPSYNC_TOPIC_PARTITIONS": "4",
+    }
     gateway = spawn("gateway", env)
     wait_ready(int(env["GATEWAY_PORT"]))
-    line = Pipeline(env, url, f"http://127.0.0.1:{env['GATEWAY_PORT']}", inbox,
-                    CredentialCipher(key), spawn("order-processor", env))
+    line = Pipeline(
+        env,
+        url,
+        f"http://127.0.0.1:{env['GATEWAY_PORT']}",
+        inbox,
+        CredentialCipher(key),
+        spawn("order-processor", env),
+    )
     wait_ready(int(env["ORDER_PROCESSOR_PORT"]))
     yield line
     for proc in (line.processor, gateway):
@@ -177,8 +219,9 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
 
 
 def documents_of(pipeline: Pipeline, connection_id: int) -> list[Document]:
-    return pipeline.query(select(Document).where(Document.connection_id == connection_id)
-                          .order_by(Document.id))
+    return pipeline.query(
+        select(Document).where(Document.connection_id == connection_id).order_by(Document.id)
+    )
 
 
 def test_webhook_becomes_an_invoice_and_an_email_with_the_pdf(pipeline: Pipeline) -> None:
@@ -188,8 +231,9 @@ def test_webhook_becomes_an_invoice_and_an_email_with_the_pdf(pipeline: Pipeline
     assert (invoice.kind, invoice.total_gross) == ("invoice", Decimal(11206))
 
     def mailed() -> list[Message]:
-        return [m for m in pipeline.inbox.messages
-                if str(invoice.document_number) in str(m["Subject"])]
+        return [
+            m for m in pipeline.inbox.messages if str(invoice.document_number) in str(m["Subject"])
+        ]
 
     message = wait_until(mailed, 15)[0]
     assert "application/pdf" in [p.get_content_type() for p in message.walk()]
@@ -203,11 +247,12 @@ def test_a_draft_sends_no_email(pipeline: Pipeline) -> None:
     assert draft.draft and draft.number is None
     assert not [m for m in pipeline.inbox.messages if f"piszkozat-{draft.id}" in str(m["Subject"])]
     assert pipeline.query(select(Document.email_status).where(Document.id == draft.id)) == [
-        "not_requested"]
+        "not_requested"
+    ]
 
 
 def test_an_unknown_sku_moves_no_stock_and_documents_show_says_why(pipeline: Pipeline) -> None:
-    connection_id, url, warehouse_id = pipeline.connect()
+    connection_id, url, _ = pipeline.connect()
     assert post_order(url, "3001", sku="NO-SUCH-SKU") == 200
     document = wait_until(lambda: documents_of(pipeline, connection_id), 10)[0]
     shown = pipeline.cli("documents", "show", str(document.id), "--json")
@@ -221,10 +266,12 @@ def test_a_cancellation_stornos_the_invoice_and_returns_the_stock(pipeline: Pipe
     assert post_order(url, "4001") == 200
     wait_until(lambda: documents_of(pipeline, connection_id), 10)
     assert post_order(url, "4001", status="7", when="2025-12-02 10:00:00") == 200
-    documents = wait_until(lambda: [d for d in documents_of(pipeline, connection_id)
-                                    if d.kind == "storno"], 10)
-    levels = pipeline.query(select(StockLevel.quantity).where(
-        StockLevel.warehouse_id == warehouse_id))
+    documents = wait_until(
+        lambda: [d for d in documents_of(pipeline, connection_id) if d.kind == "storno"], 10
+    )
+    levels = pipeline.query(
+        select(StockLevel.quantity).where(StockLevel.warehouse_id == warehouse_id)
+    )
     assert documents[0].total_gross == Decimal(-11206)
     assert levels == [Decimal(10)]
 
@@ -258,8 +305,14 @@ def test_kill_9_under_load_leaves_exactly_one_invoice_per_order_and_no_gaps(
             os.killpg(pipeline.processor.pid, signal.SIGKILL)  # mid-stream, no goodbye
             pipeline.processor.wait()
     pipeline.start_processor()
-    documents = wait_until(lambda: len(documents_of(pipeline, connection_id)) >= 300
-                           and documents_of(pipeline, connection_id), 90, 0.5)
+    documents = wait_until(
+        lambda: (
+            len(documents_of(pipeline, connection_id)) >= 300
+            and documents_of(pipeline, connection_id)
+        ),
+        90,
+        0.5,
+    )
     time.sleep(2)
     documents = documents_of(pipeline, connection_id)
     assert sorted(d.order_ref for d in documents) == sorted(orders)

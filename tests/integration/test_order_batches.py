@@ -1,0 +1,131 @@
+"""Batches of order events in one transaction: same rules, same guarantees as one by one."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.order_processor.batch import BatchOrderHandler
+from services.order_processor.handlers import PoisonEvent
+from services.webhook_gateway.events import order_event
+from shopsync.db.models import Document, OutboxMessage, Product, SkuMiss, StockLevel, Warehouse
+from shopsync.events import OrderReceived
+from shopsync.secrets import CredentialCipher
+from shopsync.shops import add_connection, apply_settings
+from tests.support import SAMPLE_WEBHOOK, unique
+
+pytestmark = pytest.mark.integration
+
+
+async def stocked_connection(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> tuple[int, int, int, int]:
+    async with sessions() as session:
+        connection = await add_connection(
+            session,
+            cipher,
+            account=unique("a-"),
+            name="s",
+            path="s",
+            auth_kind="basic",
+            api_user="u",
+            api_secret="p",
+        )
+        warehouse = Warehouse(account_id=connection.account_id, name="W")
+        product = Product(account_id=connection.account_id, sku="996000004", name="Tulips")
+        session.add_all([warehouse, product])
+        await session.flush()
+        session.add(
+            StockLevel(warehouse_id=warehouse.id, product_id=product.id, quantity=Decimal(1000))
+        )
+        apply_settings(
+            connection, {"orders_stock_enabled": True, "orders_stock_warehouse_id": warehouse.id}
+        )
+        await session.commit()
+        return connection.id, connection.account_id, warehouse.id, product.id
+
+
+def events(connection_id: int, account_id: int, ids: list[str]) -> list[OrderReceived]:
+    base = json.loads(SAMPLE_WEBHOOK.read_text())["orders"]["order"][0]
+    return [
+        order_event(connection_id, account_id, {**base, "innerId": i}, "json", datetime.now(UTC))
+        for i in ids
+    ]
+
+
+async def scalar(sessions: async_sessionmaker[AsyncSession], statement: Any) -> Any:
+    async with sessions() as session:
+        return await session.scalar(statement)
+
+
+async def test_a_batch_issues_one_document_per_order_numbered_without_gaps_and_moves_stock(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> None:
+    cid, aid, warehouse_id, product_id = await stocked_connection(sessions, cipher)
+    handler = BatchOrderHandler(sessions)
+    batch = events(cid, aid, [str(n) for n in range(150)])
+    results = await handler.handle_batch(batch + batch[:10])  # duplicates inside the batch
+    assert [r.result for r in results if not isinstance(r, PoisonEvent)].count("issued") == 150
+    redelivered = await handler.handle_batch(batch[100:])  # a batch delivered again
+    assert {r.result for r in redelivered if not isinstance(r, PoisonEvent)} == {"duplicate"}
+    async with sessions() as session:
+        numbers = sorted(
+            (
+                await session.execute(select(Document.number).where(Document.connection_id == cid))
+            ).scalars()
+        )
+        level = await session.get(StockLevel, (warehouse_id, product_id))
+    assert numbers == list(range(1, 151))
+    assert level is not None and level.quantity == Decimal(850)
+    assert (
+        await scalar(
+            sessions, select(func.count()).select_from(SkuMiss).where(SkuMiss.connection_id == cid)
+        )
+        == 150
+    )  # TTA1234 is unknown in every order
+    keys = [f"{cid}:{n}" for n in range(150)]
+    assert (
+        await scalar(
+            sessions,
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.key.in_(keys)),
+        )
+        == 150
+    )
+
+
+async def test_a_poison_event_in_a_batch_is_singled_out_and_the_rest_processed(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> None:
+    cid, aid, _, _ = await stocked_connection(sessions, cipher)
+    good = events(cid, aid, ["p1", "p2"])
+    bad = events(987_654, aid, ["p3"])
+    results = await BatchOrderHandler(sessions).handle_batch([good[0], bad[0], good[1]])
+    assert isinstance(results[1], PoisonEvent)
+    assert [r.result for r in (results[0], results[2]) if not isinstance(r, PoisonEvent)] == [
+        "issued",
+        "issued",
+    ]
+
+
+async def test_concurrent_batch_workers_never_skip_or_reuse_a_number(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher, database_url: str
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite serialises writers: concurrency is PostgreSQL's question")
+    cid, aid, _, _ = await stocked_connection(sessions, cipher)
+    batches = [events(cid, aid, [f"{b}-{n}" for n in range(50)]) for b in range(4)]
+    await asyncio.gather(*(BatchOrderHandler(sessions).handle_batch(b) for b in batches))
+    async with sessions() as session:
+        numbers = sorted(
+            (
+                await session.execute(select(Document.number).where(Document.connection_id == cid))
+            ).scalars()
+        )
+    assert numbers == list(range(1, 201))
