@@ -1,0 +1,232 @@
+"""Order processor throughput into PostgreSQL, and webhook→document latency at 300 orders/s.
+
+1. 20,000 order events (4 lines each, known and unknown SKUs) are put on the order topic of a
+   fresh Tansu broker; one `shopsync order-processor` process with every rule on (stock moves,
+   e-mail requested, numbering) drains them into a fresh PostgreSQL database. Reported:
+   orders/s from first to last document. Target: ≥ 2,000 orders/s.
+2. The gateway and the processor run together; webhooks are posted at 300/s for 15 s; the
+   latency of each order is document.created_at − send time. Target: p99 < 1 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import aiohttp
+from aiosmtpd.controller import Controller
+from confluent_kafka import Producer
+from cryptography.fernet import Fernet
+from sqlalchemy import func, select
+
+from shopsync.contracts import encode
+from shopsync.db.engine import create_engine, session_factory
+from shopsync.db.migrate import upgrade
+from shopsync.db.models import Document, Product, StockLevel, Warehouse
+from shopsync.kafka.admin import ensure_topics
+from shopsync.kafka.embedded import start_broker
+from shopsync.kafka.topics import ORDER_EVENTS, topic_specs
+from shopsync.sandbox import generator
+from shopsync.secrets import CredentialCipher
+from shopsync.shops import add_connection, apply_settings
+from tests.support import create_pg_database, drop_pg_database, free_port, multipart_body
+
+ORDERS = int(os.environ.get("BENCH_ORDERS", "20000"))
+RATE = 300
+SKIP_LATENCY = os.environ.get("BENCH_SKIP_LATENCY") == "1"
+LATENCY_S = 15
+SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
+
+
+class Sink:
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        return "250 OK"
+
+
+async def setup(url: str, cipher: CredentialCipher) -> tuple[int, int, str, list[dict]]:
+    await upgrade(url)
+    engine = create_engine(url)
+    catalog = generator.catalog(random.Random(7), 500)
+    async with session_factory(engine)() as session:
+        connection = await add_connection(session, cipher, account="Bench Kft.", name="bench",
+                                          path="bench", auth_kind="basic", api_user="u",
+                                          api_secret="p")
+        warehouse = Warehouse(account_id=connection.account_id, name="Raktár")
+        session.add(warehouse)
+        await session.flush()
+        for item in catalog:
+            product = Product(account_id=connection.account_id, sku=item["sku"],
+                              name=item["name"], net_price=Decimal(item["price"]))
+            session.add(product)
+            await session.flush()
+            session.add(StockLevel(warehouse_id=warehouse.id, product_id=product.id,
+                                   quantity=Decimal(10**6)))
+        apply_settings(connection, {"orders_stock_enabled": True,
+                                    "orders_email": os.environ.get("BENCH_EMAIL", "1") == "1",
+                                    "orders_stock_warehouse_id": warehouse.id})
+        await session.commit()
+        token = cipher.decrypt(connection.webhook_token_encrypted)
+        result = (connection.id, connection.account_id, token, catalog)
+    await engine.dispose()
+    return result
+
+
+def webhook_order(rng: random.Random, catalog: list[dict], order_id: str) -> dict:
+    spec = generator.order(rng, catalog, unknown_sku_rate=0.1)
+    lines = spec["lines"]
+    net = sum(Decimal(str(x["price"])) * x["quantity"] for x in lines)
+    vat = sum(Decimal(str(x["price"])) * x["quantity"] * Decimal(str(x["taxRate"])) / 100
+              for x in lines)
+    buyer = spec["buyer"]
+    return {
+        "innerId": order_id, "firstname": buyer["family"], "lastname": buyer["given"],
+        "email": buyer["email"], "paymentCompany": buyer["company"],
+        "paymentTaxnumber": buyer["taxNumber"], "paymentCity": buyer["city"],
+        "paymentPostcode": buyer["postcode"], "paymentAddress1": buyer["address"],
+        "shippingMethodName": "Futár", "shippingGrossPrice": str(spec["shippingGrossPrice"]),
+        "shippingNetPrice": str(Decimal(spec["shippingGrossPrice"]) / Decimal("1.27")),
+        "paymentMethodName": "Utánvét", "paymentGrossPrice": "0", "paymentNetPrice": "0",
+        "currency": "HUF", "totalGross": str((net + vat).quantize(Decimal(1))
+                                             + spec["shippingGrossPrice"]),
+        "orderHistory": {"status": "1", "statusText": "Függőben",
+                         "dateAdded": "2026-11-26 12:00:00"},
+        "orderProducts": {"orderProduct": [
+            {"name": x["name"], "sku": x["sku"], "price": str(x["price"]),
+             "taxRate": str(x["taxRate"]), "quantity": str(x["quantity"])} for x in lines]},
+    }
+
+
+def produce_orders(bootstrap: str, cid: int, aid: int, catalog: list[dict]) -> None:
+    from services.webhook_gateway.events import event_key, order_event
+
+    rng = random.Random(11)
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 20,
+                         "partitioner": "murmur2_random", "acks": "all"})
+    now = datetime.now(UTC)
+    for n in range(ORDERS):
+        event = order_event(cid, aid, webhook_order(rng, catalog, f"t{n}"), "json", now)
+        producer.produce(ORDER_EVENTS, key=event_key(event), value=encode(event))
+        if n % 5000 == 0:
+            producer.flush(30)
+    producer.flush(60)
+
+
+async def count_documents(url: str) -> tuple[int, datetime | None, datetime | None]:
+    engine = create_engine(url)
+    async with session_factory(engine)() as session:
+        row = (await session.execute(select(func.count(Document.id), func.min(Document.created_at),
+                                            func.max(Document.created_at)))).one()
+    await engine.dispose()
+    return int(row[0]), row[1], row[2]
+
+
+def wait_ready(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"port {port} not ready")
+
+
+async def latency_run(gateway_port: int, cid: int, token: str, catalog: list[dict],
+                      url: str) -> list[float]:
+    rng = random.Random(5)
+    sent: dict[str, datetime] = {}
+    target = f"http://127.0.0.1:{gateway_port}/webhooks/shoprenter/{cid}/{token}"
+    async with aiohttp.ClientSession() as http:
+        async def post(order_id: str) -> None:
+            document = {"orders": {"order": [webhook_order(rng, catalog, order_id)]}}
+            body, content_type = multipart_body("data", json.dumps(document).encode())
+            sent[order_id] = datetime.now(UTC)
+            async with http.post(target, data=body,
+                                 headers={"Content-Type": content_type}) as response:
+                assert response.status == 200, response.status
+        tasks = []
+        start = time.monotonic()
+        for n in range(RATE * LATENCY_S):
+            await asyncio.sleep(max(0.0, start + n / RATE - time.monotonic()))
+            tasks.append(asyncio.create_task(post(f"lat{n}")))
+        await asyncio.gather(*tasks)
+    await asyncio.sleep(3)
+    engine = create_engine(url)
+    async with session_factory(engine)() as session:
+        rows = (await session.execute(select(Document.order_ref, Document.created_at).where(
+            Document.order_ref.like("lat%")))).all()
+    await engine.dispose()
+    return sorted((created - sent[ref]).total_seconds() for ref, created in rows)
+
+
+def main() -> int:
+    work = Path(tempfile.mkdtemp(prefix="op-bench-"))
+    key = Fernet.generate_key()
+    cipher = CredentialCipher(key)
+    db_name, url = asyncio.run(create_pg_database())
+    broker_port = free_port()
+    broker = start_broker(broker_port, work / "broker.log")
+    bootstrap = f"127.0.0.1:{broker_port}"
+    ensure_topics(bootstrap, topic_specs(12))
+    smtp_port = free_port()
+    smtp = Controller(Sink(), hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    cid, aid, token, catalog = asyncio.run(setup(url, cipher))
+    env = {**os.environ, "DATABASE_URL": url, "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+           "SHOPSYNC_SECRET_KEY": key.decode(), "SHOPSYNC_VAR_DIR": str(work),
+           "GATEWAY_PORT": str(free_port()), "ORDER_PROCESSOR_PORT": str(free_port()),
+           "SMTP_PORT": str(smtp_port), "LOG_LEVEL": "WARNING"}
+    procs = []
+    try:
+        started = time.perf_counter()
+        produce_orders(bootstrap, cid, aid, catalog)
+        print(f"{ORDERS} order events produced in {time.perf_counter() - started:.1f} s")
+        processor = subprocess.Popen([SHOPSYNC, "order-processor"], env=env)
+        procs.append(processor)
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            count, first, last = asyncio.run(count_documents(url))
+            if count >= ORDERS:
+                break
+            time.sleep(1)
+        assert first is not None and last is not None
+        throughput = count / max((last - first).total_seconds(), 1e-6)
+        print(f"documents: {count}; first→last {(last - first).total_seconds():.1f} s → "
+              f"{throughput:,.0f} orders/s sustained (target ≥ 2,000; reference batched "
+              "write here: ~3,800)")
+        if SKIP_LATENCY:
+            return 0 if throughput >= 2000 else 1
+        gateway = subprocess.Popen([SHOPSYNC, "gateway"], env=env)
+        procs.append(gateway)
+        wait_ready(int(env["GATEWAY_PORT"]))
+        latencies = asyncio.run(latency_run(int(env["GATEWAY_PORT"]), cid, token, catalog, url))
+        p50 = latencies[len(latencies) // 2]
+        p99 = latencies[int(len(latencies) * 0.99) - 1]
+        print(f"webhook→document at {RATE} orders/s for {LATENCY_S} s: {len(latencies)} "
+              f"documents, p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms (target < 1 s)")
+        ok = throughput >= 2000 and p99 < 1.0 and len(latencies) == RATE * LATENCY_S
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=20)
+        smtp.stop()
+        broker.terminate()
+        broker.wait()
+        asyncio.run(drop_pg_database(db_name))
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
