@@ -49,7 +49,7 @@ SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
 
 
 class Sink:
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):
         return "250 OK"
 
 
@@ -58,22 +58,41 @@ async def setup(url: str, cipher: CredentialCipher) -> tuple[int, int, str, list
     engine = create_engine(url)
     catalog = generator.catalog(random.Random(7), 500)
     async with session_factory(engine)() as session:
-        connection = await add_connection(session, cipher, account="Bench Kft.", name="bench",
-                                          path="bench", auth_kind="basic", api_user="u",
-                                          api_secret="p")
+        connection = await add_connection(
+            session,
+            cipher,
+            account="Bench Kft.",
+            name="bench",
+            path="bench",
+            auth_kind="basic",
+            api_user="u",
+            api_secret="p",
+        )
         warehouse = Warehouse(account_id=connection.account_id, name="Raktár")
         session.add(warehouse)
         await session.flush()
         for item in catalog:
-            product = Product(account_id=connection.account_id, sku=item["sku"],
-                              name=item["name"], net_price=Decimal(item["price"]))
+            product = Product(
+                account_id=connection.account_id,
+                sku=item["sku"],
+                name=item["name"],
+                net_price=Decimal(item["price"]),
+            )
             session.add(product)
             await session.flush()
-            session.add(StockLevel(warehouse_id=warehouse.id, product_id=product.id,
-                                   quantity=Decimal(10**6)))
-        apply_settings(connection, {"orders_stock_enabled": True,
-                                    "orders_email": os.environ.get("BENCH_EMAIL", "1") == "1",
-                                    "orders_stock_warehouse_id": warehouse.id})
+            session.add(
+                StockLevel(
+                    warehouse_id=warehouse.id, product_id=product.id, quantity=Decimal(10**6)
+                )
+            )
+        apply_settings(
+            connection,
+            {
+                "orders_stock_enabled": True,
+                "orders_email": os.environ.get("BENCH_EMAIL", "1") == "1",
+                "orders_stock_warehouse_id": warehouse.id,
+            },
+        )
         await session.commit()
         token = cipher.decrypt(connection.webhook_token_encrypted)
         result = (connection.id, connection.account_id, token, catalog)
@@ -85,24 +104,45 @@ def webhook_order(rng: random.Random, catalog: list[dict], order_id: str) -> dic
     spec = generator.order(rng, catalog, unknown_sku_rate=0.1)
     lines = spec["lines"]
     net = sum(Decimal(str(x["price"])) * x["quantity"] for x in lines)
-    vat = sum(Decimal(str(x["price"])) * x["quantity"] * Decimal(str(x["taxRate"])) / 100
-              for x in lines)
+    vat = sum(
+        Decimal(str(x["price"])) * x["quantity"] * Decimal(str(x["taxRate"])) / 100 for x in lines
+    )
     buyer = spec["buyer"]
     return {
-        "innerId": order_id, "firstname": buyer["family"], "lastname": buyer["given"],
-        "email": buyer["email"], "paymentCompany": buyer["company"],
-        "paymentTaxnumber": buyer["taxNumber"], "paymentCity": buyer["city"],
-        "paymentPostcode": buyer["postcode"], "paymentAddress1": buyer["address"],
-        "shippingMethodName": "Futár", "shippingGrossPrice": str(spec["shippingGrossPrice"]),
+        "innerId": order_id,
+        "firstname": buyer["family"],
+        "lastname": buyer["given"],
+        "email": buyer["email"],
+        "paymentCompany": buyer["company"],
+        "paymentTaxnumber": buyer["taxNumber"],
+        "paymentCity": buyer["city"],
+        "paymentPostcode": buyer["postcode"],
+        "paymentAddress1": buyer["address"],
+        "shippingMethodName": "Futár",
+        "shippingGrossPrice": str(spec["shippingGrossPrice"]),
         "shippingNetPrice": str(Decimal(spec["shippingGrossPrice"]) / Decimal("1.27")),
-        "paymentMethodName": "Utánvét", "paymentGrossPrice": "0", "paymentNetPrice": "0",
-        "currency": "HUF", "totalGross": str((net + vat).quantize(Decimal(1))
-                                             + spec["shippingGrossPrice"]),
-        "orderHistory": {"status": "1", "statusText": "Függőben",
-                         "dateAdded": "2026-11-26 12:00:00"},
-        "orderProducts": {"orderProduct": [
-            {"name": x["name"], "sku": x["sku"], "price": str(x["price"]),
-             "taxRate": str(x["taxRate"]), "quantity": str(x["quantity"])} for x in lines]},
+        "paymentMethodName": "Utánvét",
+        "paymentGrossPrice": "0",
+        "paymentNetPrice": "0",
+        "currency": "HUF",
+        "totalGross": str((net + vat).quantize(Decimal(1)) + spec["shippingGrossPrice"]),
+        "orderHistory": {
+            "status": "1",
+            "statusText": "Függőben",
+            "dateAdded": "2026-11-26 12:00:00",
+        },
+        "orderProducts": {
+            "orderProduct": [
+                {
+                    "name": x["name"],
+                    "sku": x["sku"],
+                    "price": str(x["price"]),
+                    "taxRate": str(x["taxRate"]),
+                    "quantity": str(x["quantity"]),
+                }
+                for x in lines
+            ]
+        },
     }
 
 
@@ -110,8 +150,14 @@ def produce_orders(bootstrap: str, cid: int, aid: int, catalog: list[dict]) -> N
     from services.webhook_gateway.events import event_key, order_event
 
     rng = random.Random(11)
-    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 20,
-                         "partitioner": "murmur2_random", "acks": "all"})
+    producer = Producer(
+        {
+            "bootstrap.servers": bootstrap,
+            "linger.ms": 20,
+            "partitioner": "murmur2_random",
+            "acks": "all",
+        }
+    )
     now = datetime.now(UTC)
     for n in range(ORDERS):
         event = order_event(cid, aid, webhook_order(rng, catalog, f"t{n}"), "json", now)
@@ -124,8 +170,15 @@ def produce_orders(bootstrap: str, cid: int, aid: int, catalog: list[dict]) -> N
 async def count_documents(url: str) -> tuple[int, datetime | None, datetime | None]:
     engine = create_engine(url)
     async with session_factory(engine)() as session:
-        row = (await session.execute(select(func.count(Document.id), func.min(Document.created_at),
-                                            func.max(Document.created_at)))).one()
+        row = (
+            await session.execute(
+                select(
+                    func.count(Document.id),
+                    func.min(Document.created_at),
+                    func.max(Document.created_at),
+                )
+            )
+        ).one()
     await engine.dispose()
     return int(row[0]), row[1], row[2]
 
@@ -142,19 +195,23 @@ def wait_ready(port: int) -> None:
     raise TimeoutError(f"port {port} not ready")
 
 
-async def latency_run(gateway_port: int, cid: int, token: str, catalog: list[dict],
-                      url: str) -> list[float]:
+async def latency_run(
+    gateway_port: int, cid: int, token: str, catalog: list[dict], url: str
+) -> list[float]:
     rng = random.Random(5)
     sent: dict[str, datetime] = {}
     target = f"http://127.0.0.1:{gateway_port}/webhooks/shoprenter/{cid}/{token}"
     async with aiohttp.ClientSession() as http:
+
         async def post(order_id: str) -> None:
             document = {"orders": {"order": [webhook_order(rng, catalog, order_id)]}}
             body, content_type = multipart_body("data", json.dumps(document).encode())
             sent[order_id] = datetime.now(UTC)
-            async with http.post(target, data=body,
-                                 headers={"Content-Type": content_type}) as response:
+            async with http.post(
+                target, data=body, headers={"Content-Type": content_type}
+            ) as response:
                 assert response.status == 200, response.status
+
         tasks = []
         start = time.monotonic()
         for n in range(RATE * LATENCY_S):
@@ -164,8 +221,13 @@ async def latency_run(gateway_port: int, cid: int, token: str, catalog: list[dic
     await asyncio.sleep(3)
     engine = create_engine(url)
     async with session_factory(engine)() as session:
-        rows = (await session.execute(select(Document.order_ref, Document.created_at).where(
-            Document.order_ref.like("lat%")))).all()
+        rows = (
+            await session.execute(
+                select(Document.order_ref, Document.created_at).where(
+                    Document.order_ref.like("lat%")
+                )
+            )
+        ).all()
     await engine.dispose()
     return sorted((created - sent[ref]).total_seconds() for ref, created in rows)
 
@@ -183,10 +245,17 @@ def main() -> int:
     smtp = Controller(Sink(), hostname="127.0.0.1", port=smtp_port)
     smtp.start()
     cid, aid, token, catalog = asyncio.run(setup(url, cipher))
-    env = {**os.environ, "DATABASE_URL": url, "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-           "SHOPSYNC_SECRET_KEY": key.decode(), "SHOPSYNC_VAR_DIR": str(work),
-           "GATEWAY_PORT": str(free_port()), "ORDER_PROCESSOR_PORT": str(free_port()),
-           "SMTP_PORT": str(smtp_port), "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "SHOPSYNC_SECRET_KEY": key.decode(),
+        "SHOPSYNC_VAR_DIR": str(work),
+        "GATEWAY_PORT": str(free_port()),
+        "ORDER_PROCESSOR_PORT": str(free_port()),
+        "SMTP_PORT": str(smtp_port),
+        "LOG_LEVEL": "WARNING",
+    }
     procs = []
     try:
         started = time.perf_counter()
@@ -202,9 +271,11 @@ def main() -> int:
             time.sleep(1)
         assert first is not None and last is not None
         throughput = count / max((last - first).total_seconds(), 1e-6)
-        print(f"documents: {count}; first→last {(last - first).total_seconds():.1f} s → "
-              f"{throughput:,.0f} orders/s sustained (target ≥ 2,000; reference batched "
-              "write here: ~3,800)")
+        print(
+            f"documents: {count}; first→last {(last - first).total_seconds():.1f} s → "
+            f"{throughput:,.0f} orders/s sustained (target ≥ 2,000; reference batched "
+            "write here: ~3,800)"
+        )
         if SKIP_LATENCY:
             return 0 if throughput >= 2000 else 1
         gateway = subprocess.Popen([SHOPSYNC, "gateway"], env=env)
@@ -213,8 +284,10 @@ def main() -> int:
         latencies = asyncio.run(latency_run(int(env["GATEWAY_PORT"]), cid, token, catalog, url))
         p50 = latencies[len(latencies) // 2]
         p99 = latencies[int(len(latencies) * 0.99) - 1]
-        print(f"webhook→document at {RATE} orders/s for {LATENCY_S} s: {len(latencies)} "
-              f"documents, p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms (target < 1 s)")
+        print(
+            f"webhook→document at {RATE} orders/s for {LATENCY_S} s: {len(latencies)} "
+            f"documents, p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms (target < 1 s)"
+        )
         ok = throughput >= 2000 and p99 < 1.0 and len(latencies) == RATE * LATENCY_S
     finally:
         for proc in procs:

@@ -11,16 +11,19 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import Table, bindparam, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.order_processor.decisions import IntakeRules, kind_for_status
 from services.order_processor.handlers import CONSUMER, OrderEventHandler, Outcome, PoisonEvent
+from shopsync.contracts import encode
+from shopsync.db.base import Base
 from shopsync.db.models import (
     Document,
     DocumentLine,
+    OutboxMessage,
     ProcessedEvent,
     Product,
     ShopConnection,
@@ -31,12 +34,16 @@ from shopsync.db.models import (
 from shopsync.db.uow import SqlAlchemyUnitOfWork
 from shopsync.domain.documents import DocumentKind, build_document
 from shopsync.domain.orders import Order, read_order
-from shopsync.events import DocumentIssued, OrderReceived, StockMoved
+from shopsync.events import DocumentIssued, Event, OrderReceived, StockMoved
 from shopsync.issuing import DocumentKindName, numbering_kind, series_of
 from shopsync.kafka.topics import DOCUMENTS_ISSUED, STOCK_MOVEMENTS
 from shopsync.numbering import NumberAllocator, format_number
 
 log = logging.getLogger(__name__)
+
+
+def table_of(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
 
 
 @dataclass
@@ -48,7 +55,9 @@ class BatchResult:
 class _Issued:
     connection: ShopConnection
     order: Order
-    document: Document
+    row: dict[str, Any]
+    lines: list[dict[str, Any]]
+    document_id: int = 0
 
 
 class BatchOrderHandler:
@@ -94,15 +103,13 @@ class BatchOrderHandler:
                 inbox.append(
                     {"consumer": CONSUMER, "event_id": event.event_id, "processed_at": now}
                 )
-                outcome, document = await self._decide(
-                    uow, connection, event, existing, numbers, now
-                )
+                outcome, item = await self._decide(uow, connection, event, existing, numbers, now)
                 results.append(outcome)
-                if document is not None:
-                    issued.append(_Issued(connection, read_order(event.order), document))
+                if item is not None:
+                    issued.append(item)
             if inbox:
-                await session.execute(insert(ProcessedEvent), inbox)
-            await session.flush()  # documents and lines, batched
+                await session.execute(insert(table_of(ProcessedEvent)), inbox)
+            await _insert_documents(session, issued)
             await _after_insert(uow, issued, results)
             await uow.commit()
             return results
@@ -115,7 +122,7 @@ class BatchOrderHandler:
         existing: set[tuple[int, str, str]],
         numbers: NumberAllocator,
         now: datetime,
-    ) -> tuple[Outcome, Document | None]:
+    ) -> tuple[Outcome, _Issued | None]:
         if not (connection.enabled and connection.orders_enabled):
             return Outcome("skipped"), None
         if event.status_id in (connection.orders_cancel_status_ids or []):
@@ -134,9 +141,9 @@ class BatchOrderHandler:
             return Outcome("duplicate", kind.value), None
         existing.add(key)
         order = read_order(event.order)
-        document = await _new_document(connection, order, kind, numbers, now)
-        uow.session.add(document)
-        return Outcome("issued", kind.value), document
+        return Outcome("issued", kind.value), await _new_document(
+            connection, order, kind, numbers, now
+        )
 
 
 async def _processed(session: AsyncSession, event_ids: list[str]) -> set[str]:
@@ -171,58 +178,85 @@ async def _new_document(
     kind: DocumentKind,
     numbers: NumberAllocator,
     now: datetime,
-) -> Document:
+) -> _Issued:
+    """The document and its lines as plain rows: Core inserts are ~5× cheaper than the ORM."""
     draft = build_document(order, kind)
     prefix = series_of(connection, kind)
     as_draft = connection.orders_draft
-    document = Document(
-        account_id=connection.account_id,
-        connection_id=connection.id,
-        order_ref=order.order_id,
-        order_status=order.status_id,
-        kind=kind.value,
-        draft=as_draft,
-        series=prefix,
-        buyer_name=order.buyer.name,
-        buyer_tax_number=order.buyer.tax_number,
-        buyer_kind=connection.orders_buyer_kind
+    row: dict[str, Any] = {
+        "account_id": connection.account_id,
+        "connection_id": connection.id,
+        "order_ref": order.order_id,
+        "order_status": order.status_id,
+        "kind": kind.value,
+        "draft": as_draft,
+        "series": prefix,
+        "number": None,
+        "document_number": None,
+        "buyer_name": order.buyer.name,
+        "buyer_tax_number": order.buyer.tax_number,
+        "buyer_kind": connection.orders_buyer_kind
         or ("business" if order.buyer.is_business else "private"),
-        buyer_email=order.buyer.email,
-        buyer_address={
+        "buyer_email": order.buyer.email,
+        "buyer_address": {
             "country": order.buyer.country,
             "postcode": order.buyer.postcode,
             "city": order.buyer.city,
             "address": order.buyer.address,
         },
-        currency=draft.currency,
-        total_net=draft.total_net,
-        total_vat=draft.total_vat,
-        total_gross=draft.total_gross,
-        created_at=now,
-        email_status="not_requested",
-        lines=[
-            DocumentLine(
-                position=n,
-                line_kind=line.kind.value,
-                name=line.name[:500],
-                sku=line.sku[:100],
-                quantity=line.quantity,
-                unit_net_price=line.unit_net_price,
-                vat_rate=line.vat_rate,
-                net=line.net,
-                vat=line.vat,
-                gross=line.gross,
-            )
-            for n, line in enumerate(draft.lines, 1)
-        ],
-    )
+        "currency": draft.currency,
+        "total_net": draft.total_net,
+        "total_vat": draft.total_vat,
+        "total_gross": draft.total_gross,
+        "created_at": now,
+        "issued_at": None,
+        "email_status": "not_requested",
+        "email_attempts": 0,
+    }
     if not as_draft:
-        document.number = await numbers.take(connection.account_id, numbering_kind(kind), prefix)
-        document.document_number = format_number(prefix, document.number)
-        document.issued_at = now
-        if connection.orders_email and document.buyer_email:
-            document.email_status = "requested"
-    return document
+        row["number"] = await numbers.take(connection.account_id, numbering_kind(kind), prefix)
+        row["document_number"] = format_number(prefix, row["number"])
+        row["issued_at"] = now
+        if connection.orders_email and order.buyer.email:
+            row["email_status"] = "requested"
+    lines = [
+        {
+            "position": n,
+            "line_kind": line.kind.value,
+            "name": line.name[:500],
+            "sku": line.sku[:100],
+            "quantity": line.quantity,
+            "unit_net_price": line.unit_net_price,
+            "vat_rate": line.vat_rate,
+            "net": line.net,
+            "vat": line.vat,
+            "gross": line.gross,
+        }
+        for n, line in enumerate(draft.lines, 1)
+    ]
+    return _Issued(connection, order, row, lines)
+
+
+async def _insert_documents(session: AsyncSession, issued: list[_Issued]) -> None:
+    if not issued:
+        return
+    table = table_of(Document)
+    ids = (
+        (
+            await session.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                [item.row for item in issued],
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for item, document_id in zip(issued, ids, strict=True):
+        item.document_id = document_id
+    await session.execute(
+        insert(table_of(DocumentLine)),
+        [{**line, "document_id": item.document_id} for item in issued for line in item.lines],
+    )
 
 
 async def _after_insert(
@@ -230,84 +264,156 @@ async def _after_insert(
 ) -> None:
     """Outbox records, stock movements and SKU misses, now that documents have ids."""
     session = uow.session
+    outbox: list[dict[str, Any]] = []
     for item in issued:
-        d = item.document
-        uow.emit(
-            DOCUMENTS_ISSUED,
-            f"{d.connection_id}:{d.order_ref}",
-            DocumentIssued(
-                event_id=f"document:{d.id}:{'draft' if d.draft else 'final'}",
-                document_id=d.id,
-                account_id=d.account_id,
-                connection_id=d.connection_id,
-                order_ref=d.order_ref,
-                kind=cast(DocumentKindName, d.kind),
-                draft=d.draft,
-                document_number=d.document_number,
-                currency=d.currency,
-                total_gross=d.total_gross,
-                issued_at=d.issued_at or d.created_at,
-            ),
+        r = item.row
+        outbox.append(
+            _outbox(
+                DOCUMENTS_ISSUED,
+                f"{r['connection_id']}:{r['order_ref']}",
+                DocumentIssued(
+                    event_id=f"document:{item.document_id}:{'draft' if r['draft'] else 'final'}",
+                    document_id=item.document_id,
+                    account_id=r["account_id"],
+                    connection_id=r["connection_id"],
+                    order_ref=r["order_ref"],
+                    kind=cast(DocumentKindName, r["kind"]),
+                    draft=r["draft"],
+                    document_number=r["document_number"],
+                    currency=r["currency"],
+                    total_gross=r["total_gross"],
+                    issued_at=r["issued_at"] or r["created_at"],
+                ),
+            )
         )
+    misses: dict[int, int] = {}
     stocked = [
         i
         for i in issued
         if i.connection.orders_stock_enabled and i.connection.orders_stock_warehouse_id
     ]
-    if not stocked:
-        _attach_ids(issued, results)
-        return
+    if stocked:
+        outbox.extend(await _move_stock(session, stocked, misses))
+    if outbox:
+        await session.execute(insert(table_of(OutboxMessage)), outbox)
+    _attach_ids(issued, results, misses)
+
+
+def _outbox(topic: str, key: str, event: Event) -> dict[str, Any]:
+    return {
+        "topic": topic,
+        "key": key,
+        "payload": encode(event).decode(),
+        "created_at": datetime.now(UTC),
+        "sent_at": None,
+    }
+
+
+async def _move_stock(
+    session: AsyncSession, stocked: list[_Issued], misses: dict[int, int]
+) -> list[dict[str, Any]]:
     products = await _products(session, stocked)
-    levels = await _levels(session, stocked, products)
-    movements: list[tuple[StockMovement, str]] = []
-    misses: dict[int, int] = {}
+    movements: list[dict[str, Any]] = []
+    skus: list[str] = []
+    sku_misses: list[dict[str, Any]] = []
+    deltas: dict[tuple[int, int], Decimal] = {}
     for item in stocked:
         warehouse_id = item.connection.orders_stock_warehouse_id
         assert warehouse_id is not None
         for line in item.order.items:
             product = products.get((item.connection.account_id, line.sku))
             if product is None:
-                session.add(
-                    SkuMiss(
-                        document_id=item.document.id,
-                        connection_id=item.connection.id,
-                        order_ref=item.order.order_id,
-                        sku=line.sku or "(no SKU)",
-                    )
+                sku_misses.append(
+                    {
+                        "document_id": item.document_id,
+                        "connection_id": item.connection.id,
+                        "order_ref": item.order.order_id,
+                        "sku": line.sku or "(no SKU)",
+                        "created_at": item.row["created_at"],
+                    }
                 )
-                misses[item.document.id] = misses.get(item.document.id, 0) + 1
+                misses[item.document_id] = misses.get(item.document_id, 0) + 1
                 continue
-            movement = StockMovement(
-                account_id=item.connection.account_id,
-                warehouse_id=warehouse_id,
-                product_id=product,
-                quantity=-line.quantity,
-                reason="order",
-                document_id=item.document.id,
-                note=f"order {item.order.order_id}",
-                created_at=item.document.created_at,
+            movements.append(
+                {
+                    "account_id": item.connection.account_id,
+                    "warehouse_id": warehouse_id,
+                    "product_id": product,
+                    "quantity": -line.quantity,
+                    "reason": "order",
+                    "document_id": item.document_id,
+                    "note": f"order {item.order.order_id}",
+                    "created_at": item.row["created_at"],
+                }
             )
-            session.add(movement)
-            movements.append((movement, line.sku))
-            _adjust(session, levels, warehouse_id, product, -line.quantity)
-    await session.flush()
-    for movement, sku in movements:
-        uow.emit(
+            skus.append(line.sku)
+            key = (warehouse_id, product)
+            deltas[key] = deltas.get(key, Decimal(0)) - line.quantity
+    if sku_misses:
+        await session.execute(insert(table_of(SkuMiss)), sku_misses)
+    if not movements:
+        return []
+    table = table_of(StockMovement)
+    ids = (
+        (
+            await session.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), movements
+            )
+        )
+        .scalars()
+        .all()
+    )
+    await _apply_deltas(session, deltas)
+    return [
+        _outbox(
             STOCK_MOVEMENTS,
-            f"{movement.account_id}:{sku}",
+            f"{m['account_id']}:{sku}",
             StockMoved(
-                event_id=f"movement:{movement.id}",
-                movement_id=movement.id,
-                account_id=movement.account_id,
-                warehouse_id=movement.warehouse_id,
+                event_id=f"movement:{movement_id}",
+                movement_id=movement_id,
+                account_id=m["account_id"],
+                warehouse_id=m["warehouse_id"],
                 sku=sku,
-                quantity=movement.quantity,
+                quantity=m["quantity"],
                 reason="order",
-                document_id=movement.document_id,
-                created_at=movement.created_at,
+                document_id=m["document_id"],
+                created_at=m["created_at"],
             ),
         )
-    _attach_ids(issued, results, misses)
+        for m, sku, movement_id in zip(movements, skus, ids, strict=True)
+    ]
+
+
+async def _apply_deltas(session: AsyncSession, deltas: dict[tuple[int, int], Decimal]) -> None:
+    """Add to existing stock levels in one statement per row batch; create the missing ones."""
+    table = table_of(StockLevel)
+    keys = list(deltas)
+    present = {
+        (r[0], r[1])
+        for r in await session.execute(
+            select(table.c.warehouse_id, table.c.product_id)
+            .where(tuple_(table.c.warehouse_id, table.c.product_id).in_(keys))
+            .with_for_update()
+        )
+    }
+    now = datetime.now(UTC)
+    updates = [
+        {"w": w, "p": p, "d": deltas[(w, p)], "now": now} for w, p in keys if (w, p) in present
+    ]
+    if updates:
+        await session.execute(
+            update(table)
+            .where(table.c.warehouse_id == bindparam("w"), table.c.product_id == bindparam("p"))
+            .values(quantity=table.c.quantity + bindparam("d"), updated_at=bindparam("now")),
+            updates,
+        )
+    missing = [
+        {"warehouse_id": w, "product_id": p, "quantity": deltas[(w, p)], "updated_at": now}
+        for w, p in keys
+        if (w, p) not in present
+    ]
+    if missing:
+        await session.execute(insert(table), missing)
 
 
 def _attach_ids(
@@ -322,7 +428,7 @@ def _attach_ids(
             if item is None:
                 return
             results[position] = Outcome(
-                "issued", result.kind, item.document.id, (misses or {}).get(item.document.id, 0)
+                "issued", result.kind, item.document_id, (misses or {}).get(item.document_id, 0)
             )
 
 
@@ -338,36 +444,3 @@ async def _products(session: AsyncSession, stocked: list[_Issued]) -> dict[tuple
         )
     )
     return {(r[0], r[1]): r[2] for r in rows}
-
-
-async def _levels(
-    session: AsyncSession, stocked: list[_Issued], products: dict[tuple[int, str], int]
-) -> dict[tuple[int, int], StockLevel]:
-    warehouses = {i.connection.orders_stock_warehouse_id for i in stocked}
-    if not products:
-        return {}
-    rows = await session.execute(
-        select(StockLevel)
-        .where(
-            StockLevel.warehouse_id.in_(warehouses),
-            StockLevel.product_id.in_(set(products.values())),
-        )
-        .with_for_update()
-    )
-    return {(level.warehouse_id, level.product_id): level for level in rows.scalars()}
-
-
-def _adjust(
-    session: AsyncSession,
-    levels: dict[tuple[int, int], StockLevel],
-    warehouse_id: int,
-    product_id: int,
-    quantity: Decimal,
-) -> None:
-    level = levels.get((warehouse_id, product_id))
-    if level is None:
-        level = StockLevel(warehouse_id=warehouse_id, product_id=product_id, quantity=quantity)
-        session.add(level)
-        levels[(warehouse_id, product_id)] = level
-    else:
-        level.quantity += quantity
