@@ -13,6 +13,7 @@ from services.order_processor.handlers import OrderEventHandler
 from services.order_processor.metrics import processor_metrics
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
+from shopsync.kafka.producer import LazyProducer
 from shopsync.kafka.topics import ORDER_EVENTS
 from shopsync.mail.relay import EmailRelay
 from shopsync.mail.smtp import SmtpMailer
@@ -29,8 +30,12 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     metrics = processor_metrics(registry)
     sessions = session_factory(create_engine(settings.resolved_database_url))
 
+    producer = LazyProducer(settings.bootstrap_servers)
+
     async def send(topic: str, key: bytes, value: bytes) -> None:
-        await app.producer.send_and_wait(topic, key, value, None, None, None)
+        # librdkafka (C) rather than faust's pure-Python producer: the relay sends every
+        # document and movement event, and must not eat the CPU the orders need.
+        await producer.send(topic, key, value)
 
     consumer = OrderEventConsumer(
         OrderEventHandler(sessions), metrics, send, batch_handler=BatchOrderHandler(sessions)

@@ -113,3 +113,16 @@ def _settle(future: asyncio.Future[Message], err: KafkaError | None, msg: Messag
         future.set_exception(BrokerUnavailable(err.str()))
     else:
         future.set_result(msg)
+
+
+class LazyProducer:
+    """An AsyncProducer created on first use, inside the running event loop."""
+
+    def __init__(self, bootstrap: str, message_timeout_ms: int = 30_000) -> None:
+        self._config = producer_config(bootstrap, message_timeout_ms)
+        self._producer: AsyncProducer | None = None
+
+    async def send(self, topic: str, key: bytes, value: bytes) -> None:
+        if self._producer is None or self._producer.fatal:
+            self._producer = AsyncProducer(self._config)
+        await self._producer.send(topic, key, value)
