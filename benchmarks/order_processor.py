@@ -253,6 +253,7 @@ def main() -> int:
         "SHOPSYNC_VAR_DIR": str(work),
         "GATEWAY_PORT": str(free_port()),
         "ORDER_PROCESSOR_PORT": str(free_port()),
+        "ORDER_MAILER_PORT": str(free_port()),
         "SMTP_PORT": str(smtp_port),
         "LOG_LEVEL": "WARNING",
     }
@@ -263,6 +264,7 @@ def main() -> int:
         print(f"{ORDERS} order events produced in {time.perf_counter() - started:.1f} s")
         processor = subprocess.Popen([SHOPSYNC, "order-processor"], env=env)
         procs.append(processor)
+        procs.append(subprocess.Popen([SHOPSYNC, "order-mailer"], env=env))
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             count, first, last = asyncio.run(count_documents(url))

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
 
     service_bind_host: str = Field(default="127.0.0.1", validation_alias="SERVICE_BIND_HOST")
     order_processor_port: int = Field(default=8081, validation_alias="ORDER_PROCESSOR_PORT")
+    order_mailer_port: int = Field(default=8084, validation_alias="ORDER_MAILER_PORT")
     order_batch_size: int = Field(default=500, validation_alias="ORDER_BATCH_SIZE")
     catalog_sync_port: int = Field(default=8082, validation_alias="CATALOG_SYNC_PORT")
     stock_sync_port: int = Field(default=8083, validation_alias="STOCK_SYNC_PORT")

@@ -15,8 +15,6 @@ from shopsync.db.engine import create_engine, session_factory
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
 from shopsync.kafka.producer import LazyProducer
 from shopsync.kafka.topics import ORDER_EVENTS
-from shopsync.mail.relay import EmailRelay
-from shopsync.mail.smtp import SmtpMailer
 from shopsync.outbox import OutboxRelay
 from shopsync.settings import Settings
 
@@ -41,9 +39,6 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         OrderEventHandler(sessions), metrics, send, batch_handler=BatchOrderHandler(sessions)
     )
     relay = OutboxRelay(sessions, send)
-    emails = EmailRelay(
-        sessions, SmtpMailer(settings.smtp_host, settings.smtp_port), settings.mail_from
-    )
 
     @app.agent(raw_topic(app, ORDER_EVENTS), name="order-events", concurrency=1)
     async def order_events(stream: Any) -> None:
@@ -64,12 +59,6 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     @app.timer(0.25, on_leader=True)
     async def relay_outbox() -> None:
         metrics.outbox_relayed.inc(await relay.relay_once())
-
-    @app.timer(1.0, on_leader=True)
-    async def send_emails() -> None:
-        result = await emails.send_due()
-        for name in ("sent", "failed", "retrying"):
-            metrics.emails.labels(result=name).inc(getattr(result, name))
 
     add_service_pages(app, registry)
     return app

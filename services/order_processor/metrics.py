@@ -17,7 +17,6 @@ class ProcessorMetrics:
     dead_letters: Counter
     outbox_relayed: Counter
     skus_not_found: Counter
-    emails: Counter
 
 
 def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
@@ -51,12 +50,6 @@ def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
         skus_not_found=Counter(
             "shopsync_skus_not_found_total",
             "Order lines whose SKU matched no product (no stock moved)",
-            registry=registry,
-        ),
-        emails=Counter(
-            "shopsync_document_emails_total",
-            "Document e-mails by result",
-            ["result"],
             registry=registry,
         ),
     )

@@ -70,6 +70,16 @@ def order_processor() -> None:
     run_processor(current)
 
 
+@cli.command("order-mailer")
+def order_mailer() -> None:
+    """Run the document mailer (PDF + SMTP, after commit, with retries)."""
+    from services.order_processor.mailer import run as run_mailer
+
+    current = settings()
+    _logging(current.log_level)
+    run_mailer(current)
+
+
 @cli.command("catalog-sync")
 def catalog_sync() -> None:
     """Run a catalog sync worker."""

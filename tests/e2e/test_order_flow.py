@@ -195,11 +195,14 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
         "SHOPSYNC_VAR_DIR": str(work),
         "GATEWAY_PORT": str(free_port()),
         "ORDER_PROCESSOR_PORT": str(free_port()),
+        "ORDER_MAILER_PORT": str(free_port()),
         "SMTP_PORT": str(smtp_port),
         "SHOPSYNC_TOPIC_PARTITIONS": "4",
     }
     gateway = spawn("gateway", env)
+    mailer = spawn("order-mailer", env)
     wait_ready(int(env["GATEWAY_PORT"]))
+    wait_ready(int(env["ORDER_MAILER_PORT"]))
     line = Pipeline(
         env,
         url,
@@ -210,7 +213,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     )
     wait_ready(int(env["ORDER_PROCESSOR_PORT"]))
     yield line
-    for proc in (line.processor, gateway):
+    for proc in (line.processor, gateway, mailer):
         stop_process(proc)
     smtp.stop()
     broker.terminate()

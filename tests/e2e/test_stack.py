@@ -75,6 +75,7 @@ def stack_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[s
             "EMBEDDED_KAFKA_PORT": str(free_port()),
             "GATEWAY_PORT": str(free_port()),
             "ORDER_PROCESSOR_PORT": str(free_port()),
+            "ORDER_MAILER_PORT": str(free_port()),
             "CATALOG_SYNC_PORT": str(free_port()),
             "STOCK_SYNC_PORT": str(free_port()),
             "SANDBOX_PORT": str(free_port()),
