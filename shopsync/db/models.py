@@ -279,3 +279,32 @@ class OutboxMessage(Base):
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class CatalogSyncState(Base):
+    """Where a connection's catalog download stands: resumable page, progress, last success."""
+
+    __tablename__ = "catalog_sync_state"
+
+    connection_id: Mapped[int] = mapped_column(ForeignKey("shop_connections.id"), primary_key=True)
+    full_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_page: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    cycle_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    updated_after: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ProductLink(Base):
+    """One product as one shop knows it: its remote id and what was last exchanged."""
+
+    __tablename__ = "product_links"
+
+    connection_id: Mapped[int] = mapped_column(ForeignKey("shop_connections.id"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    remote_id: Mapped[str] = mapped_column(String(200))
+    downloaded_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    uploaded_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

@@ -8,10 +8,25 @@ from typing import Any
 from shopsync.sandbox.store import SandboxShop
 
 
+def category_id(shop: SandboxShop, name: str) -> str:
+    """The category with this (Hungarian) name, created on first use."""
+    descriptions = shop.table("categoryDescriptions")
+    for row in descriptions.rows.values():
+        if row.fields.get("name") == name:
+            return str(row.fields["category"])
+    category = shop.table("categories").insert({"status": "1", "sortOrder": "0"})
+    descriptions.insert(
+        {"name": name, "category": category.resource_id, "language": shop.language_id()}
+    )
+    return category.resource_id
+
+
 def add_products(shop: SandboxShop, items: list[dict[str, Any]]) -> int:
-    """Insert products with a Hungarian description each; returns how many."""
+    """Insert products with a Hungarian description and category each; returns how many."""
     products = shop.table("products")
     descriptions = shop.table("productDescriptions")
+    relations = shop.table("productCategoryRelations")
+    categories: dict[str, str] = {}
     for item in items:
         row = products.insert(
             {
@@ -30,4 +45,8 @@ def add_products(shop: SandboxShop, items: list[dict[str, Any]]) -> int:
                 "measurementUnit": "db",
             }
         )
+        if item.get("category"):
+            if item["category"] not in categories:
+                categories[item["category"]] = category_id(shop, item["category"])
+            relations.insert({"product": row.resource_id, "category": categories[item["category"]]})
     return len(items)

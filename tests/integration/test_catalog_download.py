@@ -1,0 +1,96 @@
+"""Catalog download from the sandbox over HTTP: groups, prices, resume, incremental cycles."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.catalog_sync.download import CatalogDownloader
+from shopsync.db.models import CatalogSyncState, Price, PriceGroup, Product, ProductGroup
+from shopsync.sandbox.catalog import add_products
+from shopsync.sandbox.generator import catalog
+from shopsync.secrets import CredentialCipher
+from shopsync.shops import add_connection, apply_settings
+from tests.sandbox_fixtures import Sandbox, client_for
+from tests.support import unique
+
+pytestmark = pytest.mark.integration
+
+
+async def connected(sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+                    ) -> tuple[int, int, int]:
+    async with sessions() as session:
+        connection = await add_connection(session, cipher, account=unique("a-"), name="s",
+                                          path="s", auth_kind="basic", api_user="u",
+                                          api_secret="p")
+        group = PriceGroup(account_id=connection.account_id, name="Webshop ár")
+        session.add(group)
+        await session.flush()
+        apply_settings(connection, {"products_download_enabled": True,
+                                    "products_download_price_group_id": group.id})
+        await session.commit()
+        return connection.id, connection.account_id, group.id
+
+
+async def count(sessions: async_sessionmaker[AsyncSession], model: type, **where: int) -> int:
+    async with sessions() as session:
+        query = select(func.count()).select_from(model)
+        for column, value in where.items():
+            query = query.where(getattr(model, column) == value)
+        return int(await session.scalar(query) or 0)
+
+
+async def test_first_download_creates_products_groups_and_prices_and_resumes_after_a_stop(
+    sandbox: Sandbox, http: aiohttp.ClientSession, sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher
+) -> None:
+    shop = sandbox.shop()
+    items = catalog(random.Random(3), 1000)
+    add_products(shop, items)
+    cid, aid, price_group = await connected(sessions, cipher)
+    client = client_for(sandbox.basic(shop), http)
+    downloader = CatalogDownloader(sessions)
+    stopped = await downloader.run(cid, client, max_pages=2)  # as if killed after two pages
+    assert (stopped.pages, stopped.finished) == (2, False)
+    async with sessions() as session:
+        state = await session.get(CatalogSyncState, cid)
+        assert state is not None and (state.next_page, state.done) == (2, 400)
+    resumed = await downloader.run(cid, client)
+    assert (resumed.pages, resumed.finished) == (3, True)  # pages 2, 3, 4 only
+    assert await count(sessions, Product, account_id=aid) == 1000
+    assert await count(sessions, ProductGroup, account_id=aid) == len({i["category"] for i in items})
+    assert await count(sessions, Price, price_group_id=price_group) == 1000
+    async with sessions() as session:
+        product = (await session.execute(select(Product).where(
+            Product.account_id == aid, Product.sku == items[0]["sku"]))).scalar_one()
+        assert product.net_price == Decimal(items[0]["price"]) and product.name == items[0]["name"]
+        state = await session.get(CatalogSyncState, cid)
+        assert state is not None and state.full_done and state.last_success_at is not None
+
+
+async def test_an_incremental_cycle_fetches_only_what_changed(
+    sandbox: Sandbox, http: aiohttp.ClientSession, sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher
+) -> None:
+    shop = sandbox.shop()
+    add_products(shop, catalog(random.Random(4), 500))
+    for row in shop.table("products").rows.values():
+        row.fields["dateUpdated"] = "2026-01-01T00:00:00"  # long before this test
+    cid, aid, _ = await connected(sessions, cipher)
+    client = client_for(sandbox.basic(shop), http)
+    downloader = CatalogDownloader(sessions)
+    await downloader.run(cid, client)
+    changed = list(shop.table("products").rows)[:7]
+    for resource_id in changed:
+        await client.put(f"products/{resource_id}", {"price": "12345"})
+    report = await downloader.run(cid, client)
+    assert (report.products, report.updated, report.created) == (7, 7, 0)
+    async with sessions() as session:
+        prices = (await session.execute(select(Product.net_price).where(
+            Product.account_id == aid, Product.net_price == Decimal(12345)))).scalars().all()
+    assert len(prices) == 7
