@@ -1,7 +1,7 @@
 """The catalog-sync composition root: leader tick timer, tick and change consumers.
 
-The sync work itself (issue: catalog sync) is not built yet: ticks and change events are
-received, validated, counted and dead-lettered when malformed, so the topology runs end to end.
+A catalog tick runs the connection's download (resumable, incremental); upload of local
+changes is not built yet (issue 6): change events are received and counted.
 """
 
 from __future__ import annotations
@@ -9,14 +9,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import aiohttp
 import faust
 from prometheus_client import CollectorRegistry, Counter
 
+from services.catalog_sync.cycle import CatalogCycle, catalog_metrics
 from shopsync.contracts import encode
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.deadletters import dead_letter
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
 from shopsync.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC, SYNC_TICKS
+from shopsync.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
 from shopsync.sync_service import SyncKind, TickPublisher, decode_tick
 
@@ -53,6 +56,16 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         await app.producer.send_and_wait(topic, key, value, None, None, None)
 
     ticks = TickPublisher(KIND, sessions, send, settings.sync_tick_interval_s)
+    metrics = catalog_metrics(registry)
+    cipher = CredentialCipher(load_or_create_key(settings))
+    cycles: list[CatalogCycle] = []
+
+    def cycle_for() -> CatalogCycle:
+        # The HTTP session must be born inside the worker's running event loop.
+        if not cycles:
+            http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
+            cycles.append(CatalogCycle(sessions, cipher, http, metrics))
+        return cycles[0]
 
     @app.timer(1.0, on_leader=True)
     async def publish_ticks() -> None:
@@ -79,7 +92,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
                 continue
             if tick.kind == KIND:
                 ticks_received.inc()
-                log.info("%s tick for connection %s", KIND, tick.connection_id)
+                await cycle_for().run(tick.connection_id)
 
     @app.agent(raw_topic(app, CATALOG_CHANGES), name="catalog-changes", concurrency=1)
     async def on_change(stream: Any) -> None:

@@ -22,17 +22,27 @@ from tests.support import unique
 pytestmark = pytest.mark.integration
 
 
-async def connected(sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
-                    ) -> tuple[int, int, int]:
+async def connected(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> tuple[int, int, int]:
     async with sessions() as session:
-        connection = await add_connection(session, cipher, account=unique("a-"), name="s",
-                                          path="s", auth_kind="basic", api_user="u",
-                                          api_secret="p")
+        connection = await add_connection(
+            session,
+            cipher,
+            account=unique("a-"),
+            name="s",
+            path="s",
+            auth_kind="basic",
+            api_user="u",
+            api_secret="p",
+        )
         group = PriceGroup(account_id=connection.account_id, name="Webshop ár")
         session.add(group)
         await session.flush()
-        apply_settings(connection, {"products_download_enabled": True,
-                                    "products_download_price_group_id": group.id})
+        apply_settings(
+            connection,
+            {"products_download_enabled": True, "products_download_price_group_id": group.id},
+        )
         await session.commit()
         return connection.id, connection.account_id, group.id
 
@@ -46,8 +56,10 @@ async def count(sessions: async_sessionmaker[AsyncSession], model: type, **where
 
 
 async def test_first_download_creates_products_groups_and_prices_and_resumes_after_a_stop(
-    sandbox: Sandbox, http: aiohttp.ClientSession, sessions: async_sessionmaker[AsyncSession],
-    cipher: CredentialCipher
+    sandbox: Sandbox,
+    http: aiohttp.ClientSession,
+    sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher,
 ) -> None:
     shop = sandbox.shop()
     items = catalog(random.Random(3), 1000)
@@ -63,19 +75,26 @@ async def test_first_download_creates_products_groups_and_prices_and_resumes_aft
     resumed = await downloader.run(cid, client)
     assert (resumed.pages, resumed.finished) == (3, True)  # pages 2, 3, 4 only
     assert await count(sessions, Product, account_id=aid) == 1000
-    assert await count(sessions, ProductGroup, account_id=aid) == len({i["category"] for i in items})
+    assert await count(sessions, ProductGroup, account_id=aid) == len(
+        {i["category"] for i in items}
+    )
     assert await count(sessions, Price, price_group_id=price_group) == 1000
     async with sessions() as session:
-        product = (await session.execute(select(Product).where(
-            Product.account_id == aid, Product.sku == items[0]["sku"]))).scalar_one()
+        product = (
+            await session.execute(
+                select(Product).where(Product.account_id == aid, Product.sku == items[0]["sku"])
+            )
+        ).scalar_one()
         assert product.net_price == Decimal(items[0]["price"]) and product.name == items[0]["name"]
         state = await session.get(CatalogSyncState, cid)
         assert state is not None and state.full_done and state.last_success_at is not None
 
 
 async def test_an_incremental_cycle_fetches_only_what_changed(
-    sandbox: Sandbox, http: aiohttp.ClientSession, sessions: async_sessionmaker[AsyncSession],
-    cipher: CredentialCipher
+    sandbox: Sandbox,
+    http: aiohttp.ClientSession,
+    sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher,
 ) -> None:
     shop = sandbox.shop()
     add_products(shop, catalog(random.Random(4), 500))
@@ -91,6 +110,47 @@ async def test_an_incremental_cycle_fetches_only_what_changed(
     report = await downloader.run(cid, client)
     assert (report.products, report.updated, report.created) == (7, 7, 0)
     async with sessions() as session:
-        prices = (await session.execute(select(Product.net_price).where(
-            Product.account_id == aid, Product.net_price == Decimal(12345)))).scalars().all()
+        prices = (
+            (
+                await session.execute(
+                    select(Product.net_price).where(
+                        Product.account_id == aid, Product.net_price == Decimal(12345)
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert len(prices) == 7
+
+
+async def test_a_catalog_tick_downloads_with_the_connections_own_stored_credentials(
+    sandbox: Sandbox, http: aiohttp.ClientSession, sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher
+) -> None:
+    from prometheus_client import CollectorRegistry
+
+    from services.catalog_sync.cycle import CatalogCycle, catalog_metrics
+    from shopsync.db.models import ShopConnection
+
+    shop = sandbox.shop(user="api-user", password="api-pass")
+    add_products(shop, catalog(random.Random(5), 30))
+    cid, aid, _ = await connected(sessions, cipher)
+    async with sessions() as session:
+        connection = await session.get(ShopConnection, cid)
+        assert connection is not None
+        connection.api_user = "api-user"
+        connection.api_secret_encrypted = cipher.encrypt("api-pass")
+        connection.api_url = f"{sandbox.url}/{shop.name}"
+        await session.commit()
+    registry = CollectorRegistry()
+    cycle = CatalogCycle(sessions, cipher, http, catalog_metrics(registry))
+    assert await cycle.run(cid) == "ok"
+    assert await count(sessions, Product, account_id=aid) == 30
+    assert registry.get_sample_value("shopsync_catalog_products_downloaded_total") == 30
+    async with sessions() as session:
+        connection = await session.get(ShopConnection, cid)
+        assert connection is not None
+        apply_settings(connection, {"products_download_enabled": False})
+        await session.commit()
+    assert await cycle.run(cid) == "skipped"
