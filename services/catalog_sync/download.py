@@ -7,6 +7,7 @@ updated since the start of the previous successful cycle (`updatedAfter`).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -65,22 +66,27 @@ class CatalogDownloader:
         query: dict[str, Any] = {"full": 1, "limit": PAGE_LIMIT, "page": state.next_page}
         if state.full_done and state.updated_after:
             query["updatedAfter"] = state.updated_after
+        fetch = asyncio.create_task(client.get("productExtend", dict(query)))
         while True:
-            if max_pages is not None and report.pages >= max_pages:
-                return report
             try:
-                page = await client.get("productExtend", query)
+                page = await fetch
             except Exception as exc:
                 await self._record_error(connection_id, repr(exc))
                 raise
             items = [i for i in page.get("items") or [] if isinstance(i, dict)]
             has_next = bool(page.get("next"))
+            last = max_pages is not None and report.pages + 1 >= max_pages
+            if has_next and not last:
+                # The next request waits for its rate slot anyway: store this page meanwhile.
+                query["page"] = int(query["page"]) + 1
+                fetch = asyncio.create_task(client.get("productExtend", dict(query)))
             await self._store_page(connection_id, items, categories, page, has_next, report)
             report.pages += 1
             if not has_next:
                 report.finished = True
                 return report
-            query["page"] = int(query["page"]) + 1
+            if last:
+                return report
 
     async def _state(self, connection_id: int) -> CatalogSyncState:
         async with self._sessions() as session:
@@ -117,8 +123,9 @@ class CatalogDownloader:
             assert connection is not None
             state = await session.get(CatalogSyncState, connection_id)
             assert state is not None
-            for item in items:
-                await _upsert(session, connection, product_from_json(item), categories, report)
+            await _upsert_page(
+                session, connection, [product_from_json(i) for i in items], categories, report
+            )
             state.done += len(items)
             state.total = max(state.total, _page_count(page) * PAGE_LIMIT, state.done)
             if has_next:
@@ -151,50 +158,96 @@ async def _category_names(client: HttpShoprenterClient) -> dict[str, str]:
     return names
 
 
-async def _upsert(
+async def _upsert_page(
     session: AsyncSession,
     connection: ShopConnection,
-    remote: RemoteProduct,
+    remotes: list[RemoteProduct],
     categories: dict[str, str],
     report: DownloadReport,
 ) -> None:
-    if not remote.sku:
+    """Upsert a page of products by SKU with a handful of queries, not a few per product."""
+    remotes = [r for r in remotes if r.sku]
+    if not remotes:
         return
-    group_name = next((categories[c] for c in remote.category_ids if c in categories), "")
-    group_id = await _group(session, connection.account_id, group_name, report)
-    product = (
-        await session.execute(
-            select(Product).where(
-                Product.account_id == connection.account_id, Product.sku == remote.sku
+    account_id = connection.account_id
+    existing = {
+        p.sku: p
+        for p in (
+            await session.execute(
+                select(Product).where(
+                    Product.account_id == account_id, Product.sku.in_([r.sku for r in remotes])
+                )
             )
-        )
-    ).scalar_one_or_none()
-    if product is None:
-        product = Product(
-            account_id=connection.account_id, sku=remote.sku, name=remote.name or remote.sku
-        )
-        session.add(product)
-        report.created += 1
-    else:
-        report.updated += 1
-    product.name = remote.name or product.name
-    product.net_price = remote.net_price
-    product.group_id = group_id or product.group_id
+        ).scalars()
+    }
+    group_names: dict[str, str] = {}
+    for remote in remotes:
+        group_name = next((categories[c] for c in remote.category_ids if c in categories), "")
+        group_names[remote.sku] = group_name
+        group_id = await _group(session, account_id, group_name, report)
+        product = existing.get(remote.sku)
+        if product is None:
+            product = existing[remote.sku] = Product(
+                account_id=account_id, sku=remote.sku, name=remote.name or remote.sku
+            )
+            session.add(product)
+            report.created += 1
+        else:
+            report.updated += 1
+        product.name = remote.name or product.name
+        product.net_price = remote.net_price
+        product.group_id = group_id or product.group_id
     await session.flush()
-    if connection.products_download_price_group_id:
-        await _price(
-            session, connection.products_download_price_group_id, product.id, remote.net_price
-        )
-    digest = content_hash(remote.sku, product.name, remote.net_price, group_name)
-    link = await session.get(ProductLink, (connection.id, product.id))
-    if link is None:
-        link = ProductLink(
-            connection_id=connection.id, product_id=product.id, remote_id=remote.resource_id
-        )
-        session.add(link)
-    link.remote_id = remote.resource_id
-    # No ping-pong: what was just downloaded counts as already uploaded.
-    link.downloaded_hash = link.uploaded_hash = digest
+    ids = [existing[r.sku].id for r in remotes]
+    links = {
+        link.product_id: link
+        for link in (
+            await session.execute(
+                select(ProductLink).where(
+                    ProductLink.connection_id == connection.id, ProductLink.product_id.in_(ids)
+                )
+            )
+        ).scalars()
+    }
+    price_group = connection.products_download_price_group_id
+    prices = (
+        {}
+        if not price_group
+        else {
+            price.product_id: price
+            for price in (
+                await session.execute(
+                    select(Price).where(
+                        Price.price_group_id == price_group, Price.product_id.in_(ids)
+                    )
+                )
+            ).scalars()
+        }
+    )
+    for remote in remotes:
+        product = existing[remote.sku]
+        if price_group:
+            price = prices.get(product.id)
+            if price is None:
+                session.add(
+                    Price(
+                        price_group_id=price_group,
+                        product_id=product.id,
+                        net_price=remote.net_price,
+                    )
+                )
+            else:
+                price.net_price = remote.net_price
+        digest = content_hash(remote.sku, product.name, remote.net_price, group_names[remote.sku])
+        link = links.get(product.id)
+        if link is None:
+            link = ProductLink(
+                connection_id=connection.id, product_id=product.id, remote_id=remote.resource_id
+            )
+            session.add(link)
+        link.remote_id = remote.resource_id
+        # No ping-pong: what was just downloaded counts as already uploaded.
+        link.downloaded_hash = link.uploaded_hash = digest
 
 
 async def _group(
@@ -202,6 +255,9 @@ async def _group(
 ) -> int | None:
     if not name:
         return None
+    cache: dict[tuple[int, str], int] = session.info.setdefault("groups", {})
+    if (account_id, name) in cache:
+        return cache[(account_id, name)]
     group = (
         await session.execute(
             select(ProductGroup).where(
@@ -214,22 +270,5 @@ async def _group(
         session.add(group)
         await session.flush()
         report.groups_created += 1
+    cache[(account_id, name)] = group.id
     return group.id
-
-
-async def _price(
-    session: AsyncSession, price_group_id: int, product_id: int, net_price: Decimal
-) -> None:
-    price = (
-        await session.execute(
-            select(Price).where(
-                Price.price_group_id == price_group_id, Price.product_id == product_id
-            )
-        )
-    ).scalar_one_or_none()
-    if price is None:
-        session.add(
-            Price(price_group_id=price_group_id, product_id=product_id, net_price=net_price)
-        )
-    else:
-        price.net_price = net_price

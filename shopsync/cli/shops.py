@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy import select
 
 from shopsync.cli.context import cipher, database, emit_json, emit_table, run, settings
-from shopsync.db.models import Account, ShopConnection
+from shopsync.db.models import Account, CatalogSyncState, ShopConnection
 from shopsync.shops import (
     ShopError,
     add_connection,
@@ -165,6 +165,18 @@ def show(name: str, account: str | None, as_json: bool) -> None:
             assert owner is not None
             data = describe(connection, owner.name)
             data["webhook_url"] = webhook_url(current.webhook_base_url, connection, crypt)
+            state = await session.get(CatalogSyncState, connection.id)
+            data["catalog_download"] = (
+                None
+                if state is None
+                else {
+                    "done": state.done,
+                    "total": state.total,
+                    "first_sync_done": state.full_done,
+                    "last_success_at": state.last_success_at,
+                    "last_error": state.last_error,
+                }
+            )
             return data
 
     data = _guard(go)

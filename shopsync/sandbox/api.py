@@ -89,9 +89,7 @@ class SandboxApi:
             for key, child in EXTEND_LISTS.items():
                 child_table = self.shop.table(child)
                 out[key] = [
-                    self.render(child_table, r)
-                    for r in child_table.rows.values()
-                    if r.fields.get("product") == row.resource_id
+                    self.render(child_table, r) for r in child_table.of_product(row.resource_id)
                 ]
         return out
 

@@ -42,6 +42,7 @@ class Table:
         self.spec = spec
         self.rows: dict[str, Row] = {}
         self.next_inner = 1
+        self.by_product: dict[str, list[str]] = {}  # product id → ids of its rows here
 
     def insert(self, fields: dict[str, Any], outer_id: str | None = None) -> Row:
         inner = self.next_inner
@@ -53,7 +54,12 @@ class Table:
         fields["dateUpdated"] = stamp
         row = Row(resource_id, inner, fields)
         self.rows[resource_id] = row
+        if isinstance(fields.get("product"), str):
+            self.by_product.setdefault(fields["product"], []).append(resource_id)
         return row
+
+    def of_product(self, product_id: str) -> list[Row]:
+        return [self.rows[rid] for rid in self.by_product.get(product_id, []) if rid in self.rows]
 
     def _make_id(self, inner: int, fields: dict[str, Any]) -> str:
         if not self.spec.composite:

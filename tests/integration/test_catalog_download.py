@@ -125,8 +125,10 @@ async def test_an_incremental_cycle_fetches_only_what_changed(
 
 
 async def test_a_catalog_tick_downloads_with_the_connections_own_stored_credentials(
-    sandbox: Sandbox, http: aiohttp.ClientSession, sessions: async_sessionmaker[AsyncSession],
-    cipher: CredentialCipher
+    sandbox: Sandbox,
+    http: aiohttp.ClientSession,
+    sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher,
 ) -> None:
     from prometheus_client import CollectorRegistry
 
