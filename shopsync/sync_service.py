@@ -5,15 +5,17 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 import orjson
+from prometheus_client import Counter
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.contracts import ContractViolation, check, encode
 from shopsync.db.models import ShopConnection
+from shopsync.deadletters import dead_letter
 from shopsync.domain.ticks import TickSchedule
 from shopsync.events import SyncTick
 from shopsync.kafka.topics import SYNC_TICKS
@@ -78,3 +80,31 @@ def decode_tick(value: bytes) -> SyncTick:
         return SyncTick.model_validate(document)
     except (orjson.JSONDecodeError, ContractViolation, ValidationError, TypeError) as exc:
         raise ValueError(f"undecodable sync tick: {str(exc)[:500]}") from exc
+
+
+class TickReader:
+    """Decodes tick messages; a malformed one goes to the consumer's dead-letter topic."""
+
+    def __init__(self, consumer: str, dlq_topic: str, send: Send, dead_letters: Counter) -> None:
+        self._consumer = consumer
+        self._dlq_topic = dlq_topic
+        self._send = send
+        self._dead_letters = dead_letters
+
+    async def read(self, event: Any) -> SyncTick | None:
+        try:
+            return decode_tick(event.value)
+        except ValueError as exc:
+            message = event.message
+            record = dead_letter(
+                self._consumer,
+                message.topic,
+                message.partition,
+                message.offset,
+                message.key,
+                event.value,
+                str(exc),
+            )
+            await self._send(self._dlq_topic, message.key or b"", encode(record))
+            self._dead_letters.inc()
+            return None

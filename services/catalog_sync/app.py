@@ -14,14 +14,12 @@ import faust
 from prometheus_client import CollectorRegistry, Counter
 
 from services.catalog_sync.cycle import CatalogCycle, catalog_metrics
-from shopsync.contracts import encode
 from shopsync.db.engine import create_engine, session_factory
-from shopsync.deadletters import dead_letter
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
 from shopsync.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC, SYNC_TICKS
 from shopsync.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
-from shopsync.sync_service import SyncKind, TickPublisher, decode_tick
+from shopsync.sync_service import SyncKind, TickPublisher, TickReader
 
 APP_ID = "shopsync-catalog-sync"
 KIND: SyncKind = "catalog"
@@ -67,6 +65,8 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
             cycles.append(CatalogCycle(sessions, cipher, http, metrics))
         return cycles[0]
 
+    reader = TickReader(APP_ID, DLQ_CATALOG_SYNC, send, dead_letters)
+
     @app.timer(1.0, on_leader=True)
     async def publish_ticks() -> None:
         ticks_published.inc(await ticks.publish_due())
@@ -74,21 +74,8 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     @app.agent(raw_topic(app, SYNC_TICKS), name="catalog-ticks", concurrency=1)
     async def on_tick(stream: Any) -> None:
         async for event in stream.events():
-            try:
-                tick = decode_tick(event.value)
-            except ValueError as exc:
-                message = event.message
-                record = dead_letter(
-                    APP_ID,
-                    message.topic,
-                    message.partition,
-                    message.offset,
-                    message.key,
-                    event.value,
-                    str(exc),
-                )
-                await send(DLQ_CATALOG_SYNC, message.key or b"", encode(record))
-                dead_letters.inc()
+            tick = await reader.read(event)
+            if tick is None:
                 continue
             if tick.kind == KIND:
                 ticks_received.inc()
