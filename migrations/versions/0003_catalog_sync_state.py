@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("remote_id", sa.String(length=200), nullable=False),
         sa.Column("downloaded_hash", sa.String(length=64), nullable=True),
         sa.Column("uploaded_hash", sa.String(length=64), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["connection_id"], ["shop_connections.id"],
                                 name=op.f("fk_product_links_connection_id_shop_connections")),

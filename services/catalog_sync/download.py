@@ -8,11 +8,9 @@ updated since the start of the previous successful cycle (`updatedAfter`).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +24,7 @@ from shopsync.db.models import (
     ProductLink,
     ShopConnection,
 )
+from shopsync.domain.catalog import content_hash
 from shopsync.shoprenter.client import PAGE_LIMIT, HttpShoprenterClient
 from shopsync.shoprenter.mapping import RemoteProduct, link_id, product_from_json
 
@@ -42,12 +41,6 @@ class DownloadReport:
     updated: int = 0
     groups_created: int = 0
     finished: bool = False
-
-
-def content_hash(sku: str, name: str, net_price: Decimal, group: str) -> str:
-    """What both directions compare to tell a real change from an echo of the other side."""
-    text = "\x1f".join((sku, name, f"{net_price.normalize():f}", group))
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class CatalogDownloader:

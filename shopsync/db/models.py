@@ -307,4 +307,5 @@ class ProductLink(Base):
     remote_id: Mapped[str] = mapped_column(String(200))
     downloaded_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     uploaded_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
