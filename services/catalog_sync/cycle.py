@@ -12,6 +12,7 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.download import CatalogDownloader
+from services.catalog_sync.upload import CatalogUploader
 from shopsync.db.models import ShopConnection
 from shopsync.secrets import CredentialCipher
 from shopsync.shoprenter.client import HttpShoprenterClient
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class CatalogMetrics:
     downloaded: Counter
+    uploaded: Counter
+    upload_failed: Counter
     cycles: Counter
     cycle_seconds: Histogram
     api_requests: Counter
@@ -35,6 +38,16 @@ def catalog_metrics(registry: CollectorRegistry) -> CatalogMetrics:
         downloaded=Counter(
             "shopsync_catalog_products_downloaded_total",
             "Products downloaded from shops",
+            registry=registry,
+        ),
+        uploaded=Counter(
+            "shopsync_catalog_products_uploaded_total",
+            "Products created or overwritten in shops",
+            registry=registry,
+        ),
+        upload_failed=Counter(
+            "shopsync_catalog_products_failed_total",
+            "Products a shop refused (retried next cycle)",
             registry=registry,
         ),
         cycles=Counter(
@@ -92,18 +105,28 @@ class CatalogCycle:
         self._http = http
         self._metrics = metrics
         self._downloader = CatalogDownloader(sessions)
+        self._uploader = CatalogUploader(sessions)
 
     async def run(self, connection_id: int) -> str:
         async with self._sessions() as session:
             connection = await session.get(ShopConnection, connection_id)
         if connection is None or not connection.enabled:
             return "skipped"
-        if not connection.products_download_enabled:
-            return "skipped"  # upload is not built yet (issue 6)
+        download = connection.products_download_enabled
+        upload = connection.products_upload_enabled
+        if not (download or upload):
+            return "skipped"
         client = HttpShoprenterClient(shop_access(connection, self._cipher), self._http)
         started = time.monotonic()
+        downloaded = uploaded = 0
         try:
-            report = await self._downloader.run(connection_id, client)
+            if download:
+                report = await self._downloader.run(connection_id, client)
+                downloaded = report.products
+            if upload:
+                sent = await self._uploader.run(connection_id, client)
+                uploaded = sent.created + sent.overwritten
+                self._metrics.upload_failed.inc(len(sent.failed))
         except Exception as exc:
             log.warning("catalog download of connection %s failed: %r", connection_id, exc)
             self._metrics.cycles.labels(result="failed").inc()
@@ -112,7 +135,8 @@ class CatalogCycle:
             self._metrics.api_requests.inc(client.stats.requests)
             self._metrics.throttled.inc(client.stats.throttled)
         self._metrics.cycle_seconds.observe(time.monotonic() - started)
-        self._metrics.downloaded.inc(report.products)
+        self._metrics.downloaded.inc(downloaded)
+        self._metrics.uploaded.inc(uploaded)
         self._metrics.cycles.labels(result="ok").inc()
         self._metrics.last_success.labels(connection=str(connection_id)).set(time.time())
         return "ok"

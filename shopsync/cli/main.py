@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from shopsync.cli.catalog import catalog
 from shopsync.cli.context import run, settings
 from shopsync.cli.dlq import dlq
 from shopsync.cli.documents import documents
@@ -140,6 +141,7 @@ def up(demo: bool) -> None:
 cli.add_command(shops)
 cli.add_command(documents)
 cli.add_command(dlq)
+cli.add_command(catalog)
 
 if __name__ == "__main__":
     cli()
