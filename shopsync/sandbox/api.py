@@ -124,6 +124,7 @@ class SandboxApi:
         except ValueError:
             return error(400, 40010, "The given parameter: page/limit is not available!")
         rows = self.matching(table, query)
+        self.shop.stats.pages[(endpoint, page, "updatedAfter" in query)] += 1
         page_count = max(1, math.ceil(len(rows) / limit))
         if page < 0 or page >= page_count:
             return error(

@@ -114,6 +114,9 @@ class Stats:
     product_writes: int = 0
     written_skus: collections.Counter[str] = field(default_factory=collections.Counter)
     by_status: collections.Counter[int] = field(default_factory=collections.Counter)
+    pages: collections.Counter[tuple[str, int, bool]] = field(
+        default_factory=collections.Counter
+    )  # (endpoint, page, incremental) → times served
     webhooks_sent: int = 0
     webhooks_failed: int = 0
 

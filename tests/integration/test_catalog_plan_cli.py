@@ -30,18 +30,36 @@ def test_plan_lists_creates_and_excluded_skips_and_writes_nothing(tmp_path: Path
         await upgrade(url)
         engine = create_engine(url)
         async with session_factory(engine)() as session:
-            connection = await add_connection(session, CredentialCipher(key), account="a",
-                                              name="bolt", path="bolt", auth_kind="basic",
-                                              api_user="u", api_secret="p")
+            connection = await add_connection(
+                session,
+                CredentialCipher(key),
+                account="a",
+                name="bolt",
+                path="bolt",
+                auth_kind="basic",
+                api_user="u",
+                api_secret="p",
+            )
             garden = ProductGroup(account_id=connection.account_id, name="Kert")
             session.add(garden)
             await session.flush()
-            session.add_all([
-                Product(account_id=connection.account_id, sku="A-1", name="Ásó",
-                        net_price=Decimal(10)),
-                Product(account_id=connection.account_id, sku="K-1", name="Kapa",
-                        group_id=garden.id, net_price=Decimal(20)),
-            ])
+            session.add_all(
+                [
+                    Product(
+                        account_id=connection.account_id,
+                        sku="A-1",
+                        name="Ásó",
+                        net_price=Decimal(10),
+                    ),
+                    Product(
+                        account_id=connection.account_id,
+                        sku="K-1",
+                        name="Kapa",
+                        group_id=garden.id,
+                        net_price=Decimal(20),
+                    ),
+                ]
+            )
             apply_settings(connection, {"products_excluded_group_ids": [garden.id]})
             await session.commit()
         await engine.dispose()
@@ -54,9 +72,15 @@ def test_plan_lists_creates_and_excluded_skips_and_writes_nothing(tmp_path: Path
         return int(count or 0)
 
     asyncio.run(prepare())
-    result = CliRunner().invoke(cli, ["catalog", "plan", "bolt", "--json"], env={
-        "DATABASE_URL": url, "SHOPSYNC_SECRET_KEY": key.decode(),
-        "SHOPSYNC_VAR_DIR": str(tmp_path)})
+    result = CliRunner().invoke(
+        cli,
+        ["catalog", "plan", "bolt", "--json"],
+        env={
+            "DATABASE_URL": url,
+            "SHOPSYNC_SECRET_KEY": key.decode(),
+            "SHOPSYNC_VAR_DIR": str(tmp_path),
+        },
+    )
     assert result.exit_code == 0, result.output
     actions = {row["sku"]: row["action"] for row in json.loads(result.output)}
     assert actions == {"A-1": "create", "K-1": "skip: excluded group"}

@@ -1,0 +1,135 @@
+"""kill -9 of the catalog-sync worker halfway through a first download: it resumes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestServer
+from cryptography.fernet import Fernet
+from sqlalchemy import func, select, update
+
+from shopsync.db.engine import create_engine, session_factory
+from shopsync.db.migrate import upgrade
+from shopsync.db.models import CatalogSyncState, Product, ShopConnection
+from shopsync.kafka.admin import ensure_topics
+from shopsync.kafka.embedded import start_broker
+from shopsync.kafka.topics import topic_specs
+from shopsync.sandbox.app import create_sandbox_app
+from shopsync.sandbox.catalog import add_products
+from shopsync.sandbox.generator import catalog
+from shopsync.sandbox.store import SandboxWorld
+from shopsync.secrets import CredentialCipher
+from shopsync.shops import add_connection, apply_settings
+from tests.support import free_port, stop_process
+
+pytestmark = pytest.mark.e2e
+SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
+PRODUCTS = 3000  # 15 pages: about 5 s at 3 requests/s
+
+
+async def test_kill_9_halfway_through_the_first_download_resumes_instead_of_restarting(
+    tmp_path: Path,
+) -> None:
+    world = SandboxWorld()
+    shop = world.create_shop("resume")
+    add_products(shop, catalog(random.Random(2), PRODUCTS))
+    server = TestServer(create_sandbox_app(world), host="127.0.0.1")
+    await server.start_server()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cat.db'}"
+    await upgrade(url)
+    key = Fernet.generate_key()
+    engine = create_engine(url)
+    sessions = session_factory(engine)
+    async with sessions() as session:
+        connection = await add_connection(
+            session,
+            CredentialCipher(key),
+            account="a",
+            name="resume",
+            path="resume",
+            auth_kind="basic",
+            api_user=shop.user,
+            api_secret=shop.password,
+            api_url=f"{str(server.make_url('')).rstrip('/')}/resume",
+        )
+        apply_settings(connection, {"products_download_enabled": True})
+        await session.flush()
+        # Below the settings' 60 s floor, written directly: the tick must come quickly.
+        await session.execute(
+            update(ShopConnection)
+            .where(ShopConnection.id == connection.id)
+            .values(products_interval_s=2)
+        )
+        await session.commit()
+        cid = connection.id
+    port = free_port()
+    broker = start_broker(port, tmp_path / "broker.log")
+    ensure_topics(f"127.0.0.1:{port}", topic_specs(4))
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{port}",
+        "SHOPSYNC_SECRET_KEY": key.decode(),
+        "SHOPSYNC_VAR_DIR": str(tmp_path),
+        "CATALOG_SYNC_PORT": str(free_port()),
+        "SHOPSYNC_TOPIC_PARTITIONS": "4",
+    }
+
+    def worker() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [SHOPSYNC, "catalog-sync"],
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    async def state() -> CatalogSyncState | None:
+        async with sessions() as session:
+            return await session.get(CatalogSyncState, cid)
+
+    async def wait_for(predicate, timeout_s: float) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(int(timeout_s * 10)):
+            current = await state()
+            if current is not None and predicate(current):
+                return
+            await asyncio.sleep(0.1)
+        raise TimeoutError("catalog state never got there")
+
+    first = worker()
+    try:
+        await wait_for(lambda s: s.next_page >= 6, 60)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+        stopped_at = await state()
+        assert stopped_at is not None and not stopped_at.full_done
+        second = worker()
+        try:
+            await wait_for(lambda s: s.full_done, 60)
+        finally:
+            stop_process(second)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+        broker.terminate()
+        broker.wait()
+        await server.close()
+    async with sessions() as session:
+        stored = await session.scalar(select(func.count()).select_from(Product))
+    await engine.dispose()
+    full_pages = {
+        page: n
+        for (endpoint, page, incremental), n in shop.stats.pages.items()
+        if endpoint == "productExtend" and not incremental
+    }
+    assert stored == PRODUCTS
+    assert sorted(full_pages) == list(range(PRODUCTS // 200))
+    assert full_pages[0] == 1  # not started over
+    assert max(full_pages.values()) <= 2  # at most the page in flight at the kill, again
