@@ -31,6 +31,8 @@ class CatalogMetrics:
     api_requests: Counter
     throttled: Counter
     last_success: Gauge
+    download_done: Gauge
+    download_total: Gauge
 
 
 def catalog_metrics(registry: CollectorRegistry) -> CatalogMetrics:
@@ -70,6 +72,18 @@ def catalog_metrics(registry: CollectorRegistry) -> CatalogMetrics:
             "Shoprenter 429 answers received",
             registry=registry,
         ),
+        download_done=Gauge(
+            "shopsync_catalog_download_done_products",
+            "Products stored so far in the current download cycle",
+            ["connection"],
+            registry=registry,
+        ),
+        download_total=Gauge(
+            "shopsync_catalog_download_total_products",
+            "Products the current download cycle expects",
+            ["connection"],
+            registry=registry,
+        ),
         last_success=Gauge(
             "shopsync_catalog_last_success_timestamp_seconds",
             "When the connection's last catalog cycle succeeded",
@@ -104,8 +118,12 @@ class CatalogCycle:
         self._cipher = cipher
         self._http = http
         self._metrics = metrics
-        self._downloader = CatalogDownloader(sessions)
+        self._downloader = CatalogDownloader(sessions, self._progress)
         self._uploader = CatalogUploader(sessions)
+
+    def _progress(self, connection_id: int, done: int, total: int) -> None:
+        self._metrics.download_done.labels(connection=str(connection_id)).set(done)
+        self._metrics.download_total.labels(connection=str(connection_id)).set(total)
 
     async def run(self, connection_id: int) -> str:
         async with self._sessions() as session:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -46,8 +47,13 @@ class DownloadReport:
 class CatalogDownloader:
     """Downloads one connection's shop into the account, committing after every page."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        progress: Callable[[int, int, int], None] | None = None,
+    ) -> None:
         self._sessions = sessions
+        self._progress = progress  # (connection id, done, total) after every committed page
 
     async def run(
         self, connection_id: int, client: HttpShoprenterClient, max_pages: int | None = None
@@ -132,6 +138,8 @@ class CatalogDownloader:
                 state.last_success_at = datetime.now(UTC)
                 state.last_error = None
             await session.commit()
+            if self._progress is not None:
+                self._progress(connection_id, state.done, state.total)
         report.products += len(items)
 
 

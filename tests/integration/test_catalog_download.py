@@ -150,6 +150,12 @@ async def test_a_catalog_tick_downloads_with_the_connections_own_stored_credenti
     assert await cycle.run(cid) == "ok"
     assert await count(sessions, Product, account_id=aid) == 30
     assert registry.get_sample_value("shopsync_catalog_products_downloaded_total") == 30
+    assert (
+        registry.get_sample_value(
+            "shopsync_catalog_download_done_products", {"connection": str(cid)}
+        )
+        == 30
+    )
     async with sessions() as session:
         connection = await session.get(ShopConnection, cid)
         assert connection is not None
