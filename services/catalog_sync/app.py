@@ -6,6 +6,7 @@ changes is not built yet (issue 6): change events are received and counted.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -44,6 +45,11 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     changes_received = Counter(
         "shopsync_catalog_changes_received_total", "Change events received", registry=registry
     )
+    ticks_skipped = Counter(
+        "shopsync_catalog_ticks_skipped_total",
+        "Ticks dropped because the shop's previous cycle was still running",
+        registry=registry,
+    )
     dead_letters = Counter(
         "shopsync_catalog_dead_letters_total",
         "Messages sent to the dead-letter topic",
@@ -57,6 +63,23 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     metrics = catalog_metrics(registry)
     cipher = CredentialCipher(load_or_create_key(settings))
     cycles: list[CatalogCycle] = []
+
+    running: dict[int, asyncio.Task[str]] = {}
+    slots = asyncio.Semaphore(settings.catalog_concurrency)
+
+    async def run_cycle(connection_id: int) -> str:
+        async with slots:
+            return await cycle_for().run(connection_id)
+
+    def start_cycle(connection_id: int) -> None:
+        # Shops are paced one by one (3 requests/s each): their cycles run side by side.
+        # Ticks are periodic and the download resumable, so a tick lost in a crash only delays
+        # that shop by one interval; two cycles of one shop never overlap.
+        current = running.get(connection_id)
+        if current is not None and not current.done():
+            ticks_skipped.inc()
+            return
+        running[connection_id] = asyncio.create_task(run_cycle(connection_id))
 
     def cycle_for() -> CatalogCycle:
         # The HTTP session must be born inside the worker's running event loop.
@@ -79,7 +102,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
                 continue
             if tick.kind == KIND:
                 ticks_received.inc()
-                await cycle_for().run(tick.connection_id)
+                start_cycle(tick.connection_id)
 
     @app.agent(raw_topic(app, CATALOG_CHANGES), name="catalog-changes", concurrency=1)
     async def on_change(stream: Any) -> None:

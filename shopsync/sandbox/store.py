@@ -117,6 +117,7 @@ class Stats:
     pages: collections.Counter[tuple[str, int, bool]] = field(
         default_factory=collections.Counter
     )  # (endpoint, page, incremental) → times served
+    request_times: list[float] = field(default_factory=list)  # wall clock, for spread checks
     webhooks_sent: int = 0
     webhooks_failed: int = 0
 
@@ -160,6 +161,7 @@ class SandboxShop:
         """Count a request; False when the shop's rate (per sliding second) is exhausted."""
         now = time.monotonic()
         self.stats.requests += 1
+        self.stats.request_times.append(time.time())
         for window in (self._seen, self._accepted):
             while window and window[0] <= now - 1.0:
                 window.popleft()

@@ -1,0 +1,122 @@
+"""200 connections on one catalog-sync worker: ticks spread over the interval, one sync each."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestServer
+from cryptography.fernet import Fernet
+from sqlalchemy import update
+
+from shopsync.db.engine import create_engine, session_factory
+from shopsync.db.migrate import upgrade
+from shopsync.db.models import ShopConnection
+from shopsync.kafka.admin import ensure_topics
+from shopsync.kafka.embedded import start_broker
+from shopsync.kafka.topics import topic_specs
+from shopsync.sandbox.app import create_sandbox_app
+from shopsync.sandbox.catalog import add_products
+from shopsync.sandbox.store import SandboxWorld
+from shopsync.secrets import CredentialCipher
+from shopsync.shops import add_connection, apply_settings
+from tests.support import create_pg_database, drop_pg_database, free_port, stop_process
+
+pytestmark = pytest.mark.e2e
+SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
+SHOPS = 200
+INTERVAL_S = 8
+RUN_S = 3 * INTERVAL_S
+
+
+async def test_two_hundred_shops_are_each_synced_once_per_interval_spread_over_it(
+    tmp_path: Path,
+) -> None:
+    world = SandboxWorld()
+    for n in range(SHOPS):
+        add_products(
+            world.create_shop(f"s{n}"),
+            [{"sku": f"P{n}", "name": "Tea", "price": "990", "taxRate": "18"}],
+        )
+    server = TestServer(create_sandbox_app(world), host="127.0.0.1")
+    await server.start_server()
+    base = str(server.make_url("")).rstrip("/")
+    db_name, url = await create_pg_database()
+    await upgrade(url)
+    key = Fernet.generate_key()
+    engine = create_engine(url)
+    async with session_factory(engine)() as session:
+        for n in range(SHOPS):
+            shop = world.shops[f"s{n}"]
+            connection = await add_connection(
+                session,
+                CredentialCipher(key),
+                account=f"acct{n}",
+                name=f"s{n}",
+                path=f"s{n}",
+                auth_kind="basic",
+                api_user=shop.user,
+                api_secret=shop.password,
+                api_url=f"{base}/s{n}",
+            )
+            apply_settings(connection, {"products_download_enabled": True})
+        await session.flush()
+        await session.execute(update(ShopConnection).values(products_interval_s=INTERVAL_S))
+        await session.commit()
+    await engine.dispose()
+    port = free_port()
+    broker = start_broker(port, tmp_path / "broker.log")
+    ensure_topics(f"127.0.0.1:{port}", topic_specs(12))
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{port}",
+        "SHOPSYNC_SECRET_KEY": key.decode(),
+        "SHOPSYNC_VAR_DIR": str(tmp_path),
+        "CATALOG_SYNC_PORT": str(free_port()),
+    }
+    worker = subprocess.Popen(
+        [SHOPSYNC, "catalog-sync"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while not any(shop.stats.requests for shop in world.shops.values()):
+            await asyncio.sleep(0.1)  # the worker joined its group and ticks began
+        started = time.time()
+        await asyncio.sleep(RUN_S)
+        window = (started, started + RUN_S)
+    finally:
+        stop_process(worker)
+        broker.terminate()
+        broker.wait()
+        await server.close()
+        await drop_pg_database(db_name)
+    syncs = {
+        name: sum(
+            1
+            for (endpoint, _, _), n in shop.stats.pages.items()
+            if endpoint == "productExtend"
+            for _ in range(n)
+        )
+        for name, shop in world.shops.items()
+    }
+    in_window = {
+        name: sum(1 for t in shop.stats.request_times if window[0] <= t < window[1])
+        for name, shop in world.shops.items()
+    }
+    # 3 intervals: each shop synced 3 times (±1 at the edges), never skipped, never bunched.
+    assert min(syncs.values()) >= 2 and max(syncs.values()) <= 5, syncs
+    firsts = sorted(min(shop.stats.request_times) for shop in world.shops.values())
+    per_second: dict[int, int] = {}
+    for moment in firsts:
+        per_second[int(moment - firsts[0])] = per_second.get(int(moment - firsts[0]), 0) + 1
+    assert max(per_second.values()) <= 3 * SHOPS / INTERVAL_S, per_second  # spread, not a burst
+    assert all(n > 0 for n in in_window.values())
