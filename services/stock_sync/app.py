@@ -1,7 +1,7 @@
 """The stock-sync composition root: leader tick timer, tick and change consumers.
 
-The sync work itself (issue: stock sync) is not built yet: ticks and change events are
-received, validated, counted and dead-lettered when malformed, so the topology runs end to end.
+Stock movements are coalesced per SKU and pushed every second to uploading shops; ticks
+reconcile (upload) or download into the chosen warehouse.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from typing import Any
 import faust
 from prometheus_client import CollectorRegistry, Counter
 
+from services.stock_sync.worker import StockWorker, stock_metrics
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
 from shopsync.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS, SYNC_TICKS
+from shopsync.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
 from shopsync.sync_service import SyncKind, TickPublisher, TickReader
 
@@ -53,6 +55,9 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     ticks = TickPublisher(KIND, sessions, send, settings.sync_tick_interval_s)
 
     reader = TickReader(APP_ID, DLQ_STOCK_SYNC, send, dead_letters)
+    worker = StockWorker(
+        sessions, CredentialCipher(load_or_create_key(settings)), stock_metrics(registry)
+    )
 
     @app.timer(1.0, on_leader=True)
     async def publish_ticks() -> None:
@@ -66,12 +71,18 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
                 continue
             if tick.kind == KIND:
                 ticks_received.inc()
-                log.info("%s tick for connection %s", KIND, tick.connection_id)
+                await worker.on_tick(tick.connection_id)
 
     @app.agent(raw_topic(app, STOCK_MOVEMENTS), name="stock-changes", concurrency=1)
     async def on_change(stream: Any) -> None:
-        async for _value in stream:
+        async for value in stream:
             changes_received.inc()
+            await worker.on_movement(value)
+
+    @app.timer(1.0)
+    async def flush_owed_stock() -> None:
+        # Movements of the last second, coalesced per SKU, go out as one batch per shop.
+        await worker.flush()
 
     add_service_pages(app, registry)
     return app

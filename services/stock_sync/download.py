@@ -1,0 +1,113 @@
+"""Stock download: the shop's stock field into one chosen warehouse, as adjustments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shopsync.db.models import Product, ShopConnection, StockLevel, StockMovement
+from shopsync.domain.shoprenter_values import decimal, text
+from shopsync.shoprenter.client import HttpShoprenterClient
+
+
+@dataclass
+class StockDownloadReport:
+    seen: int = 0
+    adjusted: int = 0
+    unknown_skus: int = 0
+
+
+class StockDownloader:
+    """Sets the chosen warehouse to what the shop says, recording each change as a movement."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def run(self, connection_id: int, client: HttpShoprenterClient) -> StockDownloadReport:
+        report = StockDownloadReport()
+        async with self._sessions() as session:
+            connection = await session.get(ShopConnection, connection_id)
+            if (
+                connection is None
+                or not connection.enabled
+                or connection.stock_mode != "download"
+                or connection.stock_download_warehouse_id is None
+            ):
+                return report
+            field_name = connection.stock_field
+        shop_stock: dict[str, Decimal] = {}
+        async for item in client.iterate("products"):
+            sku = text(item.get("sku"))
+            if sku:
+                shop_stock[sku] = decimal(item.get(field_name))
+        report.seen = len(shop_stock)
+        async with self._sessions() as session:
+            connection = await session.get(ShopConnection, connection_id)
+            assert connection is not None
+            if connection.stock_mode != "download":  # switched while we were reading
+                return report
+            await _apply(session, connection, shop_stock, report)
+            await session.commit()
+        return report
+
+
+async def _apply(
+    session: AsyncSession,
+    connection: ShopConnection,
+    shop_stock: dict[str, Decimal],
+    report: StockDownloadReport,
+) -> None:
+    warehouse_id = connection.stock_download_warehouse_id
+    assert warehouse_id is not None
+    products = dict(
+        (
+            await session.execute(
+                select(Product.sku, Product.id).where(
+                    Product.account_id == connection.account_id, Product.sku.in_(list(shop_stock))
+                )
+            )
+        ).all()
+    )
+    report.unknown_skus = len(shop_stock) - len(products)
+    levels = {
+        level.product_id: level
+        for level in (
+            await session.execute(
+                select(StockLevel).where(
+                    StockLevel.warehouse_id == warehouse_id,
+                    StockLevel.product_id.in_(list(products.values())),
+                )
+            )
+        ).scalars()
+    }
+    now = datetime.now(UTC)
+    for sku, product_id in products.items():
+        level = levels.get(product_id)
+        current = level.quantity if level is not None else Decimal(0)
+        delta = shop_stock[sku] - current
+        if not delta:
+            continue
+        if level is None:
+            session.add(
+                StockLevel(
+                    warehouse_id=warehouse_id, product_id=product_id, quantity=shop_stock[sku]
+                )
+            )
+        else:
+            level.quantity = shop_stock[sku]
+        session.add(
+            StockMovement(
+                account_id=connection.account_id,
+                warehouse_id=warehouse_id,
+                product_id=product_id,
+                quantity=delta,
+                reason="download",
+                note=f"shop {connection.shoprenter_path} {connection.stock_field}",
+                created_at=now,
+            )
+        )
+        report.adjusted += 1

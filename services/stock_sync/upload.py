@@ -1,0 +1,175 @@
+"""Stock upload: movements coalesced per SKU, then the sum of the selected warehouses pushed.
+
+Stock-movement events only mark a SKU as owed to each uploading shop of its account; a flush
+(every window) pushes one value per owed SKU — the current sum of the connection's selected
+warehouses — in Batch API chunks. Many movements of one SKU in a window cost one sub-request.
+A connection switched off (or moved off upload) has its owed SKUs dropped, unsent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import quote
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shopsync.db.models import Product, ProductLink, ShopConnection, StockLevel
+from shopsync.shoprenter.client import BatchRequest, HttpShoprenterClient
+from shopsync.shoprenter.mapping import product_update_json
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PushReport:
+    skus_pushed: int = 0
+    api_calls: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    dropped: int = 0
+
+
+class StockOwed:
+    """SKUs owed to shops, coalesced: a SKU moved 50 times in a window is pushed once."""
+
+    def __init__(self) -> None:
+        self._owed: dict[int, set[str]] = {}
+        self.movements = 0
+
+    def add(self, connection_ids: list[int], sku: str) -> None:
+        self.movements += 1
+        for connection_id in connection_ids:
+            self._owed.setdefault(connection_id, set()).add(sku)
+
+    def take(self) -> dict[int, set[str]]:
+        owed, self._owed = self._owed, {}
+        return owed
+
+
+class StockUploader:
+    """Pushes owed SKUs' stock to one connection's shop."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def uploading_connections(self, account_id: int) -> list[int]:
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(ShopConnection.id).where(
+                    ShopConnection.account_id == account_id,
+                    ShopConnection.enabled.is_(True),
+                    ShopConnection.stock_mode == "upload",
+                )
+            )
+            return list(rows.scalars())
+
+    async def push(
+        self, connection_id: int, skus: set[str], client: HttpShoprenterClient
+    ) -> PushReport:
+        report = PushReport()
+        async with self._sessions() as session:
+            connection = await session.get(ShopConnection, connection_id)
+            if connection is None or not connection.enabled or connection.stock_mode != "upload":
+                report.dropped = len(skus)  # switched off: nothing more is sent
+                return report
+            quantities = await _sums(session, connection, skus)
+            remote = await _remote_ids(session, connection_id, set(quantities))
+            field_name = connection.stock_field
+        missing = [sku for sku in quantities if sku not in remote]
+        calls_before = client.stats.requests
+        if missing:
+            remote.update(await _lookup(client, missing))
+        requests = [
+            BatchRequest(
+                "PUT",
+                f"products/{remote[sku]}",
+                product_update_json(stock_field=field_name, quantity=qty),
+            )
+            for sku, qty in sorted(quantities.items())
+            if sku in remote
+        ]
+        sku_of = {f"products/{remote[sku]}": sku for sku in quantities if sku in remote}
+        for result in await client.batch(requests):
+            sku = sku_of.get(result.request.uri, "?")
+            if result.ok:
+                report.skus_pushed += 1
+            else:
+                report.failed[sku] = f"{result.status} {result.reason}"
+        report.api_calls = client.stats.requests - calls_before
+        await self._remember(connection_id, remote)
+        return report
+
+    async def _remember(self, connection_id: int, remote: dict[str, str]) -> None:
+        async with self._sessions() as session:
+            products = dict(
+                (
+                    await session.execute(
+                        select(Product.sku, Product.id)
+                        .join(ShopConnection, ShopConnection.account_id == Product.account_id)
+                        .where(ShopConnection.id == connection_id, Product.sku.in_(list(remote)))
+                    )
+                ).all()
+            )
+            known = set(
+                (
+                    await session.execute(
+                        select(ProductLink.product_id).where(
+                            ProductLink.connection_id == connection_id,
+                            ProductLink.product_id.in_(list(products.values())),
+                        )
+                    )
+                ).scalars()
+            )
+            for sku, remote_id in remote.items():
+                product_id = products.get(sku)
+                if product_id is not None and product_id not in known:
+                    session.add(
+                        ProductLink(
+                            connection_id=connection_id, product_id=product_id, remote_id=remote_id
+                        )
+                    )
+            await session.commit()
+
+
+async def _sums(
+    session: AsyncSession, connection: ShopConnection, skus: set[str]
+) -> dict[str, Decimal]:
+    warehouses = connection.stock_upload_warehouse_ids or []
+    rows = await session.execute(
+        select(Product.sku, func.coalesce(func.sum(StockLevel.quantity), 0))
+        .outerjoin(
+            StockLevel,
+            (StockLevel.product_id == Product.id) & StockLevel.warehouse_id.in_(warehouses),
+        )
+        .where(Product.account_id == connection.account_id, Product.sku.in_(list(skus)))
+        .group_by(Product.sku)
+    )
+    return {sku: Decimal(total) for sku, total in rows.all()}
+
+
+async def _remote_ids(session: AsyncSession, connection_id: int, skus: set[str]) -> dict[str, str]:
+    rows = await session.execute(
+        select(Product.sku, ProductLink.remote_id)
+        .join(ProductLink, ProductLink.product_id == Product.id)
+        .where(
+            ProductLink.connection_id == connection_id,
+            Product.sku.in_(list(skus)),
+            ProductLink.remote_id != "",
+        )
+    )
+    return dict(rows.all())
+
+
+async def _lookup(client: HttpShoprenterClient, skus: list[str]) -> dict[str, str]:
+    results = await client.batch(
+        [BatchRequest("GET", f"products?sku={quote(sku)}&full=1&limit=1") for sku in skus]
+    )
+    found: dict[str, str] = {}
+    for sku, result in zip(skus, results, strict=True):
+        items = result.body.get("items") if result.ok and isinstance(result.body, dict) else None
+        for item in items or []:
+            if isinstance(item, dict) and item.get("sku") == sku:
+                found[sku] = str(item.get("id"))
+    return found

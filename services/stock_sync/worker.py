@@ -1,0 +1,160 @@
+"""What a stock-sync worker does between Kafka and the shops: owe, flush, reconcile, download."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import aiohttp
+import orjson
+from prometheus_client import CollectorRegistry, Counter, Gauge
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.catalog_sync.cycle import shop_access
+from services.stock_sync.download import StockDownloader
+from services.stock_sync.upload import StockOwed, StockUploader
+from shopsync.db.models import Product, ShopConnection
+from shopsync.secrets import CredentialCipher
+from shopsync.shoprenter.client import HttpShoprenterClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StockMetrics:
+    skus_pushed: Counter
+    api_calls: Counter
+    movements: Counter
+    movements_per_call: Gauge
+    drift_corrected: Counter
+    api_errors: Counter
+    adjusted: Counter
+
+
+def stock_metrics(registry: CollectorRegistry) -> StockMetrics:
+    return StockMetrics(
+        skus_pushed=Counter(
+            "shopsync_stock_skus_pushed_total", "SKU stock values pushed", registry=registry
+        ),
+        api_calls=Counter(
+            "shopsync_stock_api_calls_total", "Shoprenter API calls made", registry=registry
+        ),
+        movements=Counter(
+            "shopsync_stock_movements_seen_total",
+            "Stock movements received for uploading shops",
+            registry=registry,
+        ),
+        movements_per_call=Gauge(
+            "shopsync_stock_movements_per_api_call",
+            "Coalescing ratio since start",
+            registry=registry,
+        ),
+        drift_corrected=Counter(
+            "shopsync_stock_reconciled_skus_total",
+            "SKUs re-pushed by reconciliation ticks",
+            registry=registry,
+        ),
+        api_errors=Counter(
+            "shopsync_stock_api_errors_total", "Items or calls that failed", registry=registry
+        ),
+        adjusted=Counter(
+            "shopsync_stock_download_adjustments_total",
+            "Warehouse levels changed by downloads",
+            registry=registry,
+        ),
+    )
+
+
+class StockWorker:
+    """Owes SKUs from movement events, flushes them per shop, runs ticks."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        cipher: CredentialCipher,
+        metrics: StockMetrics,
+    ) -> None:
+        self._sessions = sessions
+        self._cipher = cipher
+        self._metrics = metrics
+        self._owed = StockOwed()
+        self._uploader = StockUploader(sessions)
+        self._downloader = StockDownloader(sessions)
+        self._http: aiohttp.ClientSession | None = None
+        self._targets: dict[int, tuple[float, list[int]]] = {}
+        self._calls = 0
+
+    async def on_movement(self, value: bytes) -> None:
+        event = orjson.loads(value)
+        account_id, sku = int(event["account_id"]), str(event["sku"])
+        cached = self._targets.get(account_id)
+        if cached is None or cached[0] < time.monotonic():
+            cached = (
+                time.monotonic() + 1.0,
+                await self._uploader.uploading_connections(account_id),
+            )
+            self._targets[account_id] = cached
+        if cached[1]:
+            self._owed.add(cached[1], sku)
+            self._metrics.movements.inc()
+
+    async def flush(self) -> None:
+        for connection_id, skus in self._owed.take().items():
+            client = await self._client(connection_id)
+            if client is None:
+                continue
+            try:
+                report = await self._uploader.push(connection_id, skus, client)
+            except Exception as exc:
+                log.warning("stock push to connection %s failed: %r", connection_id, exc)
+                self._metrics.api_errors.inc()
+                continue
+            self._count(report.skus_pushed, report.api_calls, len(report.failed))
+
+    def _count(self, pushed: int, calls: int, failed: int) -> None:
+        self._calls += calls
+        self._metrics.skus_pushed.inc(pushed)
+        self._metrics.api_calls.inc(calls)
+        self._metrics.api_errors.inc(failed)
+        if self._calls:
+            self._metrics.movements_per_call.set(self._owed.movements / self._calls)
+
+    async def on_tick(self, connection_id: int) -> None:
+        async with self._sessions() as session:
+            connection = await session.get(ShopConnection, connection_id)
+            if connection is None or not connection.enabled:
+                return
+            mode, account_id = connection.stock_mode, connection.account_id
+            skus = (
+                set(
+                    (
+                        await session.execute(
+                            select(Product.sku).where(Product.account_id == account_id)
+                        )
+                    ).scalars()
+                )
+                if mode == "upload"
+                else set()
+            )
+        client = await self._client(connection_id)
+        if client is None:
+            return
+        if mode == "download":
+            report = await self._downloader.run(connection_id, client)
+            self._metrics.adjusted.inc(report.adjusted)
+        elif mode == "upload" and skus:
+            # Reconciliation: every SKU's sum pushed again, whatever drift crept in.
+            pushed = await self._uploader.push(connection_id, skus, client)
+            self._metrics.drift_corrected.inc(pushed.skus_pushed)
+            self._count(pushed.skus_pushed, pushed.api_calls, len(pushed.failed))
+
+    async def _client(self, connection_id: int) -> HttpShoprenterClient | None:
+        async with self._sessions() as session:
+            connection = await session.get(ShopConnection, connection_id)
+        if connection is None:
+            return None
+        if self._http is None:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
+        return HttpShoprenterClient(shop_access(connection, self._cipher), self._http)

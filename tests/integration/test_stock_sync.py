@@ -1,0 +1,150 @@
+"""Stock sync against the sandbox over HTTP: sums of warehouses up, one warehouse down."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.stock_sync.download import StockDownloader
+from services.stock_sync.upload import StockOwed, StockUploader
+from shopsync.db.models import Product, StockLevel, StockMovement, Warehouse
+from shopsync.sandbox.catalog import add_products
+from shopsync.secrets import CredentialCipher
+from shopsync.shops import add_connection, apply_settings
+from tests.sandbox_fixtures import Sandbox, client_for
+from tests.support import unique
+
+pytestmark = pytest.mark.integration
+SKUS = ["S-1", "S-2", "S-3"]
+
+
+async def stocked(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher, **settings: object
+) -> tuple[int, int, list[int]]:
+    async with sessions() as session:
+        connection = await add_connection(
+            session,
+            cipher,
+            account=unique("a-"),
+            name="s",
+            path="s",
+            auth_kind="basic",
+            api_user="u",
+            api_secret="p",
+        )
+        aid = connection.account_id
+        warehouses = [Warehouse(account_id=aid, name=n) for n in ("A", "B", "C")]
+        session.add_all(warehouses)
+        await session.flush()
+        for n, sku in enumerate(SKUS):
+            product = Product(account_id=aid, sku=sku, name=sku)
+            session.add(product)
+            await session.flush()
+            for warehouse, quantity in zip(warehouses, (5 + n, 7, 100), strict=True):
+                session.add(
+                    StockLevel(
+                        warehouse_id=warehouse.id, product_id=product.id, quantity=Decimal(quantity)
+                    )
+                )
+        ids = [w.id for w in warehouses]
+        apply_settings(
+            connection, {"stock_mode": "upload", "stock_upload_warehouse_ids": ids[:2], **settings}
+        )
+        await session.commit()
+        return connection.id, aid, ids
+
+
+def shop_stock(shop, field: str = "stock1") -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {r.fields["sku"]: r.fields[field] for r in shop.table("products").rows.values()}
+
+
+async def test_owed_skus_get_the_sum_of_the_selected_warehouses_in_few_calls(
+    sandbox: Sandbox,
+    http: aiohttp.ClientSession,
+    sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher,
+) -> None:
+    shop = sandbox.shop()
+    add_products(shop, [{"sku": s, "name": s, "price": "1", "taxRate": "27"} for s in SKUS])
+    cid, _, _ = await stocked(sessions, cipher, stock_field="stock2")
+    owed = StockOwed()
+    for _ in range(50):  # fifty movements of these SKUs within one window
+        for sku in SKUS:
+            owed.add([cid], sku)
+    client = client_for(sandbox.basic(shop), http)
+    uploader = StockUploader(sessions)
+    report = await uploader.push(cid, owed.take()[cid], client)
+    assert shop_stock(shop, "stock2") == {"S-1": "12", "S-2": "13", "S-3": "14"}  # A + B, not C
+    assert report.skus_pushed == 3 and report.api_calls == 2  # one lookup batch, one push batch
+    again = await uploader.push(cid, set(SKUS), client)
+    assert again.api_calls == 1  # remote ids remembered: just the push
+    assert owed.movements / (report.api_calls + again.api_calls) >= 20
+
+
+async def test_a_connection_switched_off_sends_nothing_more(
+    sandbox: Sandbox,
+    http: aiohttp.ClientSession,
+    sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher,
+) -> None:
+    shop = sandbox.shop()
+    add_products(shop, [{"sku": s, "name": s, "price": "1", "taxRate": "27"} for s in SKUS])
+    cid, _, _ = await stocked(sessions, cipher)
+    async with sessions() as session:
+        from shopsync.db.models import ShopConnection
+
+        connection = await session.get(ShopConnection, cid)
+        assert connection is not None
+        apply_settings(connection, {"stock_mode": "off"})
+        await session.commit()
+    before = shop.stats.requests
+    report = await StockUploader(sessions).push(
+        cid, set(SKUS), client_for(sandbox.basic(shop), http)
+    )
+    assert (report.dropped, shop.stats.requests) == (3, before)
+
+
+async def test_download_writes_the_shops_stock_into_the_chosen_warehouse_only(
+    sandbox: Sandbox,
+    http: aiohttp.ClientSession,
+    sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher,
+) -> None:
+    shop = sandbox.shop()
+    add_products(
+        shop, [{"sku": s, "name": s, "price": "1", "taxRate": "27", "stock1": "9"} for s in SKUS]
+    )
+    cid, aid, (a, b, c) = await stocked(sessions, cipher)
+    async with sessions() as session:
+        from shopsync.db.models import ShopConnection
+
+        connection = await session.get(ShopConnection, cid)
+        assert connection is not None
+        apply_settings(connection, {"stock_mode": "download", "stock_download_warehouse_id": b})
+        await session.commit()
+    report = await StockDownloader(sessions).run(cid, client_for(sandbox.basic(shop), http))
+    assert report.adjusted == 3
+    async with sessions() as session:
+        levels = {
+            (w, q)
+            for w, q in (
+                await session.execute(
+                    select(StockLevel.warehouse_id, StockLevel.quantity)
+                    .join(Product, Product.id == StockLevel.product_id)
+                    .where(Product.account_id == aid, Product.sku == "S-1")
+                )
+            ).all()
+        }
+        reasons = (
+            await session.execute(
+                select(StockMovement.reason, StockMovement.quantity).where(
+                    StockMovement.account_id == aid
+                )
+            )
+        ).all()
+    assert levels == {(a, Decimal(5)), (b, Decimal(9)), (c, Decimal(100))}
+    assert sorted(reasons) == [("download", Decimal(2))] * 3  # 7 → 9, kept as history
