@@ -13,6 +13,7 @@ from shopsync.cli.context import run, settings
 from shopsync.cli.dlq import dlq
 from shopsync.cli.documents import documents
 from shopsync.cli.shops import shops
+from shopsync.cli.stock import stock
 
 
 def _logging(level: str) -> None:
@@ -142,6 +143,7 @@ cli.add_command(shops)
 cli.add_command(documents)
 cli.add_command(dlq)
 cli.add_command(catalog)
+cli.add_command(stock)
 
 if __name__ == "__main__":
     cli()
