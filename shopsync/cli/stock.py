@@ -38,4 +38,5 @@ def set_(sku: str, warehouse: str, quantity: str, account: str) -> None:
         delta = run(go)
     except StockError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"{sku} in {warehouse}: {amount} ({'+' if delta >= 0 else ''}{delta})")
+    change = f"{delta.normalize():f}"
+    click.echo(f"{sku} in {warehouse}: {amount} ({'+' if delta >= 0 else ''}{change})")
