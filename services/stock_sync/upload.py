@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.db.models import Product, ProductLink, ShopConnection, StockLevel
+from shopsync.domain.shoprenter_values import decimal
 from shopsync.shoprenter.client import BatchRequest, HttpShoprenterClient
 from shopsync.shoprenter.mapping import product_update_json
 
@@ -100,6 +101,28 @@ class StockUploader:
         report.api_calls = client.stats.requests - calls_before
         await self._remember(connection_id, remote)
         return report
+
+    async def drifted(self, connection_id: int, client: HttpShoprenterClient) -> set[str]:
+        """Reconciliation: SKUs whose shop value differs from the sum of the warehouses."""
+        async with self._sessions() as session:
+            connection = await session.get(ShopConnection, connection_id)
+            if connection is None or connection.stock_mode != "upload":
+                return set()
+            field_name = connection.stock_field
+            skus = set(
+                (
+                    await session.execute(
+                        select(Product.sku).where(Product.account_id == connection.account_id)
+                    )
+                ).scalars()
+            )
+            local = await _sums(session, connection, skus)
+        shop: dict[str, Decimal] = {}
+        async for item in client.iterate("products"):
+            sku = str(item.get("sku") or "")
+            if sku in local:
+                shop[sku] = decimal(item.get(field_name))
+        return {sku for sku, total in local.items() if sku in shop and shop[sku] != total}
 
     async def _remember(self, connection_id: int, remote: dict[str, str]) -> None:
         async with self._sessions() as session:

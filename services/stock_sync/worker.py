@@ -9,13 +9,12 @@ from dataclasses import dataclass
 import aiohttp
 import orjson
 from prometheus_client import CollectorRegistry, Counter, Gauge
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.cycle import shop_access
 from services.stock_sync.download import StockDownloader
 from services.stock_sync.upload import StockOwed, StockUploader
-from shopsync.db.models import Product, ShopConnection
+from shopsync.db.models import ShopConnection
 from shopsync.secrets import CredentialCipher
 from shopsync.shoprenter.client import HttpShoprenterClient
 
@@ -126,29 +125,22 @@ class StockWorker:
             connection = await session.get(ShopConnection, connection_id)
             if connection is None or not connection.enabled:
                 return
-            mode, account_id = connection.stock_mode, connection.account_id
-            skus = (
-                set(
-                    (
-                        await session.execute(
-                            select(Product.sku).where(Product.account_id == account_id)
-                        )
-                    ).scalars()
-                )
-                if mode == "upload"
-                else set()
-            )
+            mode = connection.stock_mode
         client = await self._client(connection_id)
         if client is None:
             return
         if mode == "download":
             report = await self._downloader.run(connection_id, client)
             self._metrics.adjusted.inc(report.adjusted)
-        elif mode == "upload" and skus:
-            # Reconciliation: every SKU's sum pushed again, whatever drift crept in.
-            pushed = await self._uploader.push(connection_id, skus, client)
-            self._metrics.drift_corrected.inc(pushed.skus_pushed)
-            self._count(pushed.skus_pushed, pushed.api_calls, len(pushed.failed))
+        elif mode == "upload":
+            # Reconciliation: a full comparison; only what drifted is pushed again.
+            calls_before = client.stats.requests
+            drifted = await self._uploader.drifted(connection_id, client)
+            self._count(0, client.stats.requests - calls_before, 0)
+            if drifted:
+                pushed = await self._uploader.push(connection_id, drifted, client)
+                self._metrics.drift_corrected.inc(pushed.skus_pushed)
+                self._count(pushed.skus_pushed, pushed.api_calls, len(pushed.failed))
 
     async def _client(self, connection_id: int) -> HttpShoprenterClient | None:
         async with self._sessions() as session:

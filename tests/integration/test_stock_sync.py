@@ -148,3 +148,23 @@ async def test_download_writes_the_shops_stock_into_the_chosen_warehouse_only(
         ).all()
     assert levels == {(a, Decimal(5)), (b, Decimal(9)), (c, Decimal(100))}
     assert sorted(reasons) == [("download", Decimal(2))] * 3  # 7 → 9, kept as history
+
+
+async def test_reconciliation_finds_and_fixes_only_the_drifted_skus(
+    sandbox: Sandbox,
+    http: aiohttp.ClientSession,
+    sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher,
+) -> None:
+    shop = sandbox.shop()
+    add_products(shop, [{"sku": s, "name": s, "price": "1", "taxRate": "27"} for s in SKUS])
+    cid, _, _ = await stocked(sessions, cipher)
+    client = client_for(sandbox.basic(shop), http)
+    uploader = StockUploader(sessions)
+    await uploader.push(cid, set(SKUS), client)
+    row = next(r for r in shop.table("products").rows.values() if r.fields["sku"] == "S-2")
+    row.fields["stock1"] = "3"  # someone edited the shop's stock by hand
+    assert await uploader.drifted(cid, client) == {"S-2"}
+    await uploader.push(cid, {"S-2"}, client)
+    assert await uploader.drifted(cid, client) == set()
+    assert shop_stock(shop)["S-2"] == "13"
