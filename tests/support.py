@@ -98,3 +98,22 @@ def stop_process(proc: subprocess.Popen[Any], timeout_s: float = 15.0) -> None:
                 os.killpg(proc.pid, 9)
             proc.kill()
             proc.wait()
+
+
+async def shop_connection(session: Any, cipher: Any, account: str, **settings: Any) -> Any:
+    """A Basic-auth connection named "s" of a fresh account, with settings applied (tests)."""
+    from shopsync.shops import add_connection, apply_settings
+
+    connection = await add_connection(
+        session,
+        cipher,
+        account=account,
+        name="s",
+        path="s",
+        auth_kind="basic",
+        api_user="u",
+        api_secret="p",
+    )
+    if settings:
+        apply_settings(connection, settings)
+    return connection

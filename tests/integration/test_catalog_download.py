@@ -15,9 +15,9 @@ from shopsync.db.models import CatalogSyncState, Price, PriceGroup, Product, Pro
 from shopsync.sandbox.catalog import add_products
 from shopsync.sandbox.generator import catalog
 from shopsync.secrets import CredentialCipher
-from shopsync.shops import add_connection, apply_settings
+from shopsync.shops import apply_settings
 from tests.sandbox_fixtures import Sandbox, client_for
-from tests.support import unique
+from tests.support import shop_connection, unique
 
 pytestmark = pytest.mark.integration
 
@@ -26,16 +26,7 @@ async def connected(
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
 ) -> tuple[int, int, int]:
     async with sessions() as session:
-        connection = await add_connection(
-            session,
-            cipher,
-            account=unique("a-"),
-            name="s",
-            path="s",
-            auth_kind="basic",
-            api_user="u",
-            api_secret="p",
-        )
+        connection = await shop_connection(session, cipher, unique("a-"))
         group = PriceGroup(account_id=connection.account_id, name="Webshop ár")
         session.add(group)
         await session.flush()

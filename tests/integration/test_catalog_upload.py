@@ -17,9 +17,9 @@ from shopsync.domain.catalog import UploadAction
 from shopsync.sandbox.catalog import add_products
 from shopsync.sandbox.generator import catalog
 from shopsync.secrets import CredentialCipher
-from shopsync.shops import add_connection, apply_settings
+from shopsync.shops import apply_settings
 from tests.sandbox_fixtures import Sandbox, client_for
-from tests.support import unique
+from tests.support import shop_connection, unique
 
 pytestmark = pytest.mark.integration
 
@@ -29,16 +29,7 @@ async def local_catalog(
 ) -> tuple[int, int, list[str], list[str]]:
     """Products in two groups ("Kert" excluded), selling prices, sale prices on every 4th."""
     async with sessions() as session:
-        connection = await add_connection(
-            session,
-            cipher,
-            account=unique("a-"),
-            name="s",
-            path="s",
-            auth_kind="basic",
-            api_user="u",
-            api_secret="p",
-        )
+        connection = await shop_connection(session, cipher, unique("a-"))
         aid = connection.account_id
         kept, excluded = (
             ProductGroup(account_id=aid, name="Virágok"),
@@ -162,16 +153,7 @@ async def test_a_downloaded_catalog_is_not_uploaded_back(
     shop = sandbox.shop()
     add_products(shop, catalog(random.Random(8), 60))
     async with sessions() as session:
-        connection = await add_connection(
-            session,
-            cipher,
-            account=unique("a-"),
-            name="s",
-            path="s",
-            auth_kind="basic",
-            api_user="u",
-            api_secret="p",
-        )
+        connection = await shop_connection(session, cipher, unique("a-"))
         apply_settings(
             connection, {"products_download_enabled": True, "products_upload_enabled": True}
         )

@@ -19,8 +19,8 @@ from shopsync.db.models import Document
 from shopsync.mail.relay import MAX_ATTEMPTS, EmailRelay
 from shopsync.mail.smtp import SmtpMailer
 from shopsync.secrets import CredentialCipher
-from shopsync.shops import add_connection, apply_settings
-from tests.support import SAMPLE_WEBHOOK, free_port, unique
+from shopsync.shops import apply_settings
+from tests.support import SAMPLE_WEBHOOK, free_port, shop_connection, unique
 
 pytestmark = pytest.mark.integration
 
@@ -48,16 +48,7 @@ async def issue_one(
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher, **settings: Any
 ) -> int:
     async with sessions() as session:
-        connection = await add_connection(
-            session,
-            cipher,
-            account=unique("Bolt "),
-            name="s",
-            path="s",
-            auth_kind="basic",
-            api_user="u",
-            api_secret="p",
-        )
+        connection = await shop_connection(session, cipher, unique("Bolt "))
         apply_settings(connection, {"orders_email": True, **settings})
         await session.commit()
         cid, aid = connection.id, connection.account_id

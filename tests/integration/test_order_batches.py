@@ -18,8 +18,8 @@ from services.webhook_gateway.events import order_event
 from shopsync.db.models import Document, OutboxMessage, Product, SkuMiss, StockLevel, Warehouse
 from shopsync.events import OrderReceived
 from shopsync.secrets import CredentialCipher
-from shopsync.shops import add_connection, apply_settings
-from tests.support import SAMPLE_WEBHOOK, unique
+from shopsync.shops import apply_settings
+from tests.support import SAMPLE_WEBHOOK, shop_connection, unique
 
 pytestmark = pytest.mark.integration
 
@@ -28,16 +28,7 @@ async def stocked_connection(
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
 ) -> tuple[int, int, int, int]:
     async with sessions() as session:
-        connection = await add_connection(
-            session,
-            cipher,
-            account=unique("a-"),
-            name="s",
-            path="s",
-            auth_kind="basic",
-            api_user="u",
-            api_secret="p",
-        )
+        connection = await shop_connection(session, cipher, unique("a-"))
         warehouse = Warehouse(account_id=connection.account_id, name="W")
         product = Product(account_id=connection.account_id, sku="996000004", name="Tulips")
         session.add_all([warehouse, product])

@@ -14,9 +14,9 @@ from services.stock_sync.upload import StockOwed, StockUploader
 from shopsync.db.models import Product, StockLevel, StockMovement, Warehouse
 from shopsync.sandbox.catalog import add_products
 from shopsync.secrets import CredentialCipher
-from shopsync.shops import add_connection, apply_settings
+from shopsync.shops import apply_settings
 from tests.sandbox_fixtures import Sandbox, client_for
-from tests.support import unique
+from tests.support import shop_connection, unique
 
 pytestmark = pytest.mark.integration
 SKUS = ["S-1", "S-2", "S-3"]
@@ -26,16 +26,7 @@ async def stocked(
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher, **settings: object
 ) -> tuple[int, int, list[int]]:
     async with sessions() as session:
-        connection = await add_connection(
-            session,
-            cipher,
-            account=unique("a-"),
-            name="s",
-            path="s",
-            auth_kind="basic",
-            api_user="u",
-            api_secret="p",
-        )
+        connection = await shop_connection(session, cipher, unique("a-"))
         aid = connection.account_id
         warehouses = [Warehouse(account_id=aid, name=n) for n in ("A", "B", "C")]
         session.add_all(warehouses)
