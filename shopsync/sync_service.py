@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
-from prometheus_client import Counter
+from prometheus_client import CollectorRegistry, Counter
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -108,3 +109,35 @@ class TickReader:
             await self._send(self._dlq_topic, message.key or b"", encode(record))
             self._dead_letters.inc()
             return None
+
+
+@dataclass(frozen=True)
+class TickCounters:
+    published: Counter
+    received: Counter
+    changes: Counter
+    dead_letters: Counter
+
+
+def tick_counters(kind: SyncKind, registry: CollectorRegistry) -> TickCounters:
+    """The counters every sync service keeps about its ticks and change events."""
+    return TickCounters(
+        published=Counter(
+            f"shopsync_{kind}_ticks_published_total",
+            "Sync ticks published by the leader",
+            registry=registry,
+        ),
+        received=Counter(
+            f"shopsync_{kind}_ticks_received_total",
+            "Sync ticks received by this worker",
+            registry=registry,
+        ),
+        changes=Counter(
+            f"shopsync_{kind}_changes_received_total", "Change events received", registry=registry
+        ),
+        dead_letters=Counter(
+            f"shopsync_{kind}_dead_letters_total",
+            "Messages sent to the dead-letter topic",
+            registry=registry,
+        ),
+    )

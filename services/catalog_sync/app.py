@@ -20,7 +20,7 @@ from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_to
 from shopsync.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC, SYNC_TICKS
 from shopsync.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
-from shopsync.sync_service import SyncKind, TickPublisher, TickReader
+from shopsync.sync_service import SyncKind, TickPublisher, TickReader, tick_counters
 
 APP_ID = "shopsync-catalog-sync"
 KIND: SyncKind = "catalog"
@@ -32,27 +32,10 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     registry = registry or CollectorRegistry()
     app = create_faust_app(APP_ID, settings, settings.catalog_sync_port)
     sessions = session_factory(create_engine(settings.resolved_database_url))
-    ticks_published = Counter(
-        "shopsync_catalog_ticks_published_total",
-        "Sync ticks published by the leader",
-        registry=registry,
-    )
-    ticks_received = Counter(
-        "shopsync_catalog_ticks_received_total",
-        "Sync ticks received by this worker",
-        registry=registry,
-    )
-    changes_received = Counter(
-        "shopsync_catalog_changes_received_total", "Change events received", registry=registry
-    )
+    counters = tick_counters(KIND, registry)
     ticks_skipped = Counter(
         "shopsync_catalog_ticks_skipped_total",
         "Ticks dropped because the shop's previous cycle was still running",
-        registry=registry,
-    )
-    dead_letters = Counter(
-        "shopsync_catalog_dead_letters_total",
-        "Messages sent to the dead-letter topic",
         registry=registry,
     )
 
@@ -88,11 +71,11 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
             cycles.append(CatalogCycle(sessions, cipher, http, metrics))
         return cycles[0]
 
-    reader = TickReader(APP_ID, DLQ_CATALOG_SYNC, send, dead_letters)
+    reader = TickReader(APP_ID, DLQ_CATALOG_SYNC, send, counters.dead_letters)
 
     @app.timer(1.0, on_leader=True)
     async def publish_ticks() -> None:
-        ticks_published.inc(await ticks.publish_due())
+        counters.published.inc(await ticks.publish_due())
 
     @app.agent(raw_topic(app, SYNC_TICKS), name="catalog-ticks", concurrency=1)
     async def on_tick(stream: Any) -> None:
@@ -101,13 +84,13 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
             if tick is None:
                 continue
             if tick.kind == KIND:
-                ticks_received.inc()
+                counters.received.inc()
                 start_cycle(tick.connection_id)
 
     @app.agent(raw_topic(app, CATALOG_CHANGES), name="catalog-changes", concurrency=1)
     async def on_change(stream: Any) -> None:
         async for _value in stream:
-            changes_received.inc()
+            counters.changes.inc()
 
     add_service_pages(app, registry)
     return app

@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 import faust
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry
 
 from services.stock_sync.worker import StockWorker, stock_metrics
 from shopsync.db.engine import create_engine, session_factory
@@ -18,7 +18,7 @@ from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_to
 from shopsync.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS, SYNC_TICKS
 from shopsync.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
-from shopsync.sync_service import SyncKind, TickPublisher, TickReader
+from shopsync.sync_service import SyncKind, TickPublisher, TickReader, tick_counters
 
 APP_ID = "shopsync-stock-sync"
 KIND: SyncKind = "stock"
@@ -30,38 +30,21 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     registry = registry or CollectorRegistry()
     app = create_faust_app(APP_ID, settings, settings.stock_sync_port)
     sessions = session_factory(create_engine(settings.resolved_database_url))
-    ticks_published = Counter(
-        "shopsync_stock_ticks_published_total",
-        "Sync ticks published by the leader",
-        registry=registry,
-    )
-    ticks_received = Counter(
-        "shopsync_stock_ticks_received_total",
-        "Sync ticks received by this worker",
-        registry=registry,
-    )
-    changes_received = Counter(
-        "shopsync_stock_changes_received_total", "Change events received", registry=registry
-    )
-    dead_letters = Counter(
-        "shopsync_stock_dead_letters_total",
-        "Messages sent to the dead-letter topic",
-        registry=registry,
-    )
+    counters = tick_counters(KIND, registry)
 
     async def send(topic: str, key: bytes, value: bytes) -> None:
         await app.producer.send_and_wait(topic, key, value, None, None, None)
 
     ticks = TickPublisher(KIND, sessions, send, settings.sync_tick_interval_s)
 
-    reader = TickReader(APP_ID, DLQ_STOCK_SYNC, send, dead_letters)
+    reader = TickReader(APP_ID, DLQ_STOCK_SYNC, send, counters.dead_letters)
     worker = StockWorker(
         sessions, CredentialCipher(load_or_create_key(settings)), stock_metrics(registry)
     )
 
     @app.timer(1.0, on_leader=True)
     async def publish_ticks() -> None:
-        ticks_published.inc(await ticks.publish_due())
+        counters.published.inc(await ticks.publish_due())
 
     @app.agent(raw_topic(app, SYNC_TICKS), name="stock-ticks", concurrency=1)
     async def on_tick(stream: Any) -> None:
@@ -70,13 +53,13 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
             if tick is None:
                 continue
             if tick.kind == KIND:
-                ticks_received.inc()
+                counters.received.inc()
                 await worker.on_tick(tick.connection_id)
 
     @app.agent(raw_topic(app, STOCK_MOVEMENTS), name="stock-changes", concurrency=1)
     async def on_change(stream: Any) -> None:
         async for value in stream:
-            changes_received.inc()
+            counters.changes.inc()
             await worker.on_movement(value)
 
     @app.timer(1.0)
