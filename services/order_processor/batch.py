@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.order_processor.decisions import IntakeRules, kind_for_status
 from services.order_processor.handlers import CONSUMER, OrderEventHandler, Outcome, PoisonEvent
-from shopsync.contracts import encode
+from shopsync.contracts import encode_trusted
 from shopsync.db.base import Base
 from shopsync.db.models import (
     Document,
@@ -271,7 +271,7 @@ async def _after_insert(
             _outbox(
                 DOCUMENTS_ISSUED,
                 f"{r['connection_id']}:{r['order_ref']}",
-                DocumentIssued(
+                DocumentIssued.model_construct(
                     event_id=f"document:{item.document_id}:{'draft' if r['draft'] else 'final'}",
                     document_id=item.document_id,
                     account_id=r["account_id"],
@@ -303,7 +303,7 @@ def _outbox(topic: str, key: str, event: Event) -> dict[str, Any]:
     return {
         "topic": topic,
         "key": key,
-        "payload": encode(event).decode(),
+        "payload": encode_trusted(event).decode(),
         "created_at": datetime.now(UTC),
         "sent_at": None,
     }
@@ -368,7 +368,7 @@ async def _move_stock(
         _outbox(
             STOCK_MOVEMENTS,
             f"{m['account_id']}:{sku}",
-            StockMoved(
+            StockMoved.model_construct(
                 event_id=f"movement:{movement_id}",
                 movement_id=movement_id,
                 account_id=m["account_id"],
