@@ -92,5 +92,10 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         async for _value in stream:
             counters.changes.inc()
 
+    @app.on_before_shutdown.connect
+    async def close_http(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        for cycle in cycles:
+            await cycle.close()
+
     add_service_pages(app, registry)
     return app

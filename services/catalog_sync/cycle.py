@@ -121,6 +121,9 @@ class CatalogCycle:
         self._downloader = CatalogDownloader(sessions, self._progress)
         self._uploader = CatalogUploader(sessions)
 
+    async def close(self) -> None:
+        await self._http.close()
+
     def _progress(self, connection_id: int, done: int, total: int) -> None:
         self._metrics.download_done.labels(connection=str(connection_id)).set(done)
         self._metrics.download_total.labels(connection=str(connection_id)).set(total)

@@ -67,5 +67,9 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         # Movements of the last second, coalesced per SKU, go out as one batch per shop.
         await worker.flush()
 
+    @app.on_before_shutdown.connect
+    async def close_http(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        await worker.close()
+
     add_service_pages(app, registry)
     return app

@@ -142,6 +142,11 @@ class StockWorker:
                 self._metrics.drift_corrected.inc(pushed.skus_pushed)
                 self._count(pushed.skus_pushed, pushed.api_calls, len(pushed.failed))
 
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
+
     async def _client(self, connection_id: int) -> HttpShoprenterClient | None:
         async with self._sessions() as session:
             connection = await session.get(ShopConnection, connection_id)
