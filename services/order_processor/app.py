@@ -9,7 +9,6 @@ from prometheus_client import CollectorRegistry
 
 from services.order_processor.batch import BatchOrderHandler
 from services.order_processor.consumer import MessageRef, OrderEventConsumer
-from services.order_processor.handlers import OrderEventHandler
 from services.order_processor.metrics import processor_metrics
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
@@ -35,9 +34,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         # document and movement event, and must not eat the CPU the orders need.
         await producer.send(topic, key, value)
 
-    consumer = OrderEventConsumer(
-        OrderEventHandler(sessions), metrics, send, batch_handler=BatchOrderHandler(sessions)
-    )
+    consumer = OrderEventConsumer(BatchOrderHandler(sessions), metrics, send)
     relay = OutboxRelay(sessions, send)
 
     @app.agent(raw_topic(app, ORDER_EVENTS), name="order-events", concurrency=1)

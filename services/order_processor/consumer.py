@@ -11,7 +11,7 @@ import orjson
 from pydantic import ValidationError
 
 from services.order_processor.batch import BatchOrderHandler
-from services.order_processor.handlers import CONSUMER, OrderEventHandler, Outcome, PoisonEvent
+from services.order_processor.handlers import CONSUMER, Outcome, PoisonEvent
 from services.order_processor.metrics import ProcessorMetrics
 from shopsync.contracts import ContractViolation, check, encode
 from shopsync.deadletters import dead_letter
@@ -44,50 +44,22 @@ def decode_order_event(value: bytes) -> OrderReceived:
 
 
 class OrderEventConsumer:
-    """Handles messages singly or in batches; transient failures retried, poison dead-lettered."""
+    """Handles messages in batches; transient failures retried, poison dead-lettered."""
 
     def __init__(
         self,
-        handler: OrderEventHandler,
+        batch_handler: BatchOrderHandler,
         metrics: ProcessorMetrics,
         send: Send,
         retry_base_s: float = 0.2,
-        batch_handler: BatchOrderHandler | None = None,
     ) -> None:
-        self._handler = handler
         self._batch_handler = batch_handler
         self._metrics = metrics
         self._send = send
         self._retry_base_s = retry_base_s
 
-    async def process(self, ref: MessageRef, value: bytes) -> None:
-        with self._metrics.processing_seconds.time():
-            for attempt in range(1, MAX_ATTEMPTS + 1):
-                try:
-                    event = decode_order_event(value)
-                    outcome = await self._handler.handle(event)
-                except PoisonEvent as exc:
-                    await self._dead_letter(ref, value, str(exc))
-                    return
-                except Exception as exc:
-                    if attempt == MAX_ATTEMPTS:
-                        await self._dead_letter(ref, value, f"failed {attempt} times: {exc!r}")
-                        return
-                    log.warning(
-                        "order event at %s:%s failed (attempt %d): %r",
-                        ref.partition,
-                        ref.offset,
-                        attempt,
-                        exc,
-                    )
-                    await asyncio.sleep(self._retry_base_s * 2 ** (attempt - 1))
-                    continue
-                self._count(outcome)
-                return
-
     async def process_batch(self, messages: list[tuple[MessageRef, bytes]]) -> None:
         """Decode all, handle the valid ones in one transaction, dead-letter what cannot be."""
-        assert self._batch_handler is not None
         with self._metrics.processing_seconds.time():
             valid: list[tuple[MessageRef, bytes, OrderReceived]] = []
             for ref, value in messages:
@@ -105,7 +77,6 @@ class OrderEventConsumer:
                     self._count(result)
 
     async def _batch_with_retries(self, events: list[OrderReceived]) -> list[Outcome | PoisonEvent]:
-        assert self._batch_handler is not None
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 return await self._batch_handler.handle_batch(events)
