@@ -7,12 +7,13 @@ import re
 import secrets
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.db.models import Account, ShopConnection
 from shopsync.secrets import CredentialCipher
+from shopsync.shoprenter.credentials import ShopAccess
 
 SHOP_PATH_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
@@ -176,3 +177,15 @@ def describe(connection: ShopConnection, account_name: str) -> dict[str, Any]:
     for name in SETTING_FIELDS:
         data[name] = getattr(connection, name)
     return data
+
+
+def shop_access(connection: ShopConnection, cipher: CredentialCipher) -> ShopAccess:
+    """How to reach the connection's shop, with its secret decrypted (never logged)."""
+    return ShopAccess(
+        connection.shoprenter_path,
+        "oauth" if connection.auth_kind == "oauth" else "basic",
+        connection.api_user,
+        SecretStr(cipher.decrypt(connection.api_secret_encrypted)),
+        api_url=connection.api_url,
+        token_url=connection.oauth_token_url,
+    )

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import aiohttp
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.download import CatalogDownloader
@@ -16,7 +15,7 @@ from services.catalog_sync.upload import CatalogUploader
 from shopsync.db.models import ShopConnection
 from shopsync.secrets import CredentialCipher
 from shopsync.shoprenter.client import HttpShoprenterClient
-from shopsync.shoprenter.credentials import ShopAccess
+from shopsync.shops import shop_access
 
 log = logging.getLogger(__name__)
 
@@ -90,17 +89,6 @@ def catalog_metrics(registry: CollectorRegistry) -> CatalogMetrics:
             ["connection"],
             registry=registry,
         ),
-    )
-
-
-def shop_access(connection: ShopConnection, cipher: CredentialCipher) -> ShopAccess:
-    return ShopAccess(
-        connection.shoprenter_path,
-        "oauth" if connection.auth_kind == "oauth" else "basic",
-        connection.api_user,
-        SecretStr(cipher.decrypt(connection.api_secret_encrypted)),
-        api_url=connection.api_url,
-        token_url=connection.oauth_token_url,
     )
 
 

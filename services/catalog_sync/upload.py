@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -163,18 +162,7 @@ async def _resolve_by_sku(
     unlinked = [p for p in todo if p.action == UploadAction.CREATE]
     if not unlinked:
         return todo
-    lookups = await client.batch(
-        [
-            BatchRequest("GET", f"products?sku={quote(p.product.sku)}&full=1&limit=1")
-            for p in unlinked
-        ]
-    )
-    found: dict[str, str] = {}
-    for planned, result in zip(unlinked, lookups, strict=True):
-        items = result.body.get("items") if result.ok and isinstance(result.body, dict) else None
-        for item in items or []:
-            if isinstance(item, dict) and item.get("sku") == planned.product.sku:
-                found[planned.product.sku] = str(item.get("id"))
+    found = await client.find_product_ids([p.product.sku for p in unlinked])
     return [
         PlannedUpload(p.product, UploadAction.OVERWRITE, found[p.product.sku], p.content_hash)
         if p.action == UploadAction.CREATE and p.product.sku in found

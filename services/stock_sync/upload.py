@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import quote
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -81,7 +80,7 @@ class StockUploader:
         missing = [sku for sku in quantities if sku not in remote]
         calls_before = client.stats.requests
         if missing:
-            remote.update(await _lookup(client, missing))
+            remote.update(await client.find_product_ids(missing))
         requests = [
             BatchRequest(
                 "PUT",
@@ -183,16 +182,3 @@ async def _remote_ids(session: AsyncSession, connection_id: int, skus: set[str])
         )
     )
     return dict(rows.all())
-
-
-async def _lookup(client: HttpShoprenterClient, skus: list[str]) -> dict[str, str]:
-    results = await client.batch(
-        [BatchRequest("GET", f"products?sku={quote(sku)}&full=1&limit=1") for sku in skus]
-    )
-    found: dict[str, str] = {}
-    for sku, result in zip(skus, results, strict=True):
-        items = result.body.get("items") if result.ok and isinstance(result.body, dict) else None
-        for item in items or []:
-            if isinstance(item, dict) and item.get("sku") == sku:
-                found[sku] = str(item.get("id"))
-    return found

@@ -11,12 +11,12 @@ import orjson
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.catalog_sync.cycle import shop_access
 from services.stock_sync.download import StockDownloader
 from services.stock_sync.upload import StockOwed, StockUploader
 from shopsync.db.models import ShopConnection
 from shopsync.secrets import CredentialCipher
 from shopsync.shoprenter.client import HttpShoprenterClient
+from shopsync.shops import shop_access
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import random
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import aiohttp
 
@@ -128,6 +128,21 @@ class HttpShoprenterClient:
             answer = await self.request("POST", self.url("batch"), payload, retry_writes=True)
             results.extend(self._batch_results(chunk, answer))
         return results
+
+    async def find_product_ids(self, skus: Sequence[str]) -> dict[str, str]:
+        """Product ids by SKU, looked up in batches; `?sku=` is checked for an exact match."""
+        if not skus:
+            return {}
+        results = await self.batch(
+            [BatchRequest("GET", f"products?sku={quote(sku)}&full=1&limit=1") for sku in skus]
+        )
+        found: dict[str, str] = {}
+        for sku, result in zip(skus, results, strict=True):
+            body = result.body if result.ok and isinstance(result.body, dict) else {}
+            for item in body.get("items") or []:
+                if isinstance(item, dict) and item.get("sku") == sku:
+                    found[sku] = str(item.get("id"))
+        return found
 
     def _batch_item(self, request: BatchRequest) -> dict[str, Any]:
         item: dict[str, Any] = {"method": request.method, "uri": self.url(request.uri)}
