@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +44,73 @@ def numbering_kind(kind: DocumentKind) -> str:
     return "proforma" if kind == DocumentKind.PROFORMA else "invoice"
 
 
+def document_row(
+    connection: ShopConnection, order: Order, draft: DocumentDraft, as_draft: bool, now: datetime
+) -> dict[str, Any]:
+    """The document's columns (unnumbered), shared by the one-event and the batch paths."""
+    return {
+        "account_id": connection.account_id,
+        "connection_id": connection.id,
+        "order_ref": order.order_id,
+        "order_status": order.status_id,
+        "kind": draft.kind.value,
+        "draft": as_draft,
+        "series": series_of(connection, draft.kind),
+        "number": None,
+        "document_number": None,
+        "buyer_name": order.buyer.name,
+        "buyer_tax_number": order.buyer.tax_number,
+        "buyer_kind": connection.orders_buyer_kind
+        or ("business" if order.buyer.is_business else "private"),
+        "buyer_email": order.buyer.email,
+        "buyer_address": {
+            "country": order.buyer.country,
+            "postcode": order.buyer.postcode,
+            "city": order.buyer.city,
+            "address": order.buyer.address,
+        },
+        "currency": draft.currency,
+        "total_net": draft.total_net,
+        "total_vat": draft.total_vat,
+        "total_gross": draft.total_gross,
+        "created_at": now,
+        "issued_at": None,
+        "email_status": "not_requested",
+        "email_attempts": 0,
+    }
+
+
+def line_rows(draft: DocumentDraft) -> list[dict[str, Any]]:
+    return [
+        {
+            "position": position,
+            "line_kind": line.kind.value,
+            "name": line.name[:500],
+            "sku": line.sku[:100],
+            "quantity": line.quantity,
+            "unit_net_price": line.unit_net_price,
+            "vat_rate": line.vat_rate,
+            "net": line.net,
+            "vat": line.vat,
+            "gross": line.gross,
+        }
+        for position, line in enumerate(draft.lines, 1)
+    ]
+
+
+def final_fields(
+    connection: ShopConnection, series: str, buyer_email: str, number: int, now: datetime
+) -> dict[str, Any]:
+    """What numbering a document changes: number, issue time, final, e-mail owed."""
+    return {
+        "number": number,
+        "document_number": format_number(series, number),
+        "issued_at": now,
+        "draft": False,
+        "email_status": "requested" if connection.orders_email and buyer_email else "not_requested",
+    }
+
+
 async def issue(
     uow: SqlAlchemyUnitOfWork,
     connection: ShopConnection,
@@ -54,35 +121,10 @@ async def issue(
 ) -> Document:
     """Insert the document (numbered unless a draft) and emit DocumentIssued via the outbox."""
     now = datetime.now(UTC)
-    prefix = series_of(connection, draft.kind)
     document = Document(
-        account_id=connection.account_id,
-        connection_id=connection.id,
-        order_ref=order.order_id,
-        order_status=order.status_id,
-        kind=draft.kind.value,
-        draft=as_draft,
-        series=prefix,
-        buyer_name=order.buyer.name,
-        buyer_tax_number=order.buyer.tax_number,
-        buyer_kind=connection.orders_buyer_kind
-        or ("business" if order.buyer.is_business else "private"),
-        buyer_email=order.buyer.email,
-        buyer_address={
-            "country": order.buyer.country,
-            "postcode": order.buyer.postcode,
-            "city": order.buyer.city,
-            "address": order.buyer.address,
-        },
-        currency=draft.currency,
-        total_net=draft.total_net,
-        total_vat=draft.total_vat,
-        total_gross=draft.total_gross,
-        created_at=now,
-        references_document_id=references,
-        email_status="not_requested",
+        **document_row(connection, order, draft, as_draft, now), references_document_id=references
     )
-    document.lines = [_row(position, line) for position, line in enumerate(draft.lines, 1)]
+    document.lines = [DocumentLine(**row) for row in line_rows(draft)]
     uow.session.add(document)
     if not as_draft:
         await _number(uow.session, connection, document, now)
@@ -95,14 +137,13 @@ async def _number(
     session: AsyncSession, connection: ShopConnection, document: Document, now: datetime
 ) -> None:
     kind = DocumentKind(document.kind)
-    document.number = await take_number(
+    number = await take_number(
         session, connection.account_id, numbering_kind(kind), document.series
     )
-    document.document_number = format_number(document.series, document.number)
-    document.issued_at = now
-    document.draft = False
-    if connection.orders_email and document.buyer_email:
-        document.email_status = "requested"
+    for name, value in final_fields(
+        connection, document.series, document.buyer_email, number, now
+    ).items():
+        setattr(document, name, value)
 
 
 def _emit_issued(uow: SqlAlchemyUnitOfWork, connection: ShopConnection, document: Document) -> None:
@@ -211,21 +252,6 @@ def _draft_of(document: Document) -> DocumentDraft:
         document.total_net,
         document.total_vat,
         document.total_gross,
-    )
-
-
-def _row(position: int, line: Line) -> DocumentLine:
-    return DocumentLine(
-        position=position,
-        line_kind=line.kind.value,
-        name=line.name[:500],
-        sku=line.sku[:100],
-        quantity=line.quantity,
-        unit_net_price=line.unit_net_price,
-        vat_rate=line.vat_rate,
-        net=line.net,
-        vat=line.vat,
-        gross=line.gross,
     )
 
 
