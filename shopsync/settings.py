@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     order_processor_port: int = Field(default=8081, validation_alias="ORDER_PROCESSOR_PORT")
     order_mailer_port: int = Field(default=8084, validation_alias="ORDER_MAILER_PORT")
     order_batch_size: int = Field(default=500, validation_alias="ORDER_BATCH_SIZE")
-    catalog_concurrency: int = Field(default=32, validation_alias="CATALOG_CONCURRENCY")
+    sync_concurrency: int = Field(default=32, validation_alias="SYNC_CONCURRENCY")
     catalog_sync_port: int = Field(default=8082, validation_alias="CATALOG_SYNC_PORT")
     stock_sync_port: int = Field(default=8083, validation_alias="STOCK_SYNC_PORT")
     sandbox_port: int = Field(default=9300, validation_alias="SANDBOX_PORT")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from shopsync.db.models import ShopConnection
 from shopsync.deadletters import dead_letter
 from shopsync.domain.ticks import TickSchedule
 from shopsync.events import SyncTick
+from shopsync.kafka.faust_app import raw_topic
 from shopsync.kafka.topics import SYNC_TICKS
 
 Send = Callable[[str, bytes, bytes], Awaitable[None]]
@@ -117,6 +119,7 @@ class TickCounters:
     received: Counter
     changes: Counter
     dead_letters: Counter
+    skipped: Counter
 
 
 def tick_counters(kind: SyncKind, registry: CollectorRegistry) -> TickCounters:
@@ -140,4 +143,76 @@ def tick_counters(kind: SyncKind, registry: CollectorRegistry) -> TickCounters:
             "Messages sent to the dead-letter topic",
             registry=registry,
         ),
+        skipped=Counter(
+            f"shopsync_{kind}_ticks_skipped_total",
+            "Ticks dropped because the shop's previous run was still going",
+            registry=registry,
+        ),
     )
+
+
+class ConnectionRunner:
+    """Runs per-connection work side by side, at most `limit` at once, never twice for one shop.
+
+    Each shop is paced on its own (3 requests/s), so one-at-a-time could not serve hundreds of
+    shops. Ticks are periodic and the work resumable: a tick lost in a crash only delays that
+    shop by one interval.
+    """
+
+    def __init__(
+        self, work: Callable[[int], Awaitable[object]], limit: int, skipped: Counter
+    ) -> None:
+        self._work = work
+        self._limit = limit
+        self._skipped = skipped
+        self._running: dict[int, asyncio.Task[object]] = {}
+        self._slots: asyncio.Semaphore | None = None
+
+    def start(self, connection_id: int) -> None:
+        current = self._running.get(connection_id)
+        if current is not None and not current.done():
+            self._skipped.inc()
+            return
+        self._running[connection_id] = asyncio.create_task(self._run(connection_id))
+
+    async def _run(self, connection_id: int) -> object:
+        if self._slots is None:  # born in the worker's running loop
+            self._slots = asyncio.Semaphore(self._limit)
+        async with self._slots:
+            return await self._work(connection_id)
+
+
+def wire_ticks(
+    app: Any,
+    app_id: str,
+    kind: SyncKind,
+    dlq_topic: str,
+    sessions: async_sessionmaker[AsyncSession],
+    interval_s: float,
+    limit: int,
+    registry: CollectorRegistry,
+    work: Callable[[int], Awaitable[object]],
+) -> TickCounters:
+    """The leader's tick timer and the tick agent every sync service has; `work` runs per tick."""
+    counters = tick_counters(kind, registry)
+
+    async def send(topic: str, key: bytes, value: bytes) -> None:
+        await app.producer.send_and_wait(topic, key, value, None, None, None)
+
+    publisher = TickPublisher(kind, sessions, send, interval_s)
+    reader = TickReader(app_id, dlq_topic, send, counters.dead_letters)
+    runner = ConnectionRunner(work, limit, counters.skipped)
+
+    @app.timer(1.0, on_leader=True)  # type: ignore[untyped-decorator]
+    async def publish_ticks() -> None:
+        counters.published.inc(await publisher.publish_due())
+
+    @app.agent(raw_topic(app, SYNC_TICKS), name=f"{kind}-ticks", concurrency=1)  # type: ignore[untyped-decorator]
+    async def on_tick(stream: Any) -> None:
+        async for event in stream.events():
+            tick = await reader.read(event)
+            if tick is not None and tick.kind == kind:
+                counters.received.inc()
+                runner.start(tick.connection_id)
+
+    return counters

@@ -6,21 +6,20 @@ changes is not built yet (issue 6): change events are received and counted.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 import aiohttp
 import faust
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry
 
 from services.catalog_sync.cycle import CatalogCycle, catalog_metrics
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
-from shopsync.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC, SYNC_TICKS
+from shopsync.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC
 from shopsync.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
-from shopsync.sync_service import SyncKind, TickPublisher, TickReader, tick_counters
+from shopsync.sync_service import SyncKind, wire_ticks
 
 APP_ID = "shopsync-catalog-sync"
 KIND: SyncKind = "catalog"
@@ -32,37 +31,9 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     registry = registry or CollectorRegistry()
     app = create_faust_app(APP_ID, settings, settings.catalog_sync_port)
     sessions = session_factory(create_engine(settings.resolved_database_url))
-    counters = tick_counters(KIND, registry)
-    ticks_skipped = Counter(
-        "shopsync_catalog_ticks_skipped_total",
-        "Ticks dropped because the shop's previous cycle was still running",
-        registry=registry,
-    )
-
-    async def send(topic: str, key: bytes, value: bytes) -> None:
-        await app.producer.send_and_wait(topic, key, value, None, None, None)
-
-    ticks = TickPublisher(KIND, sessions, send, settings.sync_tick_interval_s)
     metrics = catalog_metrics(registry)
     cipher = CredentialCipher(load_or_create_key(settings))
     cycles: list[CatalogCycle] = []
-
-    running: dict[int, asyncio.Task[str]] = {}
-    slots = asyncio.Semaphore(settings.catalog_concurrency)
-
-    async def run_cycle(connection_id: int) -> str:
-        async with slots:
-            return await cycle_for().run(connection_id)
-
-    def start_cycle(connection_id: int) -> None:
-        # Shops are paced one by one (3 requests/s each): their cycles run side by side.
-        # Ticks are periodic and the download resumable, so a tick lost in a crash only delays
-        # that shop by one interval; two cycles of one shop never overlap.
-        current = running.get(connection_id)
-        if current is not None and not current.done():
-            ticks_skipped.inc()
-            return
-        running[connection_id] = asyncio.create_task(run_cycle(connection_id))
 
     def cycle_for() -> CatalogCycle:
         # The HTTP session must be born inside the worker's running event loop.
@@ -71,21 +42,20 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
             cycles.append(CatalogCycle(sessions, cipher, http, metrics))
         return cycles[0]
 
-    reader = TickReader(APP_ID, DLQ_CATALOG_SYNC, send, counters.dead_letters)
+    async def run_cycle(connection_id: int) -> str:
+        return await cycle_for().run(connection_id)
 
-    @app.timer(1.0, on_leader=True)
-    async def publish_ticks() -> None:
-        counters.published.inc(await ticks.publish_due())
-
-    @app.agent(raw_topic(app, SYNC_TICKS), name="catalog-ticks", concurrency=1)
-    async def on_tick(stream: Any) -> None:
-        async for event in stream.events():
-            tick = await reader.read(event)
-            if tick is None:
-                continue
-            if tick.kind == KIND:
-                counters.received.inc()
-                start_cycle(tick.connection_id)
+    counters = wire_ticks(
+        app,
+        APP_ID,
+        KIND,
+        DLQ_CATALOG_SYNC,
+        sessions,
+        settings.sync_tick_interval_s,
+        settings.sync_concurrency,
+        registry,
+        run_cycle,
+    )
 
     @app.agent(raw_topic(app, CATALOG_CHANGES), name="catalog-changes", concurrency=1)
     async def on_change(stream: Any) -> None:

@@ -15,10 +15,10 @@ from prometheus_client import CollectorRegistry
 from services.stock_sync.worker import StockWorker, stock_metrics
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
-from shopsync.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS, SYNC_TICKS
+from shopsync.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS
 from shopsync.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
-from shopsync.sync_service import SyncKind, TickPublisher, TickReader, tick_counters
+from shopsync.sync_service import SyncKind, wire_ticks
 
 APP_ID = "shopsync-stock-sync"
 KIND: SyncKind = "stock"
@@ -30,31 +30,20 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     registry = registry or CollectorRegistry()
     app = create_faust_app(APP_ID, settings, settings.stock_sync_port)
     sessions = session_factory(create_engine(settings.resolved_database_url))
-    counters = tick_counters(KIND, registry)
-
-    async def send(topic: str, key: bytes, value: bytes) -> None:
-        await app.producer.send_and_wait(topic, key, value, None, None, None)
-
-    ticks = TickPublisher(KIND, sessions, send, settings.sync_tick_interval_s)
-
-    reader = TickReader(APP_ID, DLQ_STOCK_SYNC, send, counters.dead_letters)
     worker = StockWorker(
         sessions, CredentialCipher(load_or_create_key(settings)), stock_metrics(registry)
     )
-
-    @app.timer(1.0, on_leader=True)
-    async def publish_ticks() -> None:
-        counters.published.inc(await ticks.publish_due())
-
-    @app.agent(raw_topic(app, SYNC_TICKS), name="stock-ticks", concurrency=1)
-    async def on_tick(stream: Any) -> None:
-        async for event in stream.events():
-            tick = await reader.read(event)
-            if tick is None:
-                continue
-            if tick.kind == KIND:
-                counters.received.inc()
-                await worker.on_tick(tick.connection_id)
+    counters = wire_ticks(
+        app,
+        APP_ID,
+        KIND,
+        DLQ_STOCK_SYNC,
+        sessions,
+        settings.sync_tick_interval_s,
+        settings.sync_concurrency,
+        registry,
+        worker.on_tick,
+    )
 
     @app.agent(raw_topic(app, STOCK_MOVEMENTS), name="stock-changes", concurrency=1)
     async def on_change(stream: Any) -> None:
