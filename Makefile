@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCHMARKS := shoprenter_download catalog_download catalog_upload gateway order_processor
 
 .DEFAULT_GOAL := help
 
@@ -34,7 +35,7 @@ lint: $(STAMP) ## ruff, ruff format --check, mypy
 	$(BIN)/mypy
 
 bench: $(STAMP) ## run the benchmarks
-	@ls benchmarks/*.py >/dev/null 2>&1 && for b in benchmarks/*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+	PYTHONPATH=. sh -c 'status=0; for b in $(BENCHMARKS); do echo "== $$b"; $(BIN)/python benchmarks/$$b.py || status=1; done; exit $$status'
 
 lock: $(STAMP) ## refresh constraints.txt from the current .venv
 	$(BIN)/pip freeze --exclude-editable | grep -v '^shopsync' > constraints.txt

@@ -8,66 +8,25 @@ committed) and started again; it must resume, not start over. Budget: the reques
 from __future__ import annotations
 
 import asyncio
-import random
-import tempfile
 import time
-from pathlib import Path
 
 import aiohttp
-from aiohttp.test_utils import TestServer
-from cryptography.fernet import Fernet
-from pydantic import SecretStr
+from _catalog_bench import catalog_bench
 from sqlalchemy import func, select
 
 from services.catalog_sync.download import CatalogDownloader
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
 from shopsync.db.models import Product
-from shopsync.sandbox.app import create_sandbox_app
-from shopsync.sandbox.catalog import add_products
-from shopsync.sandbox.generator import catalog
-from shopsync.sandbox.store import SandboxWorld
-from shopsync.secrets import CredentialCipher
 from shopsync.shoprenter.client import HttpShoprenterClient
-from shopsync.shoprenter.credentials import ShopAccess
 from shopsync.shoprenter.ratelimit import ShopRateLimiter
-from shopsync.shops import add_connection, apply_settings
 
 PRODUCTS = 20_000
 TARGET = 1.15
 
 
 async def main() -> int:
-    world = SandboxWorld()
-    shop = world.create_shop("bench")
-    add_products(shop, catalog(random.Random(9), PRODUCTS))
-    server = TestServer(create_sandbox_app(world), host="127.0.0.1")
-    await server.start_server()
-    url = f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-    await upgrade(url)
-    engine = create_engine(url)
-    sessions = session_factory(engine)
-    async with sessions() as session:
-        connection = await add_connection(
-            session,
-            CredentialCipher(Fernet.generate_key()),
-            account="bench",
-            name="bench",
-            path="bench",
-            auth_kind="basic",
-            api_user="u",
-            api_secret="p",
-        )
-        apply_settings(connection, {"products_download_enabled": True})
-        await session.commit()
-        cid, aid = connection.id, connection.account_id
-    access = ShopAccess(
-        "bench",
-        "basic",
-        shop.user,
-        SecretStr(shop.password),
-        api_url=f"{str(server.make_url('')).rstrip('/')}/bench",
-    )
+    bench = await catalog_bench(PRODUCTS, 9, products_download_enabled=True)
+    shop, sessions, access = bench.shop, bench.sessions, bench.access
+    cid, aid = bench.connection_id, bench.account_id
     downloader = CatalogDownloader(sessions)
     async with aiohttp.ClientSession() as http:
         limiter = ShopRateLimiter()
@@ -81,8 +40,7 @@ async def main() -> int:
         stored = await session.scalar(
             select(func.count()).select_from(Product).where(Product.account_id == aid)
         )
-    await engine.dispose()
-    await server.close()
+    await bench.close()
     requests = shop.stats.requests
     budget = (requests - 1) / 3
     ratio = elapsed / budget

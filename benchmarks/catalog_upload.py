@@ -9,67 +9,27 @@ from __future__ import annotations
 
 import asyncio
 import random
-import tempfile
 import time
-from pathlib import Path
 
 import aiohttp
-from aiohttp.test_utils import TestServer
-from cryptography.fernet import Fernet
-from pydantic import SecretStr
+from _catalog_bench import catalog_bench
 from sqlalchemy import select
 
 from services.catalog_sync.download import CatalogDownloader
 from services.catalog_sync.upload import CatalogUploader
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
 from shopsync.db.models import Product
-from shopsync.sandbox.app import create_sandbox_app
-from shopsync.sandbox.catalog import add_products
-from shopsync.sandbox.generator import catalog
-from shopsync.sandbox.store import SandboxWorld
-from shopsync.secrets import CredentialCipher
 from shopsync.shoprenter.client import HttpShoprenterClient
-from shopsync.shoprenter.credentials import ShopAccess
 from shopsync.shoprenter.ratelimit import ShopRateLimiter
-from shopsync.shops import add_connection, apply_settings
 
 PRODUCTS = 20_000
 
 
 async def main() -> int:
-    world = SandboxWorld()
-    shop = world.create_shop("bench")
-    add_products(shop, catalog(random.Random(9), PRODUCTS))
-    server = TestServer(create_sandbox_app(world), host="127.0.0.1")
-    await server.start_server()
-    url = f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-    await upgrade(url)
-    engine = create_engine(url)
-    sessions = session_factory(engine)
-    async with sessions() as session:
-        connection = await add_connection(
-            session,
-            CredentialCipher(Fernet.generate_key()),
-            account="bench",
-            name="bench",
-            path="bench",
-            auth_kind="basic",
-            api_user="u",
-            api_secret="p",
-        )
-        apply_settings(
-            connection, {"products_download_enabled": True, "products_upload_enabled": True}
-        )
-        await session.commit()
-        cid, aid = connection.id, connection.account_id
-    access = ShopAccess(
-        "bench",
-        "basic",
-        shop.user,
-        SecretStr(shop.password),
-        api_url=f"{str(server.make_url('')).rstrip('/')}/bench",
+    bench = await catalog_bench(
+        PRODUCTS, 9, products_download_enabled=True, products_upload_enabled=True
     )
+    shop, sessions, access = bench.shop, bench.sessions, bench.access
+    cid, aid = bench.connection_id, bench.account_id
     downloader = CatalogDownloader(sessions)
     async with aiohttp.ClientSession() as http:
         client = HttpShoprenterClient(access, http, limiter=ShopRateLimiter())
@@ -91,8 +51,7 @@ async def main() -> int:
         started = time.perf_counter()
         report = await CatalogUploader(sessions).run(cid, client)
         elapsed = time.perf_counter() - started
-    await engine.dispose()
-    await server.close()
+    await bench.close()
     written = {sku for sku, n in shop.stats.written_skus.items() if n > writes_before.get(sku, 0)}
     print(f"products: {PRODUCTS}; changed locally: {len(changed_skus)}")
     print(
