@@ -13,13 +13,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.order_processor.decisions import IntakeRules, kind_for_status
 from services.order_processor.handlers import CONSUMER, OrderEventHandler, Outcome, PoisonEvent
 from shopsync.contracts import encode_trusted
 from shopsync.db.base import Base
+from shopsync.db.bulk import custom_plans, insert_returning_ids, insert_rows
 from shopsync.db.models import (
     Document,
     DocumentLine,
@@ -89,32 +92,27 @@ class BatchOrderHandler:
     async def _batch(self, events: list[OrderReceived]) -> list[Outcome | PoisonEvent]:
         async with SqlAlchemyUnitOfWork(self._sessions) as uow:
             session = uow.session
-            done = await _processed(session, [e.event_id for e in events])
             connections = await _connections(session, {e.connection_id for e in events})
-            existing = await _existing_documents(session, events)
+            fresh = await _claim(session, events, connections)
+            async with custom_plans(session):
+                existing = await _existing_documents(session, events)
             numbers = NumberAllocator(session)
             results: list[Outcome | PoisonEvent] = []
             issued: list[_Issued] = []
-            inbox: list[dict[str, object]] = []
             now = datetime.now(UTC)
             for event in events:
-                if event.event_id in done:
-                    results.append(Outcome("duplicate"))
-                    continue
-                done.add(event.event_id)
-                connection = connections.get(event.connection_id)
-                if connection is None or connection.account_id != event.account_id:
+                connection = _connection_of(event, connections)
+                if connection is None:
                     results.append(PoisonEvent(f"unknown connection {event.connection_id}"))
                     continue
-                inbox.append(
-                    {"consumer": CONSUMER, "event_id": event.event_id, "processed_at": now}
-                )
+                if event.event_id not in fresh:
+                    results.append(Outcome("duplicate"))
+                    continue
+                fresh.discard(event.event_id)  # a second copy in this batch is a duplicate
                 outcome, item = await self._decide(uow, connection, event, existing, numbers, now)
                 results.append(outcome)
                 if item is not None:
                     issued.append(item)
-            if inbox:
-                await session.execute(insert(table_of(ProcessedEvent)), inbox)
             await _insert_documents(session, issued)
             await _after_insert(uow, issued, results)
             await uow.commit()
@@ -152,13 +150,37 @@ class BatchOrderHandler:
         )
 
 
-async def _processed(session: AsyncSession, event_ids: list[str]) -> set[str]:
-    rows = await session.execute(
-        select(ProcessedEvent.event_id).where(
-            ProcessedEvent.consumer == CONSUMER, ProcessedEvent.event_id.in_(event_ids)
-        )
+def _connection_of(
+    event: OrderReceived, connections: dict[int, ShopConnection]
+) -> ShopConnection | None:
+    connection = connections.get(event.connection_id)
+    if connection is None or connection.account_id != event.account_id:
+        return None
+    return connection
+
+
+async def _claim(
+    session: AsyncSession, events: list[OrderReceived], connections: dict[int, ShopConnection]
+) -> set[str]:
+    """Write the inbox rows of this batch; the event ids that were not there before.
+
+    One `INSERT … ON CONFLICT DO NOTHING RETURNING` instead of a lookup: the unique index
+    answers, whatever plan the database would choose for a 500-value IN list.
+    """
+    now = datetime.now(UTC)
+    wanted = {e.event_id for e in events if _connection_of(e, connections) is not None}
+    if not wanted:
+        return set()
+    dialect = session.get_bind().dialect.name
+    insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = table_of(ProcessedEvent)
+    statement = (
+        insert_(table)
+        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+        .returning(table.c.event_id)
     )
-    return set(rows.scalars())
+    rows = [{"consumer": CONSUMER, "event_id": e, "processed_at": now} for e in wanted]
+    return set((await session.execute(statement, rows)).scalars())
 
 
 async def _connections(session: AsyncSession, ids: set[int]) -> dict[int, ShopConnection]:
@@ -169,13 +191,16 @@ async def _connections(session: AsyncSession, ids: set[int]) -> dict[int, ShopCo
 async def _existing_documents(
     session: AsyncSession, events: list[OrderReceived]
 ) -> set[tuple[int, str, str]]:
-    pairs = list({(e.connection_id, e.order_id) for e in events})
+    # Two plain IN lists that the unique index (connection, order, kind) serves; a row-valued
+    # IN list is not an index condition on PostgreSQL and would scan the whole table.
+    pairs = {(e.connection_id, e.order_id) for e in events}
     rows = await session.execute(
         select(Document.connection_id, Document.order_ref, Document.kind).where(
-            tuple_(Document.connection_id, Document.order_ref).in_(pairs)
+            Document.connection_id.in_({c for c, _ in pairs}),
+            Document.order_ref.in_({o for _, o in pairs}),
         )
     )
-    return {(r[0], r[1], r[2]) for r in rows}
+    return {(r[0], r[1], r[2]) for r in rows if (r[0], r[1]) in pairs}
 
 
 async def _new_document(
@@ -198,21 +223,12 @@ async def _new_document(
 async def _insert_documents(session: AsyncSession, issued: list[_Issued]) -> None:
     if not issued:
         return
-    table = table_of(Document)
-    ids = (
-        (
-            await session.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                [item.row for item in issued],
-            )
-        )
-        .scalars()
-        .all()
-    )
+    ids = await insert_returning_ids(session, table_of(Document), [item.row for item in issued])
     for item, document_id in zip(issued, ids, strict=True):
         item.document_id = document_id
-    await session.execute(
-        insert(table_of(DocumentLine)),
+    await insert_rows(
+        session,
+        table_of(DocumentLine),
         [{**line, "document_id": item.document_id} for item in issued for line in item.lines],
     )
 
@@ -252,8 +268,7 @@ async def _after_insert(
     ]
     if stocked:
         outbox.extend(await _move_stock(session, stocked, misses))
-    if outbox:
-        await session.execute(insert(table_of(OutboxMessage)), outbox)
+    await insert_rows(session, table_of(OutboxMessage), outbox)
     _attach_ids(issued, results, misses)
 
 
@@ -307,20 +322,10 @@ async def _move_stock(
             skus.append(line.sku)
             key = (warehouse_id, product)
             deltas[key] = deltas.get(key, Decimal(0)) - line.quantity
-    if sku_misses:
-        await session.execute(insert(table_of(SkuMiss)), sku_misses)
+    await insert_rows(session, table_of(SkuMiss), sku_misses)
     if not movements:
         return []
-    table = table_of(StockMovement)
-    ids = (
-        (
-            await session.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True), movements
-            )
-        )
-        .scalars()
-        .all()
-    )
+    ids = await insert_returning_ids(session, table_of(StockMovement), movements)
     await _apply_deltas(session, deltas)
     return [
         _outbox(
@@ -346,14 +351,16 @@ async def _apply_deltas(session: AsyncSession, deltas: dict[tuple[int, int], Dec
     """Add to existing stock levels in one statement per row batch; create the missing ones."""
     table = table_of(StockLevel)
     keys = list(deltas)
-    present = {
-        (r[0], r[1])
-        for r in await session.execute(
+    async with custom_plans(session):
+        rows = await session.execute(
             select(table.c.warehouse_id, table.c.product_id)
-            .where(tuple_(table.c.warehouse_id, table.c.product_id).in_(keys))
+            .where(
+                table.c.warehouse_id.in_({w for w, _ in keys}),
+                table.c.product_id.in_({p for _, p in keys}),
+            )
             .with_for_update()
         )
-    }
+    present = {(r[0], r[1]) for r in rows} & set(keys)
     now = datetime.now(UTC)
     updates = [
         {"w": w, "p": p, "d": deltas[(w, p)], "now": now} for w, p in keys if (w, p) in present
@@ -396,9 +403,11 @@ async def _products(session: AsyncSession, stocked: list[_Issued]) -> dict[tuple
     }
     if not wanted:
         return {}
-    rows = await session.execute(
-        select(Product.account_id, Product.sku, Product.id).where(
-            tuple_(Product.account_id, Product.sku).in_(list(wanted))
+    async with custom_plans(session):
+        rows = await session.execute(
+            select(Product.account_id, Product.sku, Product.id).where(
+                Product.account_id.in_({a for a, _ in wanted}),
+                Product.sku.in_({s for _, s in wanted}),
+            )
         )
-    )
-    return {(r[0], r[1]): r[2] for r in rows}
+    return {(r[0], r[1]): r[2] for r in rows if (r[0], r[1]) in wanted}
