@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
@@ -11,18 +10,30 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.db.models import OutboxMessage
 
-Send = Callable[[str, bytes, bytes], Awaitable[None]]
+SendMany = Callable[[Sequence[tuple[str, bytes, bytes]]], Awaitable[None]]
 
 
 class OutboxRelay:
     """Sends unsent outbox rows in batches and marks them sent once the broker acknowledged."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], send: Send, batch_size: int = 500
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        send_many: SendMany,
+        batch_size: int = 2000,
     ) -> None:
         self._sessions = sessions
-        self._send = send
+        self._send_many = send_many
         self._batch_size = batch_size
+
+    async def relay_pending(self) -> int:
+        """Relay batches until the outbox is drained (or a batch comes back short)."""
+        total = 0
+        while (sent := await self.relay_once()) > 0:
+            total += sent
+            if sent < self._batch_size:
+                break
+        return total
 
     async def relay_once(self) -> int:
         """Relay one batch; returns how many messages went out."""
@@ -42,11 +53,8 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            await asyncio.gather(
-                *(
-                    self._send(topic, key.encode(), payload.encode())
-                    for _, topic, key, payload in rows
-                )
+            await self._send_many(
+                [(topic, key.encode(), payload.encode()) for _, topic, key, payload in rows]
             )
             await session.execute(
                 update(OutboxMessage)

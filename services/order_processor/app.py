@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 import faust
@@ -9,7 +11,7 @@ from prometheus_client import CollectorRegistry
 
 from services.order_processor.batch import BatchOrderHandler
 from services.order_processor.consumer import MessageRef, OrderEventConsumer
-from services.order_processor.metrics import processor_metrics
+from services.order_processor.metrics import ProcessorMetrics, processor_metrics
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
 from shopsync.kafka.producer import LazyProducer
@@ -18,6 +20,7 @@ from shopsync.outbox import OutboxRelay
 from shopsync.settings import Settings
 
 APP_ID = "shopsync-order-processor"
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
@@ -35,7 +38,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         await producer.send(topic, key, value)
 
     consumer = OrderEventConsumer(BatchOrderHandler(sessions), metrics, send)
-    relay = OutboxRelay(sessions, send)
+    relay = OutboxRelay(sessions, producer.send_many)
 
     @app.agent(raw_topic(app, ORDER_EVENTS), name="order-events", concurrency=1)
     async def order_events(stream: Any) -> None:
@@ -52,10 +55,41 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
                     for e in batch
                 ]
             )
+            _record_lag(app, metrics, batch)
 
-    @app.timer(0.25, on_leader=True)
+    @app.task
     async def relay_outbox() -> None:
-        metrics.outbox_relayed.inc(await relay.relay_once())
+        # The leader relays (one relay, oldest first); it drains the outbox batch after batch
+        # and naps only when it is empty, so relaying keeps up with thousands of rows a second.
+        failures = 0
+        while not app.should_stop:
+            try:
+                sent = await relay.relay_pending() if app.is_leader() else 0
+                failures = 0
+            except Exception:  # the database or the broker away: retry, never die
+                failures += 1
+                log.exception("outbox relay failed (%d in a row)", failures)
+                sent = 0
+            metrics.outbox_relayed.inc(sent)
+            if sent == 0:
+                await asyncio.sleep(min(0.1 * 2**failures, 5.0))
 
     add_service_pages(app, registry)
     return app
+
+
+def _record_lag(app: faust.App, metrics: ProcessorMetrics, batch: list[Any]) -> None:
+    """Highwater (from the last fetch, no request) minus the next offset, per partition."""
+    last: dict[Any, int] = {}
+    for event in batch:
+        tp = event.message.tp
+        last[tp] = max(last.get(tp, -1), event.message.offset)
+    for tp, offset in last.items():
+        try:
+            highwater = app.consumer.highwater(tp)
+        except AssertionError:  # revoked meanwhile (aiokafka asserts the assignment)
+            highwater = None
+        if highwater is not None:
+            metrics.consumer_lag.labels(partition=str(tp.partition)).set(
+                max(highwater - offset - 1, 0)
+            )

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import orjson
 from pydantic import ValidationError
@@ -70,11 +71,14 @@ class OrderEventConsumer:
             if not valid:
                 return
             results = await self._batch_with_retries([event for _, _, event in valid])
-            for (ref, value, _), result in zip(valid, results, strict=True):
+            now = datetime.now(UTC)
+            for (ref, value, event), result in zip(valid, results, strict=True):
                 if isinstance(result, PoisonEvent):
                     await self._dead_letter(ref, value, str(result))
                 else:
                     self._count(result)
+                    age = (now - event.received_at).total_seconds()
+                    self._metrics.event_age_seconds.observe(max(age, 0.0))
 
     async def _batch_with_retries(self, events: list[OrderReceived]) -> list[Outcome | PoisonEvent]:
         for attempt in range(1, MAX_ATTEMPTS + 1):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -17,6 +17,8 @@ class ProcessorMetrics:
     dead_letters: Counter
     outbox_relayed: Counter
     skus_not_found: Counter
+    event_age_seconds: Histogram
+    consumer_lag: Gauge
 
 
 def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
@@ -35,7 +37,7 @@ def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
         ),
         processing_seconds=Histogram(
             "shopsync_order_processing_seconds",
-            "Time to handle one order event",
+            "Time to handle one batch of order events (one transaction)",
             buckets=BUCKETS,
             registry=registry,
         ),
@@ -50,6 +52,18 @@ def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
         skus_not_found=Counter(
             "shopsync_skus_not_found_total",
             "Order lines whose SKU matched no product (no stock moved)",
+            registry=registry,
+        ),
+        event_age_seconds=Histogram(
+            "shopsync_order_event_age_seconds",
+            "From the webhook's arrival at the gateway to the committed document",
+            buckets=BUCKETS,
+            registry=registry,
+        ),
+        consumer_lag=Gauge(
+            "shopsync_order_consumer_lag",
+            "Order events on the topic not yet handled by this worker, per partition",
+            ["partition"],
             registry=registry,
         ),
     )

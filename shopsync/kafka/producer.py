@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
@@ -35,7 +36,7 @@ class AsyncProducer:
         self.fatal = False
         self._producer = Producer({**config, "error_cb": self._on_error})
         self._stop = threading.Event()
-        self._settled: list[tuple[asyncio.Future[Message], KafkaError | None, Message]] = []
+        self._settled: list[Callable[[], None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._poller = threading.Thread(target=self._poll, name="kafka-poll", daemon=True)
         self._poller.start()
@@ -64,8 +65,32 @@ class AsyncProducer:
         future: asyncio.Future[Message] = loop.create_future()
 
         def on_delivery(err: KafkaError | None, msg: Message) -> None:
-            self._settled.append((future, err, msg))
+            self._settled.append(lambda: _settle(future, err, msg))
 
+        self._produce(topic, key, value, on_delivery)
+        return await future
+
+    async def send_many(self, messages: Sequence[tuple[str, bytes, bytes]]) -> None:
+        """Publish (topic, key, value) messages; returns once the broker acknowledged all.
+
+        One future for the lot: relaying thousands of outbox rows a second must not cost a
+        task and a future per message. BrokerUnavailable if any of them was not delivered.
+        """
+        if not messages:
+            return
+        loop = self._loop = asyncio.get_running_loop()
+        batch = _Batch(loop.create_future(), len(messages))
+
+        def on_delivery(err: KafkaError | None, _msg: Message) -> None:
+            self._settled.append(lambda: batch.settle_one(err))
+
+        for topic, key, value in messages:
+            self._produce(topic, key, value, on_delivery)
+        await batch.future
+
+    def _produce(
+        self, topic: str, key: bytes, value: bytes, on_delivery: Callable[..., None]
+    ) -> None:
         try:
             self._producer.produce(topic, value=value, key=key, on_delivery=on_delivery)
         except BufferError as exc:
@@ -74,7 +99,6 @@ class AsyncProducer:
             if exc.args and isinstance(exc.args[0], KafkaError) and exc.args[0].fatal():
                 self.fatal = True
             raise BrokerUnavailable(str(exc)) from exc
-        return await future
 
     def probe(self, timeout_s: float) -> None:
         """Ask the broker for metadata; BrokerUnavailable when it does not answer."""
@@ -101,9 +125,28 @@ class AsyncProducer:
         return remaining
 
 
-def _settle_all(batch: list[tuple[asyncio.Future[Message], KafkaError | None, Message]]) -> None:
-    for future, err, msg in batch:
-        _settle(future, err, msg)
+def _settle_all(batch: list[Callable[[], None]]) -> None:
+    for settle in batch:
+        settle()
+
+
+class _Batch:
+    """Delivery reports of many messages counted down into one future."""
+
+    def __init__(self, future: asyncio.Future[None], count: int) -> None:
+        self.future = future
+        self._remaining = count
+        self._error: str | None = None
+
+    def settle_one(self, err: KafkaError | None) -> None:
+        if err is not None and self._error is None:
+            self._error = err.str()
+        self._remaining -= 1
+        if self._remaining == 0 and not self.future.done():
+            if self._error is None:
+                self.future.set_result(None)
+            else:
+                self.future.set_exception(BrokerUnavailable(self._error))
 
 
 def _settle(future: asyncio.Future[Message], err: KafkaError | None, msg: Message) -> None:
@@ -126,3 +169,8 @@ class LazyProducer:
         if self._producer is None or self._producer.fatal:
             self._producer = AsyncProducer(self._config)
         await self._producer.send(topic, key, value)
+
+    async def send_many(self, messages: Sequence[tuple[str, bytes, bytes]]) -> None:
+        if self._producer is None or self._producer.fatal:
+            self._producer = AsyncProducer(self._config)
+        await self._producer.send_many(messages)

@@ -241,6 +241,17 @@ def test_webhook_becomes_an_invoice_and_an_email_with_the_pdf(pipeline: Pipeline
     message = wait_until(mailed, 15)[0]
     assert "application/pdf" in [p.get_content_type() for p in message.walk()]
 
+    port = pipeline.env["ORDER_PROCESSOR_PORT"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        metrics = response.read().decode()
+    assert 'shopsync_documents_total{kind="invoice",outcome="issued"}' in metrics
+    age_count = [
+        m for m in metrics.splitlines() if m.startswith("shopsync_order_event_age_seconds_count")
+    ]
+    assert age_count and float(age_count[0].split()[-1]) >= 1
+    lags = [m for m in metrics.splitlines() if m.startswith("shopsync_order_consumer_lag{")]
+    assert lags and all(float(m.split()[-1]) >= 0 for m in lags)
+
 
 def test_a_draft_sends_no_email(pipeline: Pipeline) -> None:
     connection_id, url, _ = pipeline.connect(orders_email=True, orders_draft=True)

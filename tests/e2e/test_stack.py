@@ -162,6 +162,16 @@ def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_ev
     )
     assert {d["kind"] for d in demo_documents} <= {"proforma", "invoice"}
 
+    # Every service answers Prometheus's scrape, and none leaks the connection's secret.
+    for service in ("GATEWAY", "ORDER_PROCESSOR", "ORDER_MAILER", "CATALOG_SYNC", "STOCK_SYNC"):
+        url = f"http://127.0.0.1:{stack_env[f'{service}_PORT']}/metrics"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            assert response.status == 200, service
+            assert response.headers["Content-Type"].startswith("text/plain"), service
+            scraped = response.read().decode()
+        assert "# TYPE shopsync_" in scraped, service
+        assert "hunter2-secret" not in scraped, service
+
     marker = stack_env["SHOPSYNC_E2E_MARKER"]
     assert len(processes_with(marker)) >= 6  # up, broker and four services (make too)
     os.kill(proc.pid, signal.SIGTERM)  # the make process only, as a user's `kill` would

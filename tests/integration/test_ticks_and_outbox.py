@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +32,10 @@ class RecordingSend:
 
     async def __call__(self, topic: str, key: bytes, value: bytes) -> None:
         self.sent.append((topic, key, json.loads(value)))
+
+    async def send_many(self, messages: Sequence[tuple[str, bytes, bytes]]) -> None:
+        for topic, key, value in messages:
+            await self(topic, key, value)
 
 
 async def test_tick_publisher_sends_valid_ticks_only_for_connections_with_the_feature_on(
@@ -92,7 +97,7 @@ async def test_outbox_relay_sends_what_the_handler_committed_once_and_marks_it_s
         order_event(cid, aid, order, "json", datetime.now(UTC))
     )
     send = RecordingSend()
-    relay = OutboxRelay(sessions, send)
+    relay = OutboxRelay(sessions, send.send_many)
     while await relay.relay_once():
         pass
     mine = [(t, v) for t, k, v in send.sent if k == f"{cid}:190".encode()]
