@@ -18,6 +18,12 @@ class Settings(BaseSettings):
     kafka_bootstrap_servers: str = Field(default="", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     embedded_kafka_port: int = Field(default=19092, validation_alias="EMBEDDED_KAFKA_PORT")
     topic_partitions: int = Field(default=12, validation_alias="SHOPSYNC_TOPIC_PARTITIONS")
+    # How long a worker's fetch may wait for data. Kafka answers as soon as a byte arrives;
+    # the embedded Tansu broker waits out the time (faust's fixed 1.5 s put 0.4-2 s of delay
+    # on every order), so keep it short.
+    kafka_fetch_max_wait_ms: int = Field(
+        default=100, ge=10, le=5000, validation_alias="KAFKA_FETCH_MAX_WAIT_MS"
+    )
 
     gateway_host: str = Field(default="127.0.0.1", validation_alias="GATEWAY_HOST")
     gateway_port: int = Field(default=8080, validation_alias="GATEWAY_PORT")
@@ -31,6 +37,8 @@ class Settings(BaseSettings):
     service_bind_host: str = Field(default="127.0.0.1", validation_alias="SERVICE_BIND_HOST")
     order_processor_port: int = Field(default=8081, validation_alias="ORDER_PROCESSOR_PORT")
     order_mailer_port: int = Field(default=8084, validation_alias="ORDER_MAILER_PORT")
+    # Rendering PDFs is CPU work that may wait; on a shared host the documents must not.
+    order_mailer_nice: int = Field(default=10, ge=0, le=19, validation_alias="ORDER_MAILER_NICE")
     order_batch_size: int = Field(default=500, validation_alias="ORDER_BATCH_SIZE")
     sync_concurrency: int = Field(default=32, validation_alias="SYNC_CONCURRENCY")
     catalog_sync_port: int = Field(default=8082, validation_alias="CATALOG_SYNC_PORT")

@@ -94,27 +94,31 @@ class BatchOrderHandler:
             session = uow.session
             connections = await _connections(session, {e.connection_id for e in events})
             fresh = await _claim(session, events, connections)
-            async with custom_plans(session):
-                existing = await _existing_documents(session, events)
-            numbers = NumberAllocator(session)
             results: list[Outcome | PoisonEvent] = []
             issued: list[_Issued] = []
             now = datetime.now(UTC)
-            for event in events:
-                connection = _connection_of(event, connections)
-                if connection is None:
-                    results.append(PoisonEvent(f"unknown connection {event.connection_id}"))
-                    continue
-                if event.event_id not in fresh:
-                    results.append(Outcome("duplicate"))
-                    continue
-                fresh.discard(event.event_id)  # a second copy in this batch is a duplicate
-                outcome, item = await self._decide(uow, connection, event, existing, numbers, now)
-                results.append(outcome)
-                if item is not None:
-                    issued.append(item)
+            # Reads first, planned for their actual keys (see custom_plans); writes after.
+            async with custom_plans(session):
+                existing = await _existing_documents(session, events)
+                numbers = NumberAllocator(session)
+                for event in events:
+                    connection = _connection_of(event, connections)
+                    if connection is None:
+                        results.append(PoisonEvent(f"unknown connection {event.connection_id}"))
+                        continue
+                    if event.event_id not in fresh:
+                        results.append(Outcome("duplicate"))
+                        continue
+                    fresh.discard(event.event_id)  # a second copy in this batch is a duplicate
+                    outcome, item = await self._decide(
+                        uow, connection, event, existing, numbers, now
+                    )
+                    results.append(outcome)
+                    if item is not None:
+                        issued.append(item)
+                stock = await _StockPlan.locked(session, issued)
             await _insert_documents(session, issued)
-            await _after_insert(uow, issued, results)
+            await _after_insert(uow, issued, results, stock)
             await uow.commit()
             return results
 
@@ -234,7 +238,10 @@ async def _insert_documents(session: AsyncSession, issued: list[_Issued]) -> Non
 
 
 async def _after_insert(
-    uow: SqlAlchemyUnitOfWork, issued: list[_Issued], results: list[Outcome | PoisonEvent]
+    uow: SqlAlchemyUnitOfWork,
+    issued: list[_Issued],
+    results: list[Outcome | PoisonEvent],
+    stock: _StockPlan,
 ) -> None:
     """Outbox records, stock movements and SKU misses, now that documents have ids."""
     session = uow.session
@@ -261,13 +268,8 @@ async def _after_insert(
             )
         )
     misses: dict[int, int] = {}
-    stocked = [
-        i
-        for i in issued
-        if i.connection.orders_stock_enabled and i.connection.orders_stock_warehouse_id
-    ]
-    if stocked:
-        outbox.extend(await _move_stock(session, stocked, misses))
+    if stock.items:
+        outbox.extend(await _move_stock(session, stock, misses))
     await insert_rows(session, table_of(OutboxMessage), outbox)
     _attach_ids(issued, results, misses)
 
@@ -283,14 +285,13 @@ def _outbox(topic: str, key: str, event: Event) -> dict[str, Any]:
 
 
 async def _move_stock(
-    session: AsyncSession, stocked: list[_Issued], misses: dict[int, int]
+    session: AsyncSession, stock: _StockPlan, misses: dict[int, int]
 ) -> list[dict[str, Any]]:
-    products = await _products(session, stocked)
+    products = stock.products
     movements: list[dict[str, Any]] = []
     skus: list[str] = []
     sku_misses: list[dict[str, Any]] = []
-    deltas: dict[tuple[int, int], Decimal] = {}
-    for item in stocked:
+    for item in stock.items:
         warehouse_id = item.connection.orders_stock_warehouse_id
         assert warehouse_id is not None
         for line in item.order.items:
@@ -320,13 +321,11 @@ async def _move_stock(
                 }
             )
             skus.append(line.sku)
-            key = (warehouse_id, product)
-            deltas[key] = deltas.get(key, Decimal(0)) - line.quantity
     await insert_rows(session, table_of(SkuMiss), sku_misses)
     if not movements:
         return []
     ids = await insert_returning_ids(session, table_of(StockMovement), movements)
-    await _apply_deltas(session, deltas)
+    await _apply_deltas(session, stock)
     return [
         _outbox(
             STOCK_MOVEMENTS,
@@ -347,20 +346,11 @@ async def _move_stock(
     ]
 
 
-async def _apply_deltas(session: AsyncSession, deltas: dict[tuple[int, int], Decimal]) -> None:
-    """Add to existing stock levels in one statement per row batch; create the missing ones."""
+async def _apply_deltas(session: AsyncSession, stock: _StockPlan) -> None:
+    """Add to the (already locked) stock levels in one statement; create the missing ones."""
     table = table_of(StockLevel)
+    deltas, present = stock.deltas, stock.present
     keys = list(deltas)
-    async with custom_plans(session):
-        rows = await session.execute(
-            select(table.c.warehouse_id, table.c.product_id)
-            .where(
-                table.c.warehouse_id.in_({w for w, _ in keys}),
-                table.c.product_id.in_({p for _, p in keys}),
-            )
-            .with_for_update()
-        )
-    present = {(r[0], r[1]) for r in rows} & set(keys)
     now = datetime.now(UTC)
     updates = [
         {"w": w, "p": p, "d": deltas[(w, p)], "now": now} for w, p in keys if (w, p) in present
@@ -403,11 +393,54 @@ async def _products(session: AsyncSession, stocked: list[_Issued]) -> dict[tuple
     }
     if not wanted:
         return {}
-    async with custom_plans(session):
-        rows = await session.execute(
-            select(Product.account_id, Product.sku, Product.id).where(
-                Product.account_id.in_({a for a, _ in wanted}),
-                Product.sku.in_({s for _, s in wanted}),
-            )
+    rows = await session.execute(
+        select(Product.account_id, Product.sku, Product.id).where(
+            Product.account_id.in_({a for a, _ in wanted}),
+            Product.sku.in_({s for _, s in wanted}),
         )
+    )
     return {(r[0], r[1]): r[2] for r in rows if (r[0], r[1]) in wanted}
+
+
+@dataclass
+class _StockPlan:
+    """What the batch's documents will move: products by SKU, deltas, the locked levels."""
+
+    items: list[_Issued]
+    products: dict[tuple[int, str], int]
+    deltas: dict[tuple[int, int], Decimal]
+    present: set[tuple[int, int]]
+
+    @classmethod
+    async def locked(cls, session: AsyncSession, issued: list[_Issued]) -> _StockPlan:
+        """Look the SKUs up and lock the stock levels they touch, before any write."""
+        items = [
+            i
+            for i in issued
+            if i.connection.orders_stock_enabled and i.connection.orders_stock_warehouse_id
+        ]
+        if not items:
+            return cls([], {}, {}, set())
+        products = await _products(session, items)
+        deltas: dict[tuple[int, int], Decimal] = {}
+        for item in items:
+            warehouse_id = item.connection.orders_stock_warehouse_id
+            assert warehouse_id is not None
+            for line in item.order.items:
+                product = products.get((item.connection.account_id, line.sku))
+                if product is not None:
+                    key = (warehouse_id, product)
+                    deltas[key] = deltas.get(key, Decimal(0)) - line.quantity
+        present: set[tuple[int, int]] = set()
+        if deltas:
+            table = table_of(StockLevel)
+            rows = await session.execute(
+                select(table.c.warehouse_id, table.c.product_id)
+                .where(
+                    table.c.warehouse_id.in_({w for w, _ in deltas}),
+                    table.c.product_id.in_({p for _, p in deltas}),
+                )
+                .with_for_update()
+            )
+            present = {(r[0], r[1]) for r in rows} & set(deltas)
+        return cls(items, products, deltas, present)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 
 from aiohttp import web
@@ -75,6 +76,11 @@ def _status_app(registry: CollectorRegistry) -> web.Application:
 
 
 def run(settings: Settings) -> None:
+    # Below the pipeline in the CPU queue: a backlog of PDFs drains when the CPU is free
+    # instead of delaying the next documents (a niceness can only be raised, never lowered).
+    if settings.order_mailer_nice:
+        os.nice(settings.order_mailer_nice)
+
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import aiokafka
 import faust
+from faust.transport.drivers import aiokafka as faust_aiokafka
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from shopsync.settings import Settings
@@ -16,11 +18,41 @@ def broker_urls(bootstrap: str) -> list[str]:
     return [f"kafka://{host.strip()}" for host in bootstrap.split(",") if host.strip()]
 
 
+class _PromptConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
+    """faust's aiokafka consumer with our fetch wait instead of its fixed 1,500 ms."""
+
+    def _create_worker_consumer(
+        self, transport: faust_aiokafka.Transport
+    ) -> aiokafka.AIOKafkaConsumer:
+        consumer = super()._create_worker_consumer(transport)
+        # Read by AIOKafkaConsumer.start() when it builds its fetcher; faust offers no setting.
+        consumer._fetch_max_wait_ms = cast(ShopSyncFaustApp, self.app).fetch_max_wait_ms
+        return consumer
+
+
+class _PromptConsumer(faust_aiokafka.Consumer):
+    def _new_consumer_thread(self) -> faust_aiokafka.AIOKafkaConsumerThread:
+        return _PromptConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+
+class _PromptTransport(faust_aiokafka.Transport):
+    Consumer = _PromptConsumer
+
+
+class ShopSyncFaustApp(faust.App):
+    """A faust app whose consumer's fetch wait is configurable (KAFKA_FETCH_MAX_WAIT_MS)."""
+
+    fetch_max_wait_ms: int = 100
+
+    def _new_transport(self) -> Any:
+        return _PromptTransport(self.conf.broker_consumer, self)
+
+
 def create_faust_app(app_id: str, settings: Settings, web_port: int) -> faust.App:
     """A faust app on the kafka:// transport with short session timeouts (quick group joins)."""
     datadir = Path(settings.var_dir) / "faust" / app_id
     datadir.mkdir(parents=True, exist_ok=True)
-    return faust.App(
+    app = ShopSyncFaustApp(
         app_id,
         broker=broker_urls(settings.bootstrap_servers),
         store="memory://",
@@ -42,6 +74,8 @@ def create_faust_app(app_id: str, settings: Settings, web_port: int) -> faust.Ap
         datadir=str(datadir),
         logging_config=None,
     )
+    app.fetch_max_wait_ms = settings.kafka_fetch_max_wait_ms
+    return app
 
 
 def raw_topic(app: faust.App, name: str) -> Any:

@@ -1,4 +1,4 @@
-"""Bulk inserts (binary COPY on PostgreSQL, executemany elsewhere) keep every column right."""
+"""Bulk inserts (binary COPY on PostgreSQL from COPY_MIN_ROWS rows, executemany otherwise)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shopsync.db.bulk import insert_returning_ids, insert_rows
+from shopsync.db.bulk import COPY_MIN_ROWS, insert_returning_ids, insert_rows
 from shopsync.db.models import Document, DocumentLine
 from shopsync.secrets import CredentialCipher
 from tests.support import shop_connection, unique
@@ -49,7 +49,7 @@ async def test_ids_come_back_in_row_order_and_python_defaults_are_applied(
             [
                 {
                     "document_id": ids[0],
-                    "position": 1,
+                    "position": position,
                     "line_kind": "product",
                     "name": "Tulipán ő/ű",
                     "quantity": Decimal("2.500"),
@@ -59,13 +59,14 @@ async def test_ids_come_back_in_row_order_and_python_defaults_are_applied(
                     "vat": Decimal("270.0000"),
                     "gross": Decimal("1270.0000"),
                 }
+                for position in range(1, COPY_MIN_ROWS + 1)
             ],
         )
         await session.commit()
     assert len(set(ids)) == 300
     async with sessions() as session:
         stored = {d.id: d for d in (await session.scalars(select(Document))).all()}
-        line = (await session.scalars(select(DocumentLine))).one()
+        lines = (await session.scalars(select(DocumentLine))).all()
     assert [stored[i].order_ref for i in ids] == [f"o{n}" for n in range(300)]
     first = stored[ids[0]]
     assert first.buyer_address == {"city": "Győr", "postcode": "9021"}
@@ -75,17 +76,19 @@ async def test_ids_come_back_in_row_order_and_python_defaults_are_applied(
     assert first.email_status == "not_requested"
     assert first.draft is False
     assert first.created_at is not None and first.created_at.tzinfo is not None
-    assert (line.sku, line.unit, line.quantity) == ("", "db", Decimal("2.5"))
-    assert line.name == "Tulipán ő/ű"
+    assert len(lines) == COPY_MIN_ROWS
+    assert {(line.sku, line.unit, line.quantity) for line in lines} == {("", "db", Decimal("2.5"))}
+    assert {line.name for line in lines} == {"Tulipán ő/ű"}
 
 
+@pytest.mark.parametrize("size", [1, COPY_MIN_ROWS])
 async def test_a_naive_time_is_refused(
-    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+    size: int, sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
 ) -> None:
     table = cast(Table, Document.__table__)
     async with sessions() as session:
         connection = await shop_connection(session, cipher, unique("bulk-"))
-        row = document(connection.id, connection.account_id, "naive")
-        row["issued_at"] = datetime(2026, 11, 27, 8, 30)
+        rows = [document(connection.id, connection.account_id, f"n{n}") for n in range(size)]
+        rows[-1]["issued_at"] = datetime(2026, 11, 27, 8, 30)
         with pytest.raises(Exception, match="naive datetime"):
-            await insert_returning_ids(session, table, [row])
+            await insert_returning_ids(session, table, rows)
