@@ -22,6 +22,9 @@ class ShopError(Exception):
     """A shop command cannot be carried out; the message says why."""
 
 
+NavPaymentMethod = Literal["TRANSFER", "CASH", "CARD", "VOUCHER", "OTHER"]
+
+
 class ConnectionSettings(BaseModel):
     """Every setting `shops set` may change; unknown names and bad values are refused."""
 
@@ -54,6 +57,14 @@ class ConnectionSettings(BaseModel):
     stock_field: Literal["stock1", "stock2", "stock3", "stock4"] | None = None
     api_url: str | None = None
     oauth_token_url: str | None = None
+    nav_customer_vat_status: Literal["DOMESTIC", "PRIVATE_PERSON", "OTHER"] | None = None
+    nav_zero_vat_case: (
+        Literal[
+            "AAM", "TAM", "KBAET", "KBAUK", "EAM", "NAM", "ATK", "EUFAD37", "EUFADE", "EUE", "HO"
+        ]
+        | None
+    ) = None
+    nav_payment_methods: dict[str, NavPaymentMethod] | None = None
 
 
 def hash_token(token: str) -> str:

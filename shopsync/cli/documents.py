@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
@@ -13,6 +14,7 @@ from shopsync.cli.context import database, emit_json, emit_table, run, settings,
 from shopsync.db.models import Document, ShopConnection, SkuMiss, StockMovement
 from shopsync.domain.documents import round_money
 from shopsync.issuing import DocumentError, finalize
+from shopsync.nav.export import ExportRefused, export_invoice_data
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -184,3 +186,33 @@ def finalize_(document_id: int) -> None:
     except DocumentError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"document {document_id} is final: {number}")
+
+
+@documents.command("export")
+@click.argument("document_id", type=int)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["nav-xml"]),
+    default="nav-xml",
+    show_default=True,
+    help="nav-xml: the NAV Online Számla v3.0 InvoiceData document",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write here, not stdout")
+def export(document_id: int, fmt: str, output: str | None) -> None:
+    """The invoice's or storno's NAV InvoiceData XML, validated against NAV's schema."""
+    current = settings()
+
+    async def go() -> bytes:
+        async with database(current) as session:
+            return await export_invoice_data(session, document_id)
+
+    try:
+        xml = run(go)
+    except ExportRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    if output:
+        Path(output).write_bytes(xml)
+        click.echo(f"document {document_id}: InvoiceData written to {output}", err=True)
+    else:
+        click.echo(xml.decode("utf-8"), nl=False)

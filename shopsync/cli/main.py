@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from shopsync.cli.account import account, rates
 from shopsync.cli.catalog import catalog
 from shopsync.cli.context import run, settings
 from shopsync.cli.dlq import dlq
@@ -140,6 +141,8 @@ def up(demo: bool) -> None:
 
 
 cli.add_command(shops)
+cli.add_command(account)
+cli.add_command(rates)
 cli.add_command(documents)
 cli.add_command(dlq)
 cli.add_command(catalog)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopsync.db.base import Base, BigId, Json, Money, Quantity, Rate, UtcDateTime, utcnow
@@ -54,6 +64,13 @@ class ShopConnection(Base):
     orders_cancel_status_ids: Mapped[list[str]] = mapped_column(Json, default=list)
     orders_cancel_action: Mapped[str] = mapped_column(String(20), default="storno")
     orders_buyer_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # NAV Online Számla export: customerVatStatus override (None: from the buyer's data),
+    # the exemption / out-of-scope case of 0% lines, payment method name → NAV method.
+    nav_customer_vat_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    nav_zero_vat_case: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    nav_payment_methods: Mapped[dict[str, str]] = mapped_column(
+        Json, default=dict, server_default="{}"
+    )
     invoice_series: Mapped[str] = mapped_column(String(20), default="INV")
     proforma_series: Mapped[str] = mapped_column(String(20), default="PRO")
 
@@ -196,6 +213,9 @@ class Document(Base):
     email_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     email_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     email_next_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # The order's payment method as Shoprenter named it (and its code, when it gave one).
+    payment_method: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    payment_method_code: Mapped[str] = mapped_column(String(50), default="", server_default="")
     references_document_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id"), nullable=True
     )
@@ -309,3 +329,15 @@ class ProductLink(Base):
     uploaded_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ExchangeRate(Base):
+    """HUF value of one unit of a currency on a day (MNB or bank rate, as the account uses)."""
+
+    __tablename__ = "exchange_rates"
+
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    rate_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(Numeric(20, 6, asdecimal=True))
+    source: Mapped[str] = mapped_column(String(50), default="manual")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -8,6 +8,36 @@ from typing import Any
 
 from shopsync.domain.shoprenter_values import as_list, decimal, is_empty, nested_list, text
 
+# Billing country names Shoprenter sends (in the shop's languages) → ISO codes; webhooks that
+# carry paymentCountryIsoCode2 need none of this.
+COUNTRY_CODES = {
+    "magyarország": "HU",
+    "hungary": "HU",
+    "ungarn": "HU",
+    "ausztria": "AT",
+    "austria": "AT",
+    "österreich": "AT",
+    "németország": "DE",
+    "germany": "DE",
+    "deutschland": "DE",
+    "szlovákia": "SK",
+    "slovakia": "SK",
+    "románia": "RO",
+    "romania": "RO",
+    "horvátország": "HR",
+    "croatia": "HR",
+    "szlovénia": "SI",
+    "slovenia": "SI",
+    "szerbia": "RS",
+    "serbia": "RS",
+    "ukrajna": "UA",
+    "ukraine": "UA",
+    "csehország": "CZ",
+    "czech republic": "CZ",
+    "lengyelország": "PL",
+    "poland": "PL",
+}
+
 
 @dataclass(frozen=True)
 class OrderItem:
@@ -25,6 +55,7 @@ class Buyer:
     tax_number: str
     email: str
     country: str
+    country_code: str  # ISO 3166 alpha-2, "" when Shoprenter gave neither code nor known name
     postcode: str
     city: str
     address: str
@@ -49,6 +80,8 @@ class Order:
     payment_gross: Decimal
     coupon_code: str
     coupon_gross: Decimal
+    payment_method: str  # as the shop names it, in the order's language
+    payment_method_code: str  # e.g. COD, BANK_TRANSFER; often absent from webhooks
     total_gross: Decimal | None  # None: the webhook did not say
     buyer: Buyer
 
@@ -88,6 +121,8 @@ def read_order(raw: dict[str, Any]) -> Order:
         payment_gross=decimal(raw.get("paymentGrossPrice")),
         coupon_code=text(raw.get("couponCode")),
         coupon_gross=decimal(raw.get("couponGrossPrice")),
+        payment_method=text(raw.get("paymentMethodName")),
+        payment_method_code=text(raw.get("paymentMethodCode")).upper(),
         total_gross=None if is_empty(raw.get("totalGross")) else decimal(raw.get("totalGross")),
         buyer=_buyer(raw),
     )
@@ -107,12 +142,17 @@ def _buyer(raw: dict[str, Any]) -> Buyer:
     family = text(raw.get("paymentFirstname")) or text(raw.get("firstname"))
     given = text(raw.get("paymentLastname")) or text(raw.get("lastname"))
     company = text(raw.get("paymentCompany"))
+    country = text(raw.get("paymentCountryName"))
     return Buyer(
         name=company or f"{family} {given}".strip(),
         company=company,
         tax_number=text(raw.get("paymentTaxnumber")),
         email=text(raw.get("email")),
-        country=text(raw.get("paymentCountryName")),
+        country=country,
+        country_code=(
+            text(raw.get("paymentCountryIsoCode2")).upper()
+            or COUNTRY_CODES.get(country.lower(), "")
+        ),
         postcode=text(raw.get("paymentPostcode")),
         city=text(raw.get("paymentCity")),
         address=" ".join(
