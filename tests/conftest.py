@@ -7,6 +7,7 @@ import os
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
@@ -19,6 +20,7 @@ from shopsync.kafka.admin import ensure_topics
 from shopsync.kafka.embedded import start_broker
 from shopsync.kafka.topics import topic_specs
 from shopsync.secrets import CredentialCipher
+from tests.nav_check import EXPORTED, check_nav_exports
 from tests.support import create_pg_database, drop_pg_database, free_port, stop_process
 
 pytest_plugins = ["tests.sandbox_fixtures"]
@@ -35,15 +37,19 @@ def pg_database_url() -> Iterator[str]:
     name, url = asyncio.run(create_pg_database())
     asyncio.run(upgrade(url))
     yield url
-    asyncio.run(drop_pg_database(name))
+    try:
+        asyncio.run(check_nav_exports(url, "integration (PostgreSQL)"))
+    finally:
+        asyncio.run(drop_pg_database(name))
 
 
 @pytest.fixture(scope="session")
-def sqlite_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def sqlite_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = tmp_path_factory.mktemp("sqlite") / "shopsync.db"
     url = f"sqlite+aiosqlite:///{path}"
     asyncio.run(upgrade(url))
-    return url
+    yield url
+    asyncio.run(check_nav_exports(url, "integration (SQLite)"))
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
@@ -75,3 +81,12 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ensure_topics(bootstrap, topic_specs(4))
     yield bootstrap
     stop_process(proc)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if EXPORTED:
+        counts = ", ".join(f"{n} in {where}" for where, n in EXPORTED.items())
+        terminalreporter.write_line(
+            f"NAV export: every invoice and storno issued validated against "
+            f"../shared/nav/schemas/invoiceData.xsd ({counts})"
+        )

@@ -81,6 +81,7 @@ _NAME_WORDS: tuple[tuple[str, PaymentMethod], ...] = (
     ("készpénz", "CASH"),
     ("cash", "CASH"),
     ("kártya", "CARD"),
+    ("kártyá", "CARD"),
     ("card", "CARD"),
     ("barion", "CARD"),
     ("simplepay", "CARD"),

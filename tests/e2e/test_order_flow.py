@@ -32,6 +32,7 @@ from shopsync.kafka.embedded import start_broker
 from shopsync.kafka.topics import ORDER_EVENTS, topic_specs
 from shopsync.secrets import CredentialCipher
 from shopsync.shops import add_connection, apply_settings
+from tests.nav_check import check_nav_exports
 from tests.support import (
     SAMPLE_WEBHOOK,
     create_pg_database,
@@ -218,7 +219,10 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     smtp.stop()
     broker.terminate()
     broker.wait()
-    asyncio.run(drop_pg_database(name))
+    try:
+        asyncio.run(check_nav_exports(url, "e2e order flow"))
+    finally:
+        asyncio.run(drop_pg_database(name))
 
 
 def documents_of(pipeline: Pipeline, connection_id: int) -> list[Document]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.nav_check import check_nav_exports
 from tests.support import (
     ROOT,
     SAMPLE_WEBHOOK,
@@ -85,11 +86,16 @@ def stack_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[s
     )
     if request.param == "sqlite":
         yield env
+        sqlite_url = f"sqlite+aiosqlite:///{tmp_path / 'var' / 'shopsync.db'}"
+        asyncio.run(check_nav_exports(sqlite_url, "e2e make run (SQLite)"))
         return
     name, url = asyncio.run(create_pg_database())
     env["DATABASE_URL"] = url
     yield env
-    asyncio.run(drop_pg_database(name))
+    try:
+        asyncio.run(check_nav_exports(url, "e2e make run (PostgreSQL)"))
+    finally:
+        asyncio.run(drop_pg_database(name))
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from shopsync.sandbox.catalog import add_products
 from shopsync.sandbox.store import SandboxWorld
 from shopsync.secrets import CredentialCipher
 from shopsync.shops import add_connection, apply_settings
+from tests.nav_check import check_nav_exports
 from tests.support import (
     SAMPLE_WEBHOOK,
     create_pg_database,
@@ -225,4 +226,7 @@ async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_war
         broker.wait()
         await server.close()
         await engine.dispose()
-        await drop_pg_database(db_name)
+        try:
+            await check_nav_exports(url, "e2e stock flow")
+        finally:
+            await drop_pg_database(db_name)
