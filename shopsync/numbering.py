@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopsync.db.bulk import insert_ignoring_conflicts
 from shopsync.db.models import DocumentSeries
 
 
@@ -63,13 +62,9 @@ class NumberAllocator:
 
 
 def _insert_series(session: AsyncSession, account_id: int, kind: str, prefix: str) -> Any:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return (
-        insert(DocumentSeries)
-        .values(account_id=account_id, kind=kind, prefix=prefix, next_number=1)
-        .on_conflict_do_nothing(index_elements=["account_id", "kind", "prefix"])
-    )
+    return insert_ignoring_conflicts(
+        session, cast(Table, DocumentSeries.__table__), ["account_id", "kind", "prefix"]
+    ).values(account_id=account_id, kind=kind, prefix=prefix, next_number=1)
 
 
 def format_number(prefix: str, number: int) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.db.models import Account, ShopConnection
+from shopsync.domain.nav_invoice import CustomerVatStatus, PaymentMethod, ZeroVatCase
 from shopsync.secrets import CredentialCipher
 from shopsync.shoprenter.credentials import ShopAccess
 
@@ -20,9 +21,6 @@ SHOP_PATH_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 class ShopError(Exception):
     """A shop command cannot be carried out; the message says why."""
-
-
-NavPaymentMethod = Literal["TRANSFER", "CASH", "CARD", "VOUCHER", "OTHER"]
 
 
 class ConnectionSettings(BaseModel):
@@ -57,14 +55,9 @@ class ConnectionSettings(BaseModel):
     stock_field: Literal["stock1", "stock2", "stock3", "stock4"] | None = None
     api_url: str | None = None
     oauth_token_url: str | None = None
-    nav_customer_vat_status: Literal["DOMESTIC", "PRIVATE_PERSON", "OTHER"] | None = None
-    nav_zero_vat_case: (
-        Literal[
-            "AAM", "TAM", "KBAET", "KBAUK", "EAM", "NAM", "ATK", "EUFAD37", "EUFADE", "EUE", "HO"
-        ]
-        | None
-    ) = None
-    nav_payment_methods: dict[str, NavPaymentMethod] | None = None
+    nav_customer_vat_status: CustomerVatStatus | None = None
+    nav_zero_vat_case: ZeroVatCase | None = None
+    nav_payment_methods: dict[str, PaymentMethod] | None = None
 
 
 def hash_token(token: str) -> str:

@@ -14,15 +14,18 @@ from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.order_processor.decisions import IntakeRules, kind_for_status
 from services.order_processor.handlers import CONSUMER, OrderEventHandler, Outcome, PoisonEvent
 from shopsync.contracts import encode_trusted
 from shopsync.db.base import Base
-from shopsync.db.bulk import custom_plans, insert_returning_ids, insert_rows
+from shopsync.db.bulk import (
+    custom_plans,
+    insert_ignoring_conflicts,
+    insert_returning_ids,
+    insert_rows,
+)
 from shopsync.db.models import (
     Document,
     DocumentLine,
@@ -175,13 +178,9 @@ async def _claim(
     wanted = {e.event_id for e in events if _connection_of(e, connections) is not None}
     if not wanted:
         return set()
-    dialect = session.get_bind().dialect.name
-    insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = table_of(ProcessedEvent)
-    statement = (
-        insert_(table)
-        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-        .returning(table.c.event_id)
+    statement = insert_ignoring_conflicts(session, table, ["consumer", "event_id"]).returning(
+        table.c.event_id
     )
     rows = [{"consumer": CONSUMER, "event_id": e, "processed_at": now} for e in wanted]
     return set((await session.execute(statement, rows)).scalars())

@@ -16,7 +16,9 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Table, func, insert, select, text
+from sqlalchemy import JSON, Insert, Table, func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.db.base import UtcDateTime
@@ -58,6 +60,14 @@ async def allocate_ids(session: AsyncSession, table: Table, count: int) -> list[
     sequence = func.pg_get_serial_sequence(table.name, "id")
     query = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
     return list((await session.execute(query)).scalars().all())
+
+
+def insert_ignoring_conflicts(
+    session: AsyncSession, table: Table, index_elements: list[str]
+) -> Insert:
+    """`INSERT … ON CONFLICT (index_elements) DO NOTHING` for PostgreSQL or SQLite."""
+    insert_ = postgresql_insert if _is_postgresql(session) else sqlite_insert
+    return insert_(table).on_conflict_do_nothing(index_elements=index_elements)
 
 
 def _is_postgresql(session: AsyncSession) -> bool:

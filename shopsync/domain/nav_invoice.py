@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 from shopsync.domain.documents import Line, LineKind
 
@@ -44,7 +44,11 @@ OUT_OF_SCOPE_CASES = {
     "EUE": "Másik tagállamban teljesített, nem fordítottan adózó ügylet",
     "HO": "Harmadik országban teljesített ügylet",
 }
-ZERO_VAT_CASES = (*EXEMPTION_CASES, *OUT_OF_SCOPE_CASES)
+ZeroVatCase = Literal[
+    "AAM", "TAM", "KBAET", "KBAUK", "EAM", "NAM", "ATK", "EUFAD37", "EUFADE", "EUE", "HO"
+]
+ZERO_VAT_CASES: tuple[str, ...] = get_args(ZeroVatCase)
+assert set(ZERO_VAT_CASES) == {*EXEMPTION_CASES, *OUT_OF_SCOPE_CASES}
 # A rounding line reconciles the shop's gross total: no supply of its own, so out of scope.
 ROUNDING_CASE = ("vatOutOfScope", "ATK", "Kerekítési különbözet, ÁFA hatályán kívül")
 
