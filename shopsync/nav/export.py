@@ -57,12 +57,15 @@ async def export_invoice_data(session: AsyncSession, document_id: int) -> bytes:
     assert account is not None and connection is not None
     issue_day = hungarian_day(document.issued_at)
     try:
+        original = await _original(session, document)
+        # A storno reverses the invoice's supply: its delivery day, so its rate and HUF values.
+        delivery_day = issue_day if original is None else hungarian_day(original[1])
         invoice = NavInvoice(
             number=document.document_number,
             issue_date=issue_day,
-            delivery_date=issue_day,
+            delivery_date=delivery_day,
             currency=document.currency,
-            exchange_rate=await rate_on(session, document.currency, issue_day),
+            exchange_rate=await rate_on(session, document.currency, delivery_day),
             payment_method=payment_method_for(
                 document.payment_method,
                 document.payment_method_code,
@@ -85,7 +88,7 @@ async def export_invoice_data(session: AsyncSession, document_id: int) -> bytes:
                 for r in document.lines
             ),
             zero_vat_case=connection.nav_zero_vat_case,
-            reference=await _reference(session, document),
+            reference=None if original is None else original[0],
         )
         xml = invoice_data_xml(invoice)
         validate_invoice_data(xml)
@@ -120,12 +123,14 @@ def _customer(document: Document, connection: ShopConnection) -> Customer:
     )
 
 
-async def _reference(session: AsyncSession, document: Document) -> InvoiceReference | None:
+async def _original(
+    session: AsyncSession, document: Document
+) -> tuple[InvoiceReference, datetime] | None:
     """A storno names its invoice; its index counts the chain's modifications up to it."""
     if document.references_document_id is None:
         return None
     original = await session.get(Document, document.references_document_id)
-    if original is None or original.document_number is None:
+    if original is None or original.document_number is None or original.issued_at is None:
         raise NavDataError("the referenced invoice has no number")
     index = await session.scalar(
         select(func.count())
@@ -136,4 +141,4 @@ async def _reference(session: AsyncSession, document: Document) -> InvoiceRefere
             Document.draft.is_(False),
         )
     )
-    return InvoiceReference(original.document_number, int(index or 1))
+    return InvoiceReference(original.document_number, int(index or 1)), original.issued_at

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import xml.etree.ElementTree as ET
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -132,6 +132,11 @@ async def test_a_storno_references_its_invoice_and_proformas_and_drafts_are_refu
 
     with pytest.raises(ExportRefused, match=r"proforma .*not an invoice"):
         await export(sessions, proforma_id)
+    async with sessions() as session:  # the invoice was issued three days before its storno
+        original = await session.get(Document, invoice_id)
+        assert original is not None and original.issued_at is not None
+        original.issued_at -= timedelta(days=3)
+        await session.commit()
     invoice = ET.fromstring(await export(sessions, invoice_id))
     storno_xml = await export(sessions, storno_id)
     validate_invoice_data(storno_xml, NAV_SCHEMAS)
@@ -142,6 +147,10 @@ async def test_a_storno_references_its_invoice_and_proformas_and_drafts_are_refu
         "d:invoiceNumber", namespaces=NS
     )
     assert reference.findtext("d:modificationIndex", namespaces=NS) == "1"
+    # A storno reverses the invoice's supply: same delivery day, its own (later) issue day.
+    delivery = storno.findtext(".//d:invoiceDeliveryDate", namespaces=NS)
+    assert delivery == invoice.findtext(".//d:invoiceDeliveryDate", namespaces=NS)
+    assert storno.findtext("d:invoiceIssueDate", namespaces=NS) != delivery
     assert Decimal(storno.findtext(".//d:invoiceGrossAmount", namespaces=NS) or "0") == -Decimal(
         invoice.findtext(".//d:invoiceGrossAmount", namespaces=NS) or "0"
     )
