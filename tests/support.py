@@ -10,6 +10,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +118,47 @@ async def shop_connection(session: Any, cipher: Any, account: str, **settings: A
     if settings:
         apply_settings(connection, settings)
     return connection
+
+
+def make_order(
+    items: list[Any],
+    *,
+    total_gross: Decimal | None = None,
+    currency: str = "HUF",
+    shipping: Decimal = Decimal(0),
+    coupon: Decimal = Decimal(0),
+    buyer: Any = None,
+) -> Any:
+    """A paid-on-delivery order of `items` (OrderItem) for the pure domain's tests."""
+    from shopsync.domain.orders import Buyer, Order
+
+    return Order(
+        order_id="1001",
+        status_id="1",
+        status_text="Függőben",
+        currency=currency,
+        items=tuple(items),
+        shipping_name="GLS futár",
+        shipping_net=Decimal(0),
+        shipping_gross=shipping,
+        payment_name="Utánvét",
+        payment_net=Decimal(0),
+        payment_gross=Decimal(0),
+        coupon_code="NYAR10",
+        coupon_gross=coupon,
+        payment_method="Utánvét",
+        payment_method_code="COD",
+        total_gross=total_gross,
+        buyer=buyer
+        or Buyer(
+            name="Kovács Éva",
+            company="",
+            tax_number="",
+            email="eva@example.hu",
+            country="Magyarország",
+            country_code="HU",
+            postcode="1011",
+            city="Budapest",
+            address="Fő u. 1",
+        ),
+    )

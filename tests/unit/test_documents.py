@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shopsync.domain.documents import DocumentKind, LineKind, build_document, round_money
-from shopsync.domain.orders import Buyer, Order, OrderItem, read_order
-from tests.support import SAMPLE_WEBHOOK
+from shopsync.domain.orders import Order, OrderItem, read_order
+from tests.support import SAMPLE_WEBHOOK, make_order
 
 
 def sample_order() -> Order:
@@ -35,52 +35,13 @@ def test_buyer_name_keeps_shoprenters_order_family_name_first() -> None:
 
 
 def test_a_rounding_line_reconciles_per_line_rounding_with_the_order_total() -> None:
-    order = _order(
+    order = make_order(
         [OrderItem("A", "A1", Decimal("333.33"), Decimal(27), Decimal(3))],
         total_gross=Decimal("1271"),
     )
     document = build_document(order, DocumentKind.INVOICE)
     assert document.total_gross == Decimal("1271")
     assert document.lines[-1].kind == LineKind.ROUNDING
-
-
-def _order(
-    items: list[OrderItem],
-    total_gross: Decimal,
-    currency: str = "HUF",
-    shipping: Decimal = Decimal(0),
-    coupon: Decimal = Decimal(0),
-) -> Order:
-    buyer = Buyer(
-        name="Kovács Éva",
-        company="",
-        tax_number="",
-        email="eva@example.hu",
-        country="Magyarország",
-        country_code="HU",
-        postcode="1011",
-        city="Budapest",
-        address="Fő u. 1",
-    )
-    return Order(
-        order_id="1",
-        status_id="1",
-        status_text="Pending",
-        currency=currency,
-        items=tuple(items),
-        shipping_name="Futár",
-        shipping_net=Decimal(0),
-        shipping_gross=shipping,
-        payment_name="Utánvét",
-        payment_net=Decimal(0),
-        payment_gross=Decimal(0),
-        coupon_code="",
-        coupon_gross=coupon,
-        payment_method="Utánvét",
-        payment_method_code="COD",
-        total_gross=total_gross,
-        buyer=buyer,
-    )
 
 
 ITEMS = st.lists(
@@ -115,7 +76,10 @@ def test_gross_total_always_equals_the_orders_and_vat_by_rate_sums_to_total_vat(
         Decimal(0),
     ) + round_money(shipping, currency)
     total = exact + drift * (Decimal(1) if currency == "HUF" else Decimal("0.01"))
-    document = build_document(_order(items, total, currency, shipping), DocumentKind.INVOICE)
+    document = build_document(
+        make_order(items, total_gross=total, currency=currency, shipping=shipping),
+        DocumentKind.INVOICE,
+    )
     assert document.total_gross == round_money(total, currency)
     assert sum(document.vat_by_rate().values(), Decimal(0)) == document.total_vat
     assert document.total_net + document.total_vat == document.total_gross

@@ -26,6 +26,7 @@ from shopsync.domain.nav_invoice import (
 from shopsync.domain.orders import Buyer, Order, OrderItem
 from shopsync.nav.schema import validate_invoice_data
 from tests.nav_check import NAV_SCHEMAS
+from tests.support import make_order
 
 NS = {"d": DATA_NS, "b": "http://schemas.nav.gov.hu/OSA/3.0/base"}
 SUPPLIER = Supplier(
@@ -79,25 +80,7 @@ PRIVATE = st.builds(
 def order_of(
     items: list[OrderItem], currency: str, shipping: Decimal, coupon: Decimal, buyer: Buyer
 ) -> Order:
-    return Order(
-        order_id="1001",
-        status_id="1",
-        status_text="Függőben",
-        currency=currency,
-        items=tuple(items),
-        shipping_name="GLS futár",
-        shipping_net=Decimal(0),
-        shipping_gross=shipping,
-        payment_name="Utánvét",
-        payment_net=Decimal(0),
-        payment_gross=Decimal(0),
-        coupon_code="NYAR10",
-        coupon_gross=coupon,
-        payment_method="Utánvét",
-        payment_method_code="COD",
-        total_gross=None,
-        buyer=buyer,
-    )
+    return make_order(items, currency=currency, shipping=shipping, coupon=coupon, buyer=buyer)
 
 
 def nav_invoice(order: Order, kind: DocumentKind = DocumentKind.INVOICE) -> NavInvoice:
