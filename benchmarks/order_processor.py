@@ -255,6 +255,7 @@ def main() -> int:
         "GATEWAY_PORT": str(free_port()),
         "ORDER_PROCESSOR_PORT": str(free_port()),
         "ORDER_MAILER_PORT": str(free_port()),
+        "OUTBOX_RELAY_PORT": str(free_port()),
         "SMTP_PORT": str(smtp_port),
         "LOG_LEVEL": "WARNING",
     }
@@ -266,6 +267,7 @@ def main() -> int:
         processor = subprocess.Popen([SHOPSYNC, "order-processor"], env=env)
         procs.append(processor)
         procs.append(subprocess.Popen([SHOPSYNC, "order-mailer"], env=env))
+        procs.append(subprocess.Popen([SHOPSYNC, "outbox-relay"], env=env))
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             count, first, last = asyncio.run(count_documents(url))

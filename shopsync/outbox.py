@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.db.models import OutboxMessage
@@ -49,6 +49,7 @@ class OutboxRelay:
                     .where(OutboxMessage.sent_at.is_(None))
                     .order_by(OutboxMessage.id)
                     .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)  # a second relay takes other rows
                 )
             ).all()
             if not rows:
@@ -63,3 +64,13 @@ class OutboxRelay:
             )
             await session.commit()
             return len(rows)
+
+    async def unsent(self) -> int:
+        """How many messages wait to be relayed."""
+        async with self._sessions() as session:
+            count = await session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.sent_at.is_(None))
+            )
+            return int(count or 0)

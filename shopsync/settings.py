@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     service_bind_host: str = Field(default="127.0.0.1", validation_alias="SERVICE_BIND_HOST")
     order_processor_port: int = Field(default=8081, validation_alias="ORDER_PROCESSOR_PORT")
     order_mailer_port: int = Field(default=8084, validation_alias="ORDER_MAILER_PORT")
+    outbox_relay_port: int = Field(default=8085, validation_alias="OUTBOX_RELAY_PORT")
     # Rendering PDFs is CPU work that may wait; on a shared host the documents must not.
     order_mailer_nice: int = Field(default=10, ge=0, le=19, validation_alias="ORDER_MAILER_NICE")
     order_batch_size: int = Field(default=500, validation_alias="ORDER_BATCH_SIZE")

@@ -40,6 +40,7 @@ def service_specs(settings: Settings, demo: bool = False) -> list[ServiceSpec]:
         ServiceSpec("gateway", ("gateway",), settings.gateway_port),
         ServiceSpec("order-processor", ("order-processor",), settings.order_processor_port),
         ServiceSpec("order-mailer", ("order-mailer",), settings.order_mailer_port),
+        ServiceSpec("outbox-relay", ("outbox-relay",), settings.outbox_relay_port),
         ServiceSpec("catalog-sync", ("catalog-sync",), settings.catalog_sync_port),
         ServiceSpec("stock-sync", ("stock-sync",), settings.stock_sync_port),
     ]

@@ -1,9 +1,10 @@
-"""The order processor's composition root: a faust app, its agent and the outbox relay."""
+"""The order processor's composition root: a faust app and its agent.
+
+The outbox it writes is relayed by `shopsync outbox-relay`, a process of its own.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from typing import Any
 
 import faust
@@ -16,15 +17,13 @@ from shopsync.db.engine import create_engine, session_factory
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
 from shopsync.kafka.producer import LazyProducer
 from shopsync.kafka.topics import ORDER_EVENTS
-from shopsync.outbox import OutboxRelay
 from shopsync.settings import Settings
 
 APP_ID = "shopsync-order-processor"
-log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
-    """Wire the agent (concurrency=1: offsets never pass an unfinished event) and the relay."""
+    """Wire the agent (concurrency=1: offsets never pass an unfinished event)."""
     registry = registry or CollectorRegistry()
     app = create_faust_app(APP_ID, settings, settings.order_processor_port)
     metrics = processor_metrics(registry)
@@ -33,12 +32,10 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     producer = LazyProducer(settings.bootstrap_servers)
 
     async def send(topic: str, key: bytes, value: bytes) -> None:
-        # librdkafka (C) rather than faust's pure-Python producer: the relay sends every
-        # document and movement event, and must not eat the CPU the orders need.
+        # Dead letters go out through librdkafka (C), like everything ShopSync produces.
         await producer.send(topic, key, value)
 
     consumer = OrderEventConsumer(BatchOrderHandler(sessions), metrics, send)
-    relay = OutboxRelay(sessions, producer.send_many)
 
     @app.agent(raw_topic(app, ORDER_EVENTS), name="order-events", concurrency=1)
     async def order_events(stream: Any) -> None:
@@ -56,23 +53,6 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
                 ]
             )
             _record_lag(app, metrics, batch)
-
-    @app.task
-    async def relay_outbox() -> None:
-        # The leader relays (one relay, oldest first); it drains the outbox batch after batch
-        # and naps only when it is empty, so relaying keeps up with thousands of rows a second.
-        failures = 0
-        while not app.should_stop:
-            try:
-                sent = await relay.relay_pending() if app.is_leader() else 0
-                failures = 0
-            except Exception:  # the database or the broker away: retry, never die
-                failures += 1
-                log.exception("outbox relay failed (%d in a row)", failures)
-                sent = 0
-            metrics.outbox_relayed.inc(sent)
-            if sent == 0:
-                await asyncio.sleep(min(0.1 * 2**failures, 5.0))
 
     add_service_pages(app, registry)
     return app

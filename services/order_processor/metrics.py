@@ -15,7 +15,6 @@ class ProcessorMetrics:
     documents: Counter
     processing_seconds: Histogram
     dead_letters: Counter
-    outbox_relayed: Counter
     skus_not_found: Counter
     event_age_seconds: Histogram
     consumer_lag: Gauge
@@ -45,9 +44,6 @@ def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
             "shopsync_order_dead_letters_total",
             "Order events sent to the dead-letter topic",
             registry=registry,
-        ),
-        outbox_relayed=Counter(
-            "shopsync_outbox_relayed_total", "Outbox messages relayed to Kafka", registry=registry
         ),
         skus_not_found=Counter(
             "shopsync_skus_not_found_total",

@@ -83,6 +83,16 @@ def order_mailer() -> None:
     run_mailer(current)
 
 
+@cli.command("outbox-relay")
+def outbox_relay() -> None:
+    """Run the outbox relay (documents issued and stock movements → Kafka, after commit)."""
+    from services.order_processor.relay import run as run_relay
+
+    current = settings()
+    _logging(current.log_level)
+    run_relay(current)
+
+
 @cli.command("catalog-sync")
 def catalog_sync() -> None:
     """Run a catalog sync worker."""

@@ -197,11 +197,13 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
         "GATEWAY_PORT": str(free_port()),
         "ORDER_PROCESSOR_PORT": str(free_port()),
         "ORDER_MAILER_PORT": str(free_port()),
+        "OUTBOX_RELAY_PORT": str(free_port()),
         "SMTP_PORT": str(smtp_port),
         "SHOPSYNC_TOPIC_PARTITIONS": "4",
     }
     gateway = spawn("gateway", env)
     mailer = spawn("order-mailer", env)
+    relay = spawn("outbox-relay", env)
     wait_ready(int(env["GATEWAY_PORT"]))
     wait_ready(int(env["ORDER_MAILER_PORT"]))
     line = Pipeline(
@@ -214,7 +216,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     )
     wait_ready(int(env["ORDER_PROCESSOR_PORT"]))
     yield line
-    for proc in (line.processor, gateway, mailer):
+    for proc in (line.processor, gateway, mailer, relay):
         stop_process(proc)
     smtp.stop()
     broker.terminate()
@@ -255,6 +257,16 @@ def test_webhook_becomes_an_invoice_and_an_email_with_the_pdf(pipeline: Pipeline
     assert age_count and float(age_count[0].split()[-1]) >= 1
     lags = [m for m in metrics.splitlines() if m.startswith("shopsync_order_consumer_lag{")]
     assert lags and all(float(m.split()[-1]) >= 0 for m in lags)
+
+    def relayed() -> float:  # the outbox relay, its own process, sent the DocumentIssued
+        relay_port = pipeline.env["OUTBOX_RELAY_PORT"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{relay_port}/metrics", timeout=5) as r:
+            lines = r.read().decode().splitlines()
+        return sum(
+            float(m.split()[-1]) for m in lines if m.startswith("shopsync_outbox_relayed_total")
+        )
+
+    assert wait_until(relayed, 10) >= 1
 
 
 def test_a_draft_sends_no_email(pipeline: Pipeline) -> None:

@@ -77,6 +77,7 @@ def stack_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[s
             "GATEWAY_PORT": str(free_port()),
             "ORDER_PROCESSOR_PORT": str(free_port()),
             "ORDER_MAILER_PORT": str(free_port()),
+            "OUTBOX_RELAY_PORT": str(free_port()),
             "CATALOG_SYNC_PORT": str(free_port()),
             "STOCK_SYNC_PORT": str(free_port()),
             "SANDBOX_PORT": str(free_port()),
@@ -169,7 +170,8 @@ def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_ev
     assert {d["kind"] for d in demo_documents} <= {"proforma", "invoice"}
 
     # Every service answers Prometheus's scrape, and none leaks the connection's secret.
-    for service in ("GATEWAY", "ORDER_PROCESSOR", "ORDER_MAILER", "CATALOG_SYNC", "STOCK_SYNC"):
+    services = ("GATEWAY", "ORDER_PROCESSOR", "ORDER_MAILER", "OUTBOX_RELAY", "CATALOG_SYNC")
+    for service in (*services, "STOCK_SYNC"):
         url = f"http://127.0.0.1:{stack_env[f'{service}_PORT']}/metrics"
         with urllib.request.urlopen(url, timeout=5) as response:
             assert response.status == 200, service

@@ -130,6 +130,7 @@ async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_war
         "GATEWAY_PORT": str(free_port()),
         "ORDER_PROCESSOR_PORT": str(free_port()),
         "STOCK_SYNC_PORT": str(free_port()),
+        "OUTBOX_RELAY_PORT": str(free_port()),
     }
     procs = [
         subprocess.Popen(
@@ -139,7 +140,7 @@ async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_war
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for name in ("gateway", "order-processor", "stock-sync")
+        for name in ("gateway", "order-processor", "outbox-relay", "stock-sync")
     ]
     rng = random.Random(12)
     template = json.loads(SAMPLE_WEBHOOK.read_text())

@@ -13,6 +13,7 @@ from tests.support import ROOT
 SERVICES = {
     "gateway": "GATEWAY_PORT",
     "order-processor": "ORDER_PROCESSOR_PORT",
+    "outbox-relay": "OUTBOX_RELAY_PORT",
     "catalog-sync": "CATALOG_SYNC_PORT",
     "stock-sync": "STOCK_SYNC_PORT",
 }
