@@ -233,8 +233,9 @@ async def cancel(
     return storno
 
 
-def _draft_of(document: Document) -> DocumentDraft:
-    lines = tuple(
+def lines_of(document: Document) -> tuple[Line, ...]:
+    """The stored lines (loaded with the document) as the domain's Line values."""
+    return tuple(
         Line(
             LineKind(r.line_kind),
             r.name,
@@ -248,10 +249,13 @@ def _draft_of(document: Document) -> DocumentDraft:
         )
         for r in document.lines
     )
+
+
+def _draft_of(document: Document) -> DocumentDraft:
     return DocumentDraft(
         DocumentKind(document.kind),
         document.currency,
-        lines,
+        lines_of(document),
         document.total_net,
         document.total_vat,
         document.total_gross,

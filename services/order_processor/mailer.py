@@ -10,11 +10,10 @@ import asyncio
 import contextlib
 import logging
 import os
-import signal
 
-from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
+from prometheus_client import CollectorRegistry, Counter
 
+from shopsync.background_service import run_until_signalled, start_status_pages
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.mail.relay import EmailRelay
 from shopsync.mail.smtp import SmtpMailer
@@ -38,9 +37,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         SmtpMailer(settings.smtp_host, settings.smtp_port),
         settings.mail_from,
     )
-    runner = web.AppRunner(_status_app(registry), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, settings.service_bind_host, settings.order_mailer_port).start()
+    runner = await start_status_pages(registry, settings, settings.order_mailer_port)
     try:
         while not stop.is_set():
             try:
@@ -59,33 +56,10 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         await engine.dispose()
 
 
-def _status_app(registry: CollectorRegistry) -> web.Application:
-    async def metrics(request: web.Request) -> web.Response:
-        return web.Response(
-            body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
-        )
-
-    async def ok(request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
-
-    app = web.Application()
-    app.router.add_get("/metrics", metrics)
-    app.router.add_get("/healthz", ok)
-    app.router.add_get("/readyz", ok)
-    return app
-
-
 def run(settings: Settings) -> None:
     # Below the pipeline in the CPU queue: a backlog of PDFs drains when the CPU is free
     # instead of delaying the next documents (a niceness can only be raised, never lowered).
     if settings.order_mailer_nice:
         os.nice(settings.order_mailer_nice)
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await serve(settings, stop)
-
-    asyncio.run(main())
+    run_until_signalled(serve, settings)

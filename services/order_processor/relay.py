@@ -12,17 +12,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
+import time
 
-from aiohttp import web
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
     Gauge,
-    generate_latest,
 )
 
+from shopsync.background_service import run_until_signalled, start_status_pages
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.kafka.producer import LazyProducer
 from shopsync.outbox import OutboxRelay
@@ -46,16 +44,17 @@ async def serve(settings: Settings, stop: asyncio.Event, idle_s: float = 0.05) -
     engine = create_engine(settings.resolved_database_url)
     sessions = session_factory(engine)
     relay = OutboxRelay(sessions, LazyProducer(settings.bootstrap_servers).send_many)
-    runner = web.AppRunner(_status_app(registry), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, settings.service_bind_host, settings.outbox_relay_port).start()
+    runner = await start_status_pages(registry, settings, settings.outbox_relay_port)
     failed_in_a_row = 0
+    counted_at = 0.0
     try:
         while not stop.is_set():
             try:
                 sent = await relay.relay_pending()
-                backlog.set(await relay.unsent())
                 failed_in_a_row = 0
+                if time.monotonic() - counted_at >= 1.0:  # a count per second, not per round
+                    backlog.set(await relay.unsent())
+                    counted_at = time.monotonic()
             except Exception as exc:  # the database or the broker away: wait, go on
                 failed_in_a_row += 1
                 failures.inc()
@@ -70,28 +69,5 @@ async def serve(settings: Settings, stop: asyncio.Event, idle_s: float = 0.05) -
         await engine.dispose()
 
 
-def _status_app(registry: CollectorRegistry) -> web.Application:
-    async def metrics(request: web.Request) -> web.Response:
-        return web.Response(
-            body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
-        )
-
-    async def ok(request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
-
-    app = web.Application()
-    app.router.add_get("/metrics", metrics)
-    app.router.add_get("/healthz", ok)
-    app.router.add_get("/readyz", ok)
-    return app
-
-
 def run(settings: Settings) -> None:
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await serve(settings, stop)
-
-    asyncio.run(main())
+    run_until_signalled(serve, settings)

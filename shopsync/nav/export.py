@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from shopsync.accounts import AccountError, supplier_of
 from shopsync.db.models import Account, Document, ShopConnection
-from shopsync.domain.documents import DocumentKind, Line, LineKind
+from shopsync.domain.documents import DocumentKind
 from shopsync.domain.nav_invoice import (
     Address,
     Customer,
@@ -23,6 +23,7 @@ from shopsync.domain.nav_invoice import (
     payment_method_for,
 )
 from shopsync.exchange_rates import RateMissing, rate_on
+from shopsync.issuing import lines_of
 from shopsync.nav.schema import NavSchemaError, validate_invoice_data
 
 #: Invoice dates are Hungarian calendar days, whatever the server's zone.
@@ -73,20 +74,7 @@ async def export_invoice_data(session: AsyncSession, document_id: int) -> bytes:
             ),
             supplier=supplier_of(account),
             customer=_customer(document, connection),
-            lines=tuple(
-                Line(
-                    LineKind(r.line_kind),
-                    r.name,
-                    r.sku,
-                    r.quantity,
-                    r.unit_net_price,
-                    r.vat_rate,
-                    r.net,
-                    r.vat,
-                    r.gross,
-                )
-                for r in document.lines
-            ),
+            lines=lines_of(document),
             zero_vat_case=connection.nav_zero_vat_case,
             reference=None if original is None else original[0],
         )
