@@ -5,8 +5,9 @@
    e-mail requested, numbering) drains them into a fresh PostgreSQL database. Reported:
    orders/s from first to last document. Target: ≥ 2,000 orders/s. Baseline, measured in the
    same run on a database of its own: the bare batched write of the same orders' documents
-   and lines with gap-free numbering (what the issue's ~3,800 orders/s reference was). BENCH_STOCK=0 and
-   BENCH_EMAIL=0 switch those rules off, to see what they cost (the target is with them on).
+   and lines with gap-free numbering — no Kafka, inbox, stock or outbox, so a ceiling that
+   shows how fast this machine is today, not a target. BENCH_STOCK=0 and BENCH_EMAIL=0
+   switch those rules off, to see what they cost (the target is with them on).
 2. The gateway and the processor run together; webhooks are posted at 300/s for 15 s; the
    latency of each order is document.created_at − send time. Target: p99 < 1 s.
 """
