@@ -33,7 +33,7 @@ import orjson
 from aiosmtpd.controller import Controller
 from confluent_kafka import Producer
 from cryptography.fernet import Fernet
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from shopsync.contracts import encode
 from shopsync.db.engine import create_engine, session_factory
@@ -333,6 +333,36 @@ async def measure_reference(cipher: CredentialCipher) -> float:
         await drop_pg_database(name)
 
 
+async def effects(url: str) -> str:
+    """What the run left behind, so a figure is never for work that was skipped."""
+    engine = create_engine(url)
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM document_lines),"
+                    " (SELECT count(*) FROM stock_movements),"
+                    " (SELECT count(*) FROM sku_misses),"
+                    " (SELECT count(*) FROM outbox),"
+                    " (SELECT count(*) FROM documents WHERE email_status <> 'not_requested'),"
+                    " (SELECT count(DISTINCT number) = count(*)"
+                    "     AND max(number) - min(number) + 1 = count(*) FROM documents)"
+                )
+            )
+        ).one()
+    await engine.dispose()
+    lines, movements, misses, outbox, mails, gap_free = row
+    assert gap_free, "document numbers have gaps or repeats"
+    if os.environ.get("BENCH_STOCK", "1") == "1":
+        assert movements and misses, "stock rule on, yet no movements or no unknown SKUs"
+    if os.environ.get("BENCH_EMAIL", "1") == "1":
+        assert mails == ORDERS, f"e-mail rule on, yet {mails} of {ORDERS} e-mails queued"
+    return (
+        f"{lines} lines, {movements} stock movements, {misses} unknown SKUs recorded, "
+        f"{outbox} outbox events, {mails} e-mails queued, numbers gap-free"
+    )
+
+
 async def count_documents(url: str) -> tuple[int, datetime | None, datetime | None]:
     engine = create_engine(url)
     async with session_factory(engine)() as session:
@@ -451,6 +481,7 @@ def main() -> int:
             f"{throughput:,.0f} orders/s sustained (target ≥ 2,000) = "
             f"{throughput / reference:.2f}× the reference write"
         )
+        print(asyncio.run(effects(url)))
         if SKIP_LATENCY:
             return 0 if throughput >= 2000 else 1
         gateway = subprocess.Popen([SHOPSYNC, "gateway"], env=env)
