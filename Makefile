@@ -34,7 +34,9 @@ lint: $(STAMP) ## ruff, ruff format --check, mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: $(STAMP) ## run the benchmarks
+bench: $(STAMP) ## run the benchmarks (installs wrk, starts PostgreSQL when it is down)
+	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-wrk.sh || true
 	PYTHONPATH=. sh -c 'status=0; for b in $(BENCHMARKS); do echo "== $$b"; $(BIN)/python benchmarks/$$b.py || status=1; done; exit $$status'
 
 lock: $(STAMP) ## refresh constraints.txt from the current .venv

@@ -68,7 +68,10 @@ async def _publish(request: web.Request, encoded: list[tuple[bytes, bytes]]) -> 
     started = asyncio.get_running_loop().time()
     try:
         async with asyncio.timeout(app[SETTINGS].gateway_ack_timeout_s):
-            await asyncio.gather(*(publisher.publish(ORDER_EVENTS, k, v) for k, v in encoded))
+            if len(encoded) == 1:  # the usual webhook: one order, no task to gather
+                await publisher.publish(ORDER_EVENTS, *encoded[0])
+            else:
+                await asyncio.gather(*(publisher.publish(ORDER_EVENTS, k, v) for k, v in encoded))
     except (BrokerUnavailable, TimeoutError) as exc:
         log.warning("broker did not acknowledge: %s", exc)
         metrics.rejections.labels(reason="broker_unavailable").inc()

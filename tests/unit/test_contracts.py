@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.webhook_gateway.events import order_event
 from shopsync.contracts import SCHEMA_DIR, ContractViolation, check, encode
 from shopsync.deadletters import dead_letter
-from shopsync.events import CatalogChanged, DocumentIssued, StockMoved, SyncTick
+from shopsync.events import CatalogChanged, DocumentIssued, OrderReceived, StockMoved, SyncTick
 from tests.support import SAMPLE_WEBHOOK
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -119,3 +121,70 @@ def test_every_schema_file_is_a_valid_draft_2020_12_schema_with_a_version() -> N
     assert len(files) >= 6
     for path in files:
         Draft202012Validator.check_schema(json.loads(path.read_text()))
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=12,
+)
+_times = st.datetimes(
+    min_value=datetime(1970, 1, 2), timezones=st.sampled_from([UTC, timezone(timedelta(hours=1))])
+)
+_money = st.decimals(allow_nan=False, allow_infinity=False, places=4)
+
+
+@given(
+    moment=_times,
+    amount=_money,
+    order=st.dictionaries(st.text(max_size=8), _json_values, max_size=5),
+    text=st.text(min_size=1, max_size=20),
+)
+def test_the_fast_json_form_of_every_record_equals_pydantics(
+    moment: datetime, amount: Decimal, order: dict, text: str
+) -> None:
+    # Records are encoded on the gateway's hot path without pydantic's serializer: what goes
+    # on the wire must still be exactly what model_dump(mode="json") would have produced.
+    events = [
+        OrderReceived(
+            event_id=text,
+            connection_id=1,
+            account_id=2,
+            order_id=text,
+            status_id="1",
+            status_text=text,
+            webhook_format="xml",
+            received_at=moment,
+            order=order,
+        ),
+        DocumentIssued(
+            event_id=text,
+            document_id=1,
+            account_id=1,
+            connection_id=2,
+            order_ref=text,
+            kind="storno",
+            draft=True,
+            document_number=None,
+            currency="EUR",
+            total_gross=amount,
+            issued_at=moment,
+        ),
+        StockMoved(
+            event_id=text,
+            movement_id=1,
+            account_id=1,
+            warehouse_id=1,
+            sku=text,
+            quantity=amount,
+            reason="download",
+            document_id=None,
+            created_at=moment,
+        ),
+        SyncTick(event_id=text, connection_id=1, kind="stock", due_at=moment, interval_s=0.5),
+    ]
+    for event in events:
+        assert event.to_json_dict() == {
+            "schema": event.schema_name,
+            **event.model_dump(mode="json"),
+        }
