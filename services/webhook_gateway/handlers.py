@@ -44,6 +44,9 @@ async def _receive(request: web.Request) -> web.Response:
         body = await request.read()
     except web.HTTPRequestEntityTooLarge:
         return _reject(request, "too_large", "body over the size limit", 413)
+    except ConnectionResetError:  # the sender hung up mid-body: nothing was accepted
+        log.info("webhook sender disconnected before the body was complete")
+        return _reject(request, "client_disconnected", "connection lost mid-body", 400)
     try:
         payload = parse_body(request.headers.get("Content-Type", ""), body)
     except BodyRejected as exc:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession
+from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestServer
 from confluent_kafka import Consumer, TopicPartition
 from prometheus_client import CollectorRegistry
@@ -228,3 +228,40 @@ async def test_a_rotated_token_is_refused_at_once_and_the_new_one_accepted(
         assert (await post(new, body, content_type))[0] == 200
     finally:
         await server.close()
+
+
+async def test_a_sender_hanging_up_mid_body_is_counted_and_publishes_nothing(
+    database_url: str, connection: dict[str, Any], kafka_broker: str, caplog: Any
+) -> None:
+    # Served as `shopsync gateway` serves it (run_app: handlers are not cancelled when the
+    # client goes; aiohttp's TestServer would cancel them and hide what production sees).
+    settings = Settings(DATABASE_URL=database_url, KAFKA_BOOTSTRAP_SERVERS=kafka_broker)
+    registry = CollectorRegistry()
+    runner = web.AppRunner(create_app(settings, registry))
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        order_id = uuid.uuid4().hex[:12]
+        body, content_type = multipart_body("data", order_payload(order_id))
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        head = (
+            f"POST /webhooks/shoprenter/{connection['id']}/{connection['token']} HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        writer.write(head.encode() + body[: len(body) // 2])
+        await writer.drain()
+        await asyncio.sleep(0.2)
+        writer.close()
+        await writer.wait_closed()
+        labels = {"reason": "client_disconnected"}
+        for _ in range(50):
+            if registry.get_sample_value("shopsync_gateway_rejections_total", labels) == 1.0:
+                break
+            await asyncio.sleep(0.05)
+        assert registry.get_sample_value("shopsync_gateway_rejections_total", labels) == 1.0
+        assert not [r for r in caplog.records if r.exc_info], "a hang-up is no error with a trace"
+        assert events_for(kafka_broker, order_id, wait_s=1.0) == []
+    finally:
+        await runner.cleanup()
