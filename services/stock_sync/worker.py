@@ -16,6 +16,7 @@ from services.stock_sync.upload import StockOwed, StockUploader
 from shopsync.db.models import ShopConnection
 from shopsync.secrets import CredentialCipher
 from shopsync.shoprenter.client import HttpShoprenterClient
+from shopsync.shoprenter.retry import RetryPolicy
 from shopsync.shops import shop_access
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class StockMetrics:
     drift_corrected: Counter
     api_errors: Counter
     adjusted: Counter
+    owed: Gauge
 
 
 def stock_metrics(registry: CollectorRegistry) -> StockMetrics:
@@ -63,6 +65,11 @@ def stock_metrics(registry: CollectorRegistry) -> StockMetrics:
             "Warehouse levels changed by downloads",
             registry=registry,
         ),
+        owed=Gauge(
+            "shopsync_stock_owed_skus",
+            "SKU stock values waiting to be pushed (incl. those waiting out a failed push)",
+            registry=registry,
+        ),
     )
 
 
@@ -74,11 +81,14 @@ class StockWorker:
         sessions: async_sessionmaker[AsyncSession],
         cipher: CredentialCipher,
         metrics: StockMetrics,
+        owed: StockOwed | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self._sessions = sessions
         self._cipher = cipher
         self._metrics = metrics
-        self._owed = StockOwed()
+        self._owed = owed or StockOwed()
+        self._retry = retry
         self._uploader = StockUploader(sessions)
         self._downloader = StockDownloader(sessions)
         self._http: aiohttp.ClientSession | None = None
@@ -107,10 +117,19 @@ class StockWorker:
             try:
                 report = await self._uploader.push(connection_id, skus, client)
             except Exception as exc:
-                log.warning("stock push to connection %s failed: %r", connection_id, exc)
+                pause = self._owed.failed(connection_id, skus)
+                log.warning(
+                    "stock push to connection %s failed (%r): %d SKUs owed, next try in %.0f s",
+                    connection_id,
+                    exc,
+                    len(skus),
+                    pause,
+                )
                 self._metrics.api_errors.inc()
                 continue
+            self._owed.succeeded(connection_id)
             self._count(report.skus_pushed, report.api_calls, len(report.failed))
+        self._metrics.owed.set(self._owed.waiting())
 
     def _count(self, pushed: int, calls: int, failed: int) -> None:
         self._calls += calls
@@ -154,4 +173,6 @@ class StockWorker:
             return None
         if self._http is None:
             self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
-        return HttpShoprenterClient(shop_access(connection, self._cipher), self._http)
+        return HttpShoprenterClient(
+            shop_access(connection, self._cipher), self._http, retry=self._retry
+        )

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import aiohttp
 import pytest
+from prometheus_client import CollectorRegistry
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.stock_sync.download import StockDownloader
-from services.stock_sync.upload import StockOwed, StockUploader
-from shopsync.db.models import Product, StockLevel, StockMovement, Warehouse
+from services.stock_sync.upload import RETRY_FIRST_S, StockOwed, StockUploader
+from services.stock_sync.worker import StockWorker, stock_metrics
+from shopsync.contracts import encode
+from shopsync.db.models import Product, ShopConnection, StockLevel, StockMovement, Warehouse
+from shopsync.events import StockMoved
 from shopsync.sandbox.catalog import add_products
 from shopsync.secrets import CredentialCipher
+from shopsync.shoprenter.retry import RetryPolicy
 from shopsync.shops import apply_settings
 from tests.sandbox_fixtures import Sandbox, client_for
 from tests.support import shop_connection, unique
@@ -86,8 +92,6 @@ async def test_a_connection_switched_off_sends_nothing_more(
     add_products(shop, [{"sku": s, "name": s, "price": "1", "taxRate": "27"} for s in SKUS])
     cid, _, _ = await stocked(sessions, cipher)
     async with sessions() as session:
-        from shopsync.db.models import ShopConnection
-
         connection = await session.get(ShopConnection, cid)
         assert connection is not None
         apply_settings(connection, {"stock_mode": "off"})
@@ -111,8 +115,6 @@ async def test_download_writes_the_shops_stock_into_the_chosen_warehouse_only(
     )
     cid, aid, (a, b, c) = await stocked(sessions, cipher)
     async with sessions() as session:
-        from shopsync.db.models import ShopConnection
-
         connection = await session.get(ShopConnection, cid)
         assert connection is not None
         apply_settings(connection, {"stock_mode": "download", "stock_download_warehouse_id": b})
@@ -159,3 +161,61 @@ async def test_reconciliation_finds_and_fixes_only_the_drifted_skus(
     await uploader.push(cid, {"S-2"}, client)
     assert await uploader.drifted(cid, client) == set()
     assert shop_stock(shop)["S-2"] == "13"
+
+
+async def test_a_failed_push_is_owed_again_after_a_pause_not_forgotten(
+    sandbox: Sandbox,
+    http: aiohttp.ClientSession,
+    sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher,
+) -> None:
+    shop = sandbox.shop()
+    add_products(shop, [{"sku": s, "name": s, "price": "1", "taxRate": "27"} for s in SKUS])
+    cid, aid, _ = await stocked(sessions, cipher)
+    async with sessions() as session:
+        connection = await session.get(ShopConnection, cid)
+        assert connection is not None
+        connection.api_user = shop.user
+        connection.api_secret_encrypted = cipher.encrypt(shop.password)
+        connection.api_url = f"{sandbox.url}/{shop.name}"
+        await session.commit()
+    now = [1000.0]
+    registry = CollectorRegistry()
+    worker = StockWorker(
+        sessions,
+        cipher,
+        stock_metrics(registry),
+        owed=StockOwed(clock=lambda: now[0]),
+        retry=RetryPolicy(max_attempts=2, base_s=0.01),
+    )
+    try:
+        for sku in SKUS:
+            await worker.on_movement(encode(moved(aid, sku)))
+        shop.faults.fail_next = 2  # both attempts of the first call: the shop is down
+        await worker.flush()
+        assert set(shop_stock(shop).values()) == {"0"}  # nothing reached the shop
+        assert registry.get_sample_value("shopsync_stock_api_errors_total") == 1
+        assert registry.get_sample_value("shopsync_stock_owed_skus") == 3
+        requests = shop.stats.requests
+        await worker.flush()  # a second later: the shop is left alone during the pause
+        assert shop.stats.requests == requests
+        now[0] += RETRY_FIRST_S
+        await worker.flush()
+        assert shop_stock(shop) == {"S-1": "12", "S-2": "13", "S-3": "14"}
+        assert registry.get_sample_value("shopsync_stock_owed_skus") == 0
+    finally:
+        await worker.close()
+
+
+def moved(account_id: int, sku: str) -> StockMoved:
+    return StockMoved(
+        event_id=unique("m"),
+        movement_id=1,
+        account_id=account_id,
+        warehouse_id=1,
+        sku=sku,
+        quantity=Decimal(-1),
+        reason="order",
+        document_id=None,
+        created_at=datetime.now(UTC),
+    )
