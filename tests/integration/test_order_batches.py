@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.order_processor.batch import BatchOrderHandler
 from services.order_processor.handlers import PoisonEvent
 from services.webhook_gateway.events import order_event
+from shopsync.contracts import check
 from shopsync.db.models import Document, OutboxMessage, Product, SkuMiss, StockLevel, Warehouse
 from shopsync.events import OrderReceived
+from shopsync.kafka.topics import DOCUMENTS_ISSUED, STOCK_MOVEMENTS
 from shopsync.secrets import CredentialCipher
 from shopsync.shops import apply_settings
 from tests.support import SAMPLE_WEBHOOK, shop_connection, unique
@@ -81,14 +84,23 @@ async def test_a_batch_issues_one_document_per_order_numbered_without_gaps_and_m
         )
         == 150
     )  # TTA1234 is unknown in every order
-    keys = [f"{cid}:{n}" for n in range(150)]
-    assert (
-        await scalar(
-            sessions,
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.key.in_(keys)),
-        )
-        == 150
-    )
+    # What leaves through the outbox honours the topics' contracts (built without re-checking
+    # on the hot path, so checked here): one documents-issued per order, one movement each.
+    keys = [f"{cid}:{n}" for n in range(150)] + [f"{aid}:996000004"]
+    async with sessions() as session:
+        rows = (
+            await session.execute(
+                select(OutboxMessage.topic, OutboxMessage.payload).where(
+                    OutboxMessage.key.in_(keys)
+                )
+            )
+        ).all()
+    contracts = {DOCUMENTS_ISSUED: "documents-issued/v1", STOCK_MOVEMENTS: "stock-movements/v1"}
+    assert Counter(topic for topic, _ in rows) == {DOCUMENTS_ISSUED: 150, STOCK_MOVEMENTS: 150}
+    for topic, payload in rows:
+        record = json.loads(payload)
+        assert record["schema"] == contracts[topic]
+        check(record["schema"], record)
 
 
 async def test_a_poison_event_in_a_batch_is_singled_out_and_the_rest_processed(
