@@ -1,0 +1,149 @@
+"""SIGTERM to a gateway under load: it stops cleanly and every 200 it gave is on the topic."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import aiohttp
+import pytest
+from confluent_kafka import Consumer, TopicPartition
+from cryptography.fernet import Fernet
+
+from shopsync.db.engine import create_engine, session_factory
+from shopsync.db.migrate import upgrade
+from shopsync.kafka.topics import ORDER_EVENTS
+from shopsync.secrets import CredentialCipher
+from shopsync.shops import add_connection
+from tests.support import SAMPLE_WEBHOOK, free_port, multipart_body, unique
+
+pytestmark = pytest.mark.e2e
+SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
+
+
+async def prepared(url: str, cipher: CredentialCipher) -> str:
+    await upgrade(url)
+    engine = create_engine(url)
+    async with session_factory(engine)() as session:
+        connection = await add_connection(
+            session,
+            cipher,
+            account="a",
+            name="s",
+            path="s",
+            auth_kind="basic",
+            api_user="u",
+            api_secret="p",
+        )
+        await session.commit()
+        token = cipher.decrypt(connection.webhook_token_encrypted)
+        path = f"/webhooks/shoprenter/{connection.id}/{token}"
+    await engine.dispose()
+    return path
+
+
+def orders_on_topic(bootstrap: str, prefix: str) -> list[str]:
+    consumer = Consumer(
+        {"bootstrap.servers": bootstrap, "group.id": unique("t-"), "enable.auto.commit": False}
+    )
+    partitions = consumer.list_topics(ORDER_EVENTS, timeout=5).topics[ORDER_EVENTS].partitions
+    consumer.assign([TopicPartition(ORDER_EVENTS, p, 0) for p in partitions])
+    found, idle = [], 0.0
+    while idle < 3.0:
+        messages = [m for m in consumer.consume(1000, timeout=0.5) if not m.error()]
+        idle = 0.0 if messages else idle + 0.5
+        for message in messages:
+            order_id = json.loads(message.value())["order_id"]
+            if order_id.startswith(prefix):
+                found.append(order_id)
+    consumer.close()
+    return found
+
+
+async def load(url: str, prefix: str, stop_after_s: float, proc: subprocess.Popen[bytes]) -> dict:
+    template = json.loads(SAMPLE_WEBHOOK.read_text())
+    outcomes: dict[str, str] = {}
+    stopped_at: list[float] = []
+
+    async def client(http: aiohttp.ClientSession, n: int) -> None:
+        for i in range(100_000):
+            order_id = f"{prefix}{n}-{i}"
+            template["orders"]["order"][0]["innerId"] = order_id
+            body, content_type = multipart_body("data", json.dumps(template).encode())
+            try:
+                async with http.post(
+                    url, data=body, headers={"Content-Type": content_type}
+                ) as response:
+                    await response.read()
+                    outcomes[order_id] = str(response.status)
+            except aiohttp.ClientError as exc:
+                outcomes[order_id] = type(exc).__name__
+                if stopped_at and time.monotonic() - stopped_at[0] > 1.0:
+                    return  # the gateway is gone: nothing more to learn
+
+    async def terminate() -> None:
+        await asyncio.sleep(stop_after_s)
+        stopped_at.append(time.monotonic())
+        proc.send_signal(signal.SIGTERM)
+
+    async with aiohttp.ClientSession() as http:
+        await asyncio.gather(terminate(), *(client(http, n) for n in range(8)))
+    return outcomes
+
+
+def test_sigterm_under_load_exits_cleanly_and_loses_no_acknowledged_webhook(
+    tmp_path: Path, kafka_broker: str
+) -> None:
+    key = Fernet.generate_key()
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'gw.db'}"
+    path = asyncio.run(prepared(db_url, CredentialCipher(key)))
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_broker,
+        "SHOPSYNC_SECRET_KEY": key.decode(),
+        "SHOPSYNC_VAR_DIR": str(tmp_path),
+        "GATEWAY_PORT": str(port),
+    }
+    log = tmp_path / "gateway.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([SHOPSYNC, "gateway"], env=env, stdout=out, stderr=out)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        prefix = uuid.uuid4().hex[:8]
+        outcomes = asyncio.run(load(f"http://127.0.0.1:{port}{path}", prefix, 1.5, proc))
+        exit_code = proc.wait(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    acknowledged = sorted(o for o, status in outcomes.items() if status == "200")
+    statuses = set(outcomes.values())
+    text = log.read_text(errors="replace")
+    assert len(acknowledged) > 50, "the load ran before the signal"
+    assert statuses <= {
+        "200",
+        "ClientConnectorError",
+        "ServerDisconnectedError",
+        "ClientOSError",
+    }, statuses  # never a 500 while shutting down
+    assert exit_code == 0, text[-2000:]
+    assert "Traceback" not in text, text[-2000:]
+    on_topic = orders_on_topic(kafka_broker, prefix)
+    assert sorted(set(on_topic) & set(acknowledged)) == acknowledged  # none acknowledged is lost
+    assert len(on_topic) == len(set(on_topic))  # none doubled
