@@ -11,7 +11,14 @@ from prometheus_client import CollectorRegistry
 
 from services.webhook_gateway import handlers
 from services.webhook_gateway.connections import ConnectionDirectory
-from services.webhook_gateway.keys import DIRECTORY, METRICS, PUBLISHER, REGISTRY, SETTINGS
+from services.webhook_gateway.keys import (
+    DIRECTORY,
+    DRAINING,
+    METRICS,
+    PUBLISHER,
+    REGISTRY,
+    SETTINGS,
+)
 from services.webhook_gateway.metrics import gateway_metrics
 from services.webhook_gateway.publisher import EventPublisher, KafkaEventPublisher
 from shopsync.db.engine import create_engine, session_factory
@@ -36,6 +43,7 @@ def create_app(
     app[SETTINGS] = settings
     app[REGISTRY] = registry or CollectorRegistry()
     app[METRICS] = gateway_metrics(app[REGISTRY])
+    app[DRAINING] = asyncio.Event()
     app.cleanup_ctx.append(_database(settings))
     app.cleanup_ctx.append(_publisher(settings, publisher_factory))
     app.router.add_post("/webhooks/shoprenter/{connection}/{token}", handlers.receive_webhook)

@@ -11,7 +11,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.webhook_gateway.body import BodyRejected, parse_body
 from services.webhook_gateway.events import event_key, order_event
-from services.webhook_gateway.keys import DIRECTORY, METRICS, PUBLISHER, REGISTRY, SETTINGS
+from services.webhook_gateway.keys import (
+    DIRECTORY,
+    DRAINING,
+    METRICS,
+    PUBLISHER,
+    REGISTRY,
+    SETTINGS,
+)
 from shopsync.contracts import ContractViolation, encode
 from shopsync.kafka.producer import BrokerUnavailable
 from shopsync.kafka.topics import ORDER_EVENTS
@@ -98,7 +105,10 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Ready only while the broker answers: a load balancer then sends traffic elsewhere."""
+    """Ready only while the broker answers and no stop is under way: a load balancer then
+    sends traffic elsewhere."""
+    if request.app[DRAINING].is_set():
+        return web.json_response({"status": "draining"}, status=503)
     publisher = request.app[PUBLISHER]
     request.app[METRICS].broker_up.set(1 if publisher.is_reachable() else 0)
     if publisher.is_reachable():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
@@ -15,3 +17,4 @@ REGISTRY = web.AppKey("registry", CollectorRegistry)
 METRICS = web.AppKey("metrics", GatewayMetrics)
 DIRECTORY = web.AppKey("directory", ConnectionDirectory)
 PUBLISHER = web.AppKey("publisher", EventPublisher)
+DRAINING = web.AppKey("draining", asyncio.Event)

@@ -9,8 +9,12 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -99,9 +103,16 @@ async def load(url: str, prefix: str, stop_after_s: float, proc: subprocess.Pope
     return outcomes
 
 
-def test_sigterm_under_load_exits_cleanly_and_loses_no_acknowledged_webhook(
-    tmp_path: Path, kafka_broker: str
-) -> None:
+@dataclass
+class Gateway:
+    proc: subprocess.Popen[bytes]
+    url: str
+    webhook: str
+    log: Path
+
+
+@contextmanager
+def gateway(tmp_path: Path, bootstrap: str, **extra_env: str) -> Iterator[Gateway]:
     key = Fernet.generate_key()
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'gw.db'}"
     path = asyncio.run(prepared(db_url, CredentialCipher(key)))
@@ -109,32 +120,41 @@ def test_sigterm_under_load_exits_cleanly_and_loses_no_acknowledged_webhook(
     env = {
         **os.environ,
         "DATABASE_URL": db_url,
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_broker,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         "SHOPSYNC_SECRET_KEY": key.decode(),
         "SHOPSYNC_VAR_DIR": str(tmp_path),
         "GATEWAY_PORT": str(port),
+        **extra_env,
     }
     log = tmp_path / "gateway.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([SHOPSYNC, "gateway"], env=env, stdout=out, stderr=out)
+    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1):
+                with urllib.request.urlopen(f"{url}/readyz", timeout=1):
                     break
             except OSError:
                 time.sleep(0.2)
-        prefix = uuid.uuid4().hex[:8]
-        outcomes = asyncio.run(load(f"http://127.0.0.1:{port}{path}", prefix, 1.5, proc))
-        exit_code = proc.wait(timeout=15)
+        yield Gateway(proc, url, f"{url}{path}", log)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_sigterm_under_load_exits_cleanly_and_loses_no_acknowledged_webhook(
+    tmp_path: Path, kafka_broker: str
+) -> None:
+    with gateway(tmp_path, kafka_broker) as gw:
+        prefix = uuid.uuid4().hex[:8]
+        outcomes = asyncio.run(load(gw.webhook, prefix, 1.5, gw.proc))
+        exit_code = gw.proc.wait(timeout=15)
     acknowledged = sorted(o for o, status in outcomes.items() if status == "200")
     statuses = set(outcomes.values())
-    text = log.read_text(errors="replace")
+    text = gw.log.read_text(errors="replace")
     assert len(acknowledged) > 50, "the load ran before the signal"
     assert statuses <= {
         "200",
@@ -147,3 +167,30 @@ def test_sigterm_under_load_exits_cleanly_and_loses_no_acknowledged_webhook(
     on_topic = orders_on_topic(kafka_broker, prefix)
     assert sorted(set(on_topic) & set(acknowledged)) == acknowledged  # none acknowledged is lost
     assert len(on_topic) == len(set(on_topic))  # none doubled
+
+
+def test_with_a_drain_period_sigterm_first_turns_readiness_off_and_keeps_serving(
+    tmp_path: Path, kafka_broker: str
+) -> None:
+    with gateway(tmp_path, kafka_broker, GATEWAY_DRAIN_S="2") as gw:
+        signalled = time.monotonic()
+        gw.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        with pytest.raises(urllib.error.HTTPError) as not_ready:
+            urllib.request.urlopen(f"{gw.url}/readyz", timeout=2)
+        assert not_ready.value.code == 503
+        assert json.loads(not_ready.value.read()) == {"status": "draining"}
+        prefix = uuid.uuid4().hex[:8]
+        template = json.loads(SAMPLE_WEBHOOK.read_text())
+        template["orders"]["order"][0]["innerId"] = f"{prefix}-1"
+        body, content_type = multipart_body("data", json.dumps(template).encode())
+        request = urllib.request.Request(
+            gw.webhook, data=body, headers={"Content-Type": content_type}, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=5) as answer:  # still served
+            assert answer.status == 200
+        exit_code = gw.proc.wait(timeout=20)
+        stopped_after = time.monotonic() - signalled
+    assert exit_code == 0, gw.log.read_text(errors="replace")[-2000:]
+    assert stopped_after >= 2.0  # the drain period was honoured
+    assert orders_on_topic(kafka_broker, prefix) == [f"{prefix}-1"]
