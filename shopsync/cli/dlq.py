@@ -9,7 +9,7 @@ import click
 from confluent_kafka import Consumer, Producer, TopicPartition
 
 from shopsync.cli.context import emit_json, emit_table, settings
-from shopsync.kafka.producer import producer_config
+from shopsync.kafka.producer import LIBRDKAFKA_LOG, producer_config
 from shopsync.kafka.topics import DLQ_BY_CONSUMER
 
 
@@ -18,6 +18,7 @@ def read_dead_letters(bootstrap: str, topic: str, idle_s: float = 1.5) -> list[d
     consumer = Consumer(
         {
             "bootstrap.servers": bootstrap,
+            "logger": LIBRDKAFKA_LOG,
             "group.id": "shopsync-dlq-cli",
             "enable.auto.commit": False,
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -14,9 +15,15 @@ class BrokerUnavailable(Exception):
     """The broker did not acknowledge in time, or the local queue is full."""
 
 
+#: librdkafka's own messages (connection refused, broker down, ...) as ordinary log records
+#: of this logger, handed over on poll() — instead of raw "%3|…|FAIL|" lines on stderr.
+LIBRDKAFKA_LOG = logging.getLogger("shopsync.kafka.librdkafka")
+
+
 def producer_config(bootstrap: str, message_timeout_ms: int) -> dict[str, Any]:
     # murmur2_random: same key → same partition as the Java client and faust's producer.
     return {
+        "logger": LIBRDKAFKA_LOG,
         "bootstrap.servers": bootstrap,
         "enable.idempotence": True,
         "acks": "all",
