@@ -25,14 +25,12 @@ from pathlib import Path
 
 from confluent_kafka import Consumer, TopicPartition
 
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
 from shopsync.kafka.admin import ensure_topics
 from shopsync.kafka.embedded import start_broker
 from shopsync.kafka.topics import ORDER_EVENTS, topic_specs
 from shopsync.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
-from shopsync.shops import add_connection
+from tests.support import database_with_connection
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT.parent / "shared" / "shoprenter" / "samples" / "webhook_order_status_change.json"
@@ -141,25 +139,8 @@ def events_on_topic(bootstrap: str) -> int:
 
 
 async def prepare(settings: Settings) -> str:
-    await upgrade(settings.resolved_database_url)
     cipher = CredentialCipher(load_or_create_key(settings))
-    engine = create_engine(settings.resolved_database_url)
-    async with session_factory(engine)() as session:
-        connection = await add_connection(
-            session,
-            cipher,
-            account="bench",
-            name="bench",
-            path="bench",
-            auth_kind="basic",
-            api_user="u",
-            api_secret="s",
-        )
-        await session.commit()
-        token = cipher.decrypt(connection.webhook_token_encrypted)
-        path = f"/webhooks/shoprenter/{connection.id}/{token}"
-    await engine.dispose()
-    return path
+    return await database_with_connection(settings.resolved_database_url, cipher)
 
 
 def main() -> int:

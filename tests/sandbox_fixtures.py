@@ -36,6 +36,12 @@ class Sandbox:
             api_url=f"{self.url}/{shop.name}",
         )
 
+    def point(self, connection: Any, shop: SandboxShop, cipher: Any) -> None:
+        """Make a stored ShopConnection talk to `shop` on this sandbox (Basic auth)."""
+        connection.api_user = shop.user
+        connection.api_secret_encrypted = cipher.encrypt(shop.password)
+        connection.api_url = f"{self.url}/{shop.name}"
+
     def oauth(self, shop: SandboxShop, secret: str | None = None) -> ShopAccess:
         return ShopAccess(
             shop.name,

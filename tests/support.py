@@ -101,6 +101,23 @@ def stop_process(proc: subprocess.Popen[Any], timeout_s: float = 15.0) -> None:
             proc.wait()
 
 
+async def database_with_connection(url: str, cipher: Any) -> str:
+    """Migrate the database at `url`, connect one shop; its webhook path (/webhooks/…)."""
+    from shopsync.db.engine import create_engine, session_factory
+    from shopsync.db.migrate import upgrade
+
+    await upgrade(url)
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session:
+            connection = await shop_connection(session, cipher, unique("a-"))
+            await session.commit()
+            token = cipher.decrypt(connection.webhook_token_encrypted)
+            return f"/webhooks/shoprenter/{connection.id}/{token}"
+    finally:
+        await engine.dispose()
+
+
 async def shop_connection(session: Any, cipher: Any, account: str, **settings: Any) -> Any:
     """A Basic-auth connection named "s" of a fresh account, with settings applied (tests)."""
     from shopsync.shops import add_connection, apply_settings

@@ -22,36 +22,18 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 from cryptography.fernet import Fernet
 
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
 from shopsync.kafka.topics import ORDER_EVENTS
 from shopsync.secrets import CredentialCipher
-from shopsync.shops import add_connection
-from tests.support import SAMPLE_WEBHOOK, free_port, multipart_body, unique
+from tests.support import (
+    SAMPLE_WEBHOOK,
+    database_with_connection,
+    free_port,
+    multipart_body,
+    unique,
+)
 
 pytestmark = pytest.mark.e2e
 SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
-
-
-async def prepared(url: str, cipher: CredentialCipher) -> str:
-    await upgrade(url)
-    engine = create_engine(url)
-    async with session_factory(engine)() as session:
-        connection = await add_connection(
-            session,
-            cipher,
-            account="a",
-            name="s",
-            path="s",
-            auth_kind="basic",
-            api_user="u",
-            api_secret="p",
-        )
-        await session.commit()
-        token = cipher.decrypt(connection.webhook_token_encrypted)
-        path = f"/webhooks/shoprenter/{connection.id}/{token}"
-    await engine.dispose()
-    return path
 
 
 def orders_on_topic(bootstrap: str, prefix: str) -> list[str]:
@@ -115,7 +97,7 @@ class Gateway:
 def gateway(tmp_path: Path, bootstrap: str, **extra_env: str) -> Iterator[Gateway]:
     key = Fernet.generate_key()
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'gw.db'}"
-    path = asyncio.run(prepared(db_url, CredentialCipher(key)))
+    path = asyncio.run(database_with_connection(db_url, CredentialCipher(key)))
     port = free_port()
     env = {
         **os.environ,

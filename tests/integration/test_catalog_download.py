@@ -132,9 +132,7 @@ async def test_a_catalog_tick_downloads_with_the_connections_own_stored_credenti
     async with sessions() as session:
         connection = await session.get(ShopConnection, cid)
         assert connection is not None
-        connection.api_user = "api-user"
-        connection.api_secret_encrypted = cipher.encrypt("api-pass")
-        connection.api_url = f"{sandbox.url}/{shop.name}"
+        sandbox.point(connection, shop, cipher)
         await session.commit()
     registry = CollectorRegistry()
     cycle = CatalogCycle(sessions, cipher, http, catalog_metrics(registry))

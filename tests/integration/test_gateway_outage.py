@@ -13,15 +13,12 @@ from aiohttp.test_utils import TestServer
 from prometheus_client import CollectorRegistry
 
 from services.webhook_gateway.app import create_app
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
 from shopsync.kafka.admin import ensure_topics
 from shopsync.kafka.embedded import start_broker
 from shopsync.kafka.topics import topic_specs
 from shopsync.secrets import CredentialCipher
 from shopsync.settings import Settings
-from shopsync.shops import add_connection
-from tests.support import SAMPLE_WEBHOOK, free_port, multipart_body
+from tests.support import SAMPLE_WEBHOOK, database_with_connection, free_port, multipart_body
 
 pytestmark = pytest.mark.integration
 
@@ -30,25 +27,7 @@ async def test_broker_outage_answers_503_and_200s_resume_within_10_s_of_its_retu
     tmp_path: Path, cipher: CredentialCipher
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'gw.db'}"
-    await upgrade(url)
-    engine = create_engine(url)
-    async with session_factory(engine)() as session:
-        connection = await add_connection(
-            session,
-            cipher,
-            account="a",
-            name="s",
-            path="s",
-            auth_kind="basic",
-            api_user="u",
-            api_secret="p",
-        )
-        await session.commit()
-        path = (
-            f"/webhooks/shoprenter/{connection.id}/"
-            f"{cipher.decrypt(connection.webhook_token_encrypted)}"
-        )
-    await engine.dispose()
+    path = await database_with_connection(url, cipher)
     port = free_port()
     broker = start_broker(port, tmp_path / "broker1.log")
     bootstrap = f"127.0.0.1:{port}"

@@ -175,9 +175,7 @@ async def test_a_failed_push_is_owed_again_after_a_pause_not_forgotten(
     async with sessions() as session:
         connection = await session.get(ShopConnection, cid)
         assert connection is not None
-        connection.api_user = shop.user
-        connection.api_secret_encrypted = cipher.encrypt(shop.password)
-        connection.api_url = f"{sandbox.url}/{shop.name}"
+        sandbox.point(connection, shop, cipher)
         await session.commit()
     now = [1000.0]
     registry = CollectorRegistry()
