@@ -31,6 +31,7 @@ DEMO_SHOP = "demo"
 DEMO_USER, DEMO_PASSWORD = "demo-api", "demo-password"
 DEMO_PRODUCTS = 300
 WAREHOUSES = ("Budapest raktár", "Debrecen raktár")
+PAID, CANCELLED = 6, 5  # the sandbox's order status ids
 
 
 def demo_catalog() -> list[dict[str, Any]]:
@@ -76,10 +77,14 @@ async def prepare(settings: Settings, sandbox_url: str) -> str:
             connection,
             {
                 "api_url": api_url,
+                "orders_enabled": True,
+                "orders_cancel_status_ids": [str(CANCELLED)],
+                "orders_auto_accept": True,
                 "orders_stock_enabled": True,
                 "orders_stock_warehouse_id": warehouse_ids[0],
+                "stock_enabled": True,
                 "stock_mode": "upload",
-                "orders_status_rules": {"1": "proforma", "6": "invoice"},
+                "orders_status_rules": {"1": "proforma", str(PAID): "invoice"},
                 "stock_upload_warehouse_ids": warehouse_ids,
                 "products_download_enabled": True,
             },
@@ -159,7 +164,7 @@ async def _register_webhooks(api_url: str, hook_url: str) -> None:
 
 
 async def drive_orders(sandbox_url: str, interval_s: float = 4.0) -> None:
-    """Place an order every interval; now and then mark an earlier one paid."""
+    """Place an order every interval; now and then mark an earlier one paid, or cancel one."""
     rng = random.Random()
     catalog = demo_catalog()
     placed: list[str] = []
@@ -182,7 +187,10 @@ async def drive_orders(sandbox_url: str, interval_s: float = 4.0) -> None:
                     placed.append((await response.json())["id"])
                 if len(placed) > 2 and rng.random() < 0.4:
                     order_id = placed.pop(0)
-                    await client.put(f"orders/{order_id}", {"orderStatus": {"id": _status_id(6)}})
+                    status = CANCELLED if rng.random() < 0.15 else PAID
+                    await client.put(
+                        f"orders/{order_id}", {"orderStatus": {"id": _status_id(status)}}
+                    )
 
 
 def _status_id(inner: int) -> str:

@@ -60,6 +60,18 @@ class DocumentIssued(Event):
     issued_at: AwareDatetime
 
 
+class DocumentVoided(Event):
+    schema_name: ClassVar[str] = "documents-voided/v1"
+    event_id: str
+    document_id: int
+    account_id: int
+    connection_id: int
+    order_ref: str
+    kind: Literal["invoice", "proforma"]
+    document_number: str | None
+    voided_at: AwareDatetime
+
+
 class StockMoved(Event):
     schema_name: ClassVar[str] = "stock-movements/v1"
     event_id: str
@@ -68,7 +80,7 @@ class StockMoved(Event):
     warehouse_id: int
     sku: str
     quantity: Decimal
-    reason: Literal["order", "storno", "manual", "download", "reconciliation"]
+    reason: Literal["order", "storno", "void", "manual", "download", "reconciliation"]
     document_id: int | None
     created_at: AwareDatetime
 

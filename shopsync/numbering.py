@@ -65,7 +65,3 @@ def _insert_series(session: AsyncSession, account_id: int, kind: str, prefix: st
     return insert_ignoring_conflicts(
         session, cast(Table, DocumentSeries.__table__), ["account_id", "kind", "prefix"]
     ).values(account_id=account_id, kind=kind, prefix=prefix, next_number=1)
-
-
-def format_number(prefix: str, number: int) -> str:
-    return f"{prefix}-{number:06d}"

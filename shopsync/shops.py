@@ -7,12 +7,13 @@ import re
 import secrets
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import SecretStr, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopsync.connection_settings import SETTING_FIELDS, ConnectionSettings
 from shopsync.db.models import Account, ShopConnection
-from shopsync.domain.nav_invoice import CustomerVatStatus, PaymentMethod, ZeroVatCase
+from shopsync.domain.order_rules import intake_problem
 from shopsync.secrets import CredentialCipher
 from shopsync.shoprenter.credentials import ShopAccess
 
@@ -21,43 +22,6 @@ SHOP_PATH_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 class ShopError(Exception):
     """A shop command cannot be carried out; the message says why."""
-
-
-class ConnectionSettings(BaseModel):
-    """Every setting `shops set` may change; unknown names and bad values are refused."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    enabled: bool | None = None
-    orders_enabled: bool | None = None
-    orders_auto_accept: bool | None = None
-    orders_status_rules: dict[str, Literal["invoice", "proforma"]] | None = None
-    orders_default_kind: Literal["invoice", "proforma"] | None = None
-    orders_draft: bool | None = None
-    orders_email: bool | None = None
-    orders_stock_enabled: bool | None = None
-    orders_stock_warehouse_id: int | None = None
-    orders_cancel_status_ids: list[str] | None = None
-    orders_cancel_action: Literal["storno", "none"] | None = None
-    orders_buyer_kind: Literal["private", "business"] | None = None
-    invoice_series: str | None = Field(default=None, pattern=r"^[A-Za-z0-9/_-]{1,20}$")
-    proforma_series: str | None = Field(default=None, pattern=r"^[A-Za-z0-9/_-]{1,20}$")
-    products_download_enabled: bool | None = None
-    products_download_price_group_id: int | None = None
-    products_upload_enabled: bool | None = None
-    products_excluded_group_ids: list[int] | None = None
-    products_selling_price_group_id: int | None = None
-    products_sale_price_group_id: int | None = None
-    products_interval_s: int | None = Field(default=None, ge=60, le=86400)
-    stock_mode: Literal["off", "download", "upload"] | None = None
-    stock_download_warehouse_id: int | None = None
-    stock_upload_warehouse_ids: list[int] | None = None
-    stock_field: Literal["stock1", "stock2", "stock3", "stock4"] | None = None
-    api_url: str | None = None
-    oauth_token_url: str | None = None
-    nav_customer_vat_status: CustomerVatStatus | None = None
-    nav_zero_vat_case: ZeroVatCase | None = None
-    nav_payment_methods: dict[str, PaymentMethod] | None = None
 
 
 def hash_token(token: str) -> str:
@@ -147,6 +111,14 @@ def apply_settings(connection: ShopConnection, changes: dict[str, Any]) -> dict[
         )
         raise ShopError(f"invalid settings: {problems}") from exc
     applied = parsed.model_dump(exclude_unset=True)
+    auto_accept = applied.get("orders_auto_accept", connection.orders_auto_accept)
+    cancel = applied.get("orders_cancel_status_ids", connection.orders_cancel_status_ids)
+    problem = intake_problem(bool(auto_accept), list(cancel or []))
+    if problem:
+        raise ShopError(
+            f"{problem}: shopsync shops set {connection.name} orders_cancel_status_ids=[7] "
+            "(the ids of your shop's cancelled statuses), then switch auto-accept on"
+        )
     for key, value in applied.items():
         setattr(connection, key, value)
     return applied
@@ -162,9 +134,6 @@ def rotate_token(connection: ShopConnection, cipher: CredentialCipher) -> str:
 def webhook_url(base_url: str, connection: ShopConnection, cipher: CredentialCipher) -> str:
     token = cipher.decrypt(connection.webhook_token_encrypted)
     return f"{base_url}/webhooks/shoprenter/{connection.id}/{token}"
-
-
-SETTING_FIELDS = list(ConnectionSettings.model_fields)
 
 
 def describe(connection: ShopConnection, account_name: str) -> dict[str, Any]:

@@ -8,9 +8,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from shopsync.db.models import Account, Product, StockLevel, StockMovement, Warehouse
+from shopsync.db.outbox_records import stock_moved
 from shopsync.db.uow import SqlAlchemyUnitOfWork
-from shopsync.events import StockMoved
-from shopsync.kafka.topics import STOCK_MOVEMENTS
 
 
 class StockError(Exception):
@@ -50,30 +49,18 @@ async def set_stock(
         session.add(StockLevel(warehouse_id=store.id, product_id=product.id, quantity=quantity))
     else:
         level.quantity = quantity
-    movement = StockMovement(
-        account_id=owner.id,
-        warehouse_id=store.id,
-        product_id=product.id,
-        quantity=delta,
-        reason="manual",
-        note="shopsync stock set",
-        created_at=datetime.now(UTC),
-    )
+    row = {
+        "account_id": owner.id,
+        "warehouse_id": store.id,
+        "product_id": product.id,
+        "quantity": delta,
+        "reason": "manual",
+        "document_id": None,
+        "note": "shopsync stock set",
+        "created_at": datetime.now(UTC),
+    }
+    movement = StockMovement(**row)
     session.add(movement)
     await session.flush()
-    uow.emit(
-        STOCK_MOVEMENTS,
-        f"{owner.id}:{sku}",
-        StockMoved(
-            event_id=f"movement:{movement.id}",
-            movement_id=movement.id,
-            account_id=owner.id,
-            warehouse_id=store.id,
-            sku=sku,
-            quantity=delta,
-            reason="manual",
-            document_id=None,
-            created_at=movement.created_at,
-        ),
-    )
+    uow.emit(*stock_moved(movement.id, row, sku))
     return delta

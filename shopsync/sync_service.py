@@ -71,7 +71,9 @@ class TickPublisher:
                     for c in connections
                     if c.products_download_enabled or c.products_upload_enabled
                 }
-            return {c.id: self._default_interval_s for c in connections if c.stock_mode != "off"}
+            return {
+                c.id: self._default_interval_s for c in connections if c.stock_sync_mode != "off"
+            }
 
 
 def decode_tick(value: bytes) -> SyncTick:

@@ -153,6 +153,7 @@ def make_order(
         order_id="1001",
         status_id="1",
         status_text="Függőben",
+        status_at=None,
         currency=currency,
         items=tuple(items),
         shipping_name="GLS futár",

@@ -10,13 +10,13 @@ from typing import Any
 import faust
 from prometheus_client import CollectorRegistry
 
-from services.order_processor.batch import BatchOrderHandler
 from services.order_processor.consumer import MessageRef, OrderEventConsumer
 from services.order_processor.metrics import ProcessorMetrics, processor_metrics
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
 from shopsync.kafka.producer import LazyProducer
 from shopsync.kafka.topics import ORDER_EVENTS
+from shopsync.service_layer.order_intake import OrderIntake
 from shopsync.settings import Settings
 
 APP_ID = "shopsync-order-processor"
@@ -35,7 +35,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         # Dead letters go out through librdkafka (C), like everything ShopSync produces.
         await producer.send(topic, key, value)
 
-    consumer = OrderEventConsumer(BatchOrderHandler(sessions), metrics, send)
+    consumer = OrderEventConsumer(OrderIntake(sessions), metrics, send)
 
     @app.agent(raw_topic(app, ORDER_EVENTS), name="order-events", concurrency=1)
     async def order_events(stream: Any) -> None:

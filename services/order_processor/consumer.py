@@ -11,13 +11,12 @@ from datetime import UTC, datetime
 import orjson
 from pydantic import ValidationError
 
-from services.order_processor.batch import BatchOrderHandler
-from services.order_processor.handlers import CONSUMER, Outcome, PoisonEvent
 from services.order_processor.metrics import ProcessorMetrics
 from shopsync.contracts import ContractViolation, check, encode
 from shopsync.deadletters import dead_letter
 from shopsync.events import OrderReceived
 from shopsync.kafka.topics import DLQ_ORDER_PROCESSOR
+from shopsync.service_layer.order_intake import CONSUMER, OrderIntake, Outcome, PoisonEvent
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -49,12 +48,12 @@ class OrderEventConsumer:
 
     def __init__(
         self,
-        batch_handler: BatchOrderHandler,
+        intake: OrderIntake,
         metrics: ProcessorMetrics,
         send: Send,
         retry_base_s: float = 0.2,
     ) -> None:
-        self._batch_handler = batch_handler
+        self._intake = intake
         self._metrics = metrics
         self._send = send
         self._retry_base_s = retry_base_s
@@ -83,7 +82,7 @@ class OrderEventConsumer:
     async def _batch_with_retries(self, events: list[OrderReceived]) -> list[Outcome | PoisonEvent]:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                return await self._batch_handler.handle_batch(events)
+                return await self._intake.handle_batch(events)
             except Exception as exc:
                 if attempt == MAX_ATTEMPTS:
                     return [PoisonEvent(f"failed {attempt} times: {exc!r}") for _ in events]

@@ -33,8 +33,7 @@ class StockDownloader:
             connection = await session.get(ShopConnection, connection_id)
             if (
                 connection is None
-                or not connection.enabled
-                or connection.stock_mode != "download"
+                or connection.stock_sync_mode != "download"
                 or connection.stock_download_warehouse_id is None
             ):
                 return report
@@ -48,7 +47,7 @@ class StockDownloader:
         async with self._sessions() as session:
             connection = await session.get(ShopConnection, connection_id)
             assert connection is not None
-            if connection.stock_mode != "download":  # switched while we were reading
+            if connection.stock_sync_mode != "download":  # switched while we were reading
                 return report
             await _apply(session, connection, shop_stock, report)
             await session.commit()

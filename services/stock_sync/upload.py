@@ -95,6 +95,7 @@ class StockUploader:
                 select(ShopConnection.id).where(
                     ShopConnection.account_id == account_id,
                     ShopConnection.enabled.is_(True),
+                    ShopConnection.stock_enabled.is_(True),
                     ShopConnection.stock_mode == "upload",
                 )
             )
@@ -106,7 +107,7 @@ class StockUploader:
         report = PushReport()
         async with self._sessions() as session:
             connection = await session.get(ShopConnection, connection_id)
-            if connection is None or not connection.enabled or connection.stock_mode != "upload":
+            if connection is None or connection.stock_sync_mode != "upload":
                 report.dropped = len(skus)  # switched off: nothing more is sent
                 return report
             quantities = await _sums(session, connection, skus)
@@ -140,7 +141,7 @@ class StockUploader:
         """Reconciliation: SKUs whose shop value differs from the sum of the warehouses."""
         async with self._sessions() as session:
             connection = await session.get(ShopConnection, connection_id)
-            if connection is None or connection.stock_mode != "upload":
+            if connection is None or connection.stock_sync_mode != "upload":
                 return set()
             field_name = connection.stock_field
             skus = set(

@@ -144,7 +144,7 @@ class StockWorker:
             connection = await session.get(ShopConnection, connection_id)
             if connection is None or not connection.enabled:
                 return
-            mode = connection.stock_mode
+            mode = connection.stock_sync_mode
         client = await self._client(connection_id)
         if client is None:
             return

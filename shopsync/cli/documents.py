@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 from shopsync.cli.context import database, emit_json, emit_table, run, settings, unit_of_work
 from shopsync.db.models import Document, ShopConnection, SkuMiss, StockMovement
 from shopsync.domain.documents import round_money
-from shopsync.issuing import DocumentError, finalize
 from shopsync.nav.export import ExportRefused, export_invoice_data
+from shopsync.service_layer.drafts import DocumentError, finalize
 
 
 def _money(amount: Decimal, currency: str) -> str:

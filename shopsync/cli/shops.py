@@ -12,6 +12,7 @@ import yaml
 from sqlalchemy import select
 
 from shopsync.cli.context import cipher, database, emit_json, emit_table, run, settings
+from shopsync.connection_settings import settings_help
 from shopsync.db.models import Account, CatalogSyncState, ShopConnection
 from shopsync.shops import (
     ShopError,
@@ -102,8 +103,25 @@ def add(
     if as_json:
         emit_json(data)
     else:
-        click.echo(f"connected {name} (id {data['id']})")
+        click.echo(
+            f"connected {name} (id {data['id']}): every feature is off until you switch it on"
+        )
         click.echo(f"webhook URL: {data['webhook_url']}")
+        click.echo(_next_steps(name))
+
+
+def _next_steps(name: str) -> str:
+    """The commands that make a new connection do something (status ids as the shop has them)."""
+    return "\n".join(
+        [
+            "To turn orders into documents (status ids from the shop's order status list):",
+            f"  shopsync shops set {name} orders_cancel_status_ids=[7] "
+            '\'orders_status_rules={"1": proforma, "6": invoice}\'',
+            f"  shopsync shops set {name} orders_enabled=true orders_auto_accept=true",
+            "Products and stock: shopsync shops set --help lists every setting;",
+            f"  shopsync shops enable {name} --feature products-download|products-upload|stock",
+        ]
+    )
 
 
 def _guard(fn: Any) -> Any:
@@ -144,6 +162,7 @@ def list_(as_json: bool) -> None:
                 "orders_enabled",
                 "products_download_enabled",
                 "products_upload_enabled",
+                "stock_enabled",
                 "stock_mode",
             ],
         )
@@ -202,13 +221,16 @@ def _parse_assignments(assignments: tuple[str, ...]) -> dict[str, Any]:
     return changes
 
 
-@shops.command("set")
+@shops.command("set", epilog=settings_help())
 @click.argument("name")
 @click.argument("assignments", nargs=-1, required=True)
 @click.option("--account", default=None)
 @click.option("--json", "as_json", is_flag=True)
 def set_(name: str, assignments: tuple[str, ...], account: str | None, as_json: bool) -> None:
-    """Change settings: `shops set NAME orders_draft=true stock_mode=upload ...`."""
+    """Change settings: `shops set NAME orders_draft=true stock_mode=upload ...`.
+
+    Values are YAML: true/false, numbers, [7, 8], {"1": proforma}; an empty value clears.
+    """
     changes = _parse_assignments(assignments)
     _change(name, account, as_json, lambda c: apply_settings(c, changes))
 
@@ -231,7 +253,7 @@ def disable(name: str, feature: str, account: str | None, as_json: bool) -> None
 @click.argument("name")
 @click.option(
     "--feature",
-    type=click.Choice(["all", "orders", "products-download", "products-upload"]),
+    type=click.Choice(["all", "orders", "products-download", "products-upload", "stock"]),
     default="all",
 )
 @click.option("--account", default=None)
@@ -247,7 +269,7 @@ def _switch(feature: str, on: bool) -> dict[str, Any]:
         "orders": {"orders_enabled": on},
         "products-download": {"products_download_enabled": on},
         "products-upload": {"products_upload_enabled": on},
-        "stock": {"stock_mode": "off"},
+        "stock": {"stock_enabled": on},  # the mode stays as chosen
     }
     return switches[feature]
 
@@ -298,6 +320,20 @@ def _change(
     data = _guard(go)
     if as_json:
         emit_json(data)
-    else:
-        for key, value in data["changed"].items():
-            click.echo(f"{name}: {key} = {value}")
+        return
+    for key, value in data["changed"].items():
+        click.echo(f"{name}: {key} = {value}")
+    hint = _hint(name, data["connection"])
+    if hint:
+        click.echo(hint)
+
+
+def _hint(name: str, connection: dict[str, Any]) -> str:
+    """What still keeps a change from having an effect."""
+    if connection["stock_enabled"] and connection["stock_mode"] == "off":
+        return f"stock sync is on but has no mode: shopsync shops set {name} stock_mode=upload"
+    if not connection["stock_enabled"] and connection["stock_mode"] != "off":
+        return f"stock sync is off: shopsync shops enable {name} --feature stock"
+    if connection["orders_auto_accept"] and not connection["orders_enabled"]:
+        return f"order intake is off: shopsync shops enable {name} --feature orders"
+    return ""

@@ -31,7 +31,7 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[s
     """Insert `rows` (dicts of column → value); nothing is read back."""
     if not rows:
         return
-    if len(rows) >= COPY_MIN_ROWS and _is_postgresql(session):
+    if len(rows) >= COPY_MIN_ROWS and is_postgresql(session):
         await _copy(session, table, rows)
     else:
         await session.execute(insert(table), list(rows))
@@ -43,7 +43,7 @@ async def insert_returning_ids(
     """Insert `rows` and return their new primary keys, in the order of `rows`."""
     if not rows:
         return []
-    if len(rows) >= COPY_MIN_ROWS and _is_postgresql(session):
+    if len(rows) >= COPY_MIN_ROWS and is_postgresql(session):
         ids = await allocate_ids(session, table, len(rows))
         await _copy(
             session, table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)]
@@ -70,11 +70,11 @@ def insert_ignoring_conflicts(
     session: AsyncSession, table: Table, index_elements: list[str]
 ) -> Insert:
     """`INSERT … ON CONFLICT (index_elements) DO NOTHING` for PostgreSQL or SQLite."""
-    insert_ = postgresql_insert if _is_postgresql(session) else sqlite_insert
+    insert_ = postgresql_insert if is_postgresql(session) else sqlite_insert
     return insert_(table).on_conflict_do_nothing(index_elements=index_elements)
 
 
-def _is_postgresql(session: AsyncSession) -> bool:
+def is_postgresql(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
@@ -139,7 +139,7 @@ async def custom_plans(session: AsyncSession) -> AsyncIterator[None]:
     next analyses it. Foreign-key checks must stay on cached plans (re-planning each one
     made `COPY` three times slower), hence only inside this block.
     """
-    if not _is_postgresql(session):
+    if not is_postgresql(session):
         yield
         return
     await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))

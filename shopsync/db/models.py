@@ -50,16 +50,21 @@ class ShopConnection(Base):
     webhook_token_encrypted: Mapped[str] = mapped_column(Text)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    # Order intake tab
-    orders_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    orders_auto_accept: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Order intake tab: off until the operator switches it on (and says which status does what)
+    orders_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    orders_auto_accept: Mapped[bool] = mapped_column(Boolean, default=False)
     orders_status_rules: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
-    orders_default_kind: Mapped[str] = mapped_column(String(20), default="invoice")
+    # The kind for statuses without a rule; None: such statuses issue nothing.
+    orders_default_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
     orders_draft: Mapped[bool] = mapped_column(Boolean, default=False)
     orders_email: Mapped[bool] = mapped_column(Boolean, default=False)
     orders_stock_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     orders_stock_warehouse_id: Mapped[int | None] = mapped_column(
         ForeignKey("warehouses.id"), nullable=True
+    )
+    # Which document moves an order's stock: "invoice" or "first_document" (the proforma).
+    orders_stock_on: Mapped[str] = mapped_column(
+        String(20), default="invoice", server_default="invoice"
     )
     orders_cancel_status_ids: Mapped[list[str]] = mapped_column(Json, default=list)
     orders_cancel_action: Mapped[str] = mapped_column(String(20), default="storno")
@@ -89,7 +94,8 @@ class ShopConnection(Base):
     )
     products_interval_s: Mapped[int] = mapped_column(Integer, default=600)
 
-    # Stock tab
+    # Stock tab: switched on and off without forgetting the mode
+    stock_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     stock_mode: Mapped[str] = mapped_column(String(10), default="off")  # off|download|upload
     stock_download_warehouse_id: Mapped[int | None] = mapped_column(
         ForeignKey("warehouses.id"), nullable=True
@@ -101,6 +107,11 @@ class ShopConnection(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     account: Mapped[Account] = relationship()
+
+    @property
+    def stock_sync_mode(self) -> str:
+        """What stock sync does for this connection now: off, download or upload."""
+        return self.stock_mode if self.enabled and self.stock_enabled else "off"
 
 
 class ProductGroup(Base):
@@ -185,7 +196,7 @@ class Document(Base):
 
     __tablename__ = "documents"
     __table_args__ = (
-        UniqueConstraint("connection_id", "order_ref", "kind"),
+        UniqueConstraint("connection_id", "order_ref", "kind", "generation"),
         Index("ix_documents_account_created", "account_id", "created_at"),
         Index("ix_documents_email_due", "email_status", "email_next_at"),
     )
@@ -196,6 +207,10 @@ class Document(Base):
     order_ref: Mapped[str] = mapped_column(String(100))
     order_status: Mapped[str] = mapped_column(String(50), default="")
     kind: Mapped[str] = mapped_column(String(20))  # invoice | proforma | storno
+    # 1, then 2 for the invoice of an order re-activated after its storno, ...
+    generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # live | voided (drafts, proformas) | stornoed (invoices) | settled (proformas)
+    status: Mapped[str] = mapped_column(String(20), default="live", server_default="live")
     draft: Mapped[bool] = mapped_column(Boolean, default=False)
     series: Mapped[str] = mapped_column(String(20))
     number: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -217,6 +232,10 @@ class Document(Base):
     payment_method: Mapped[str] = mapped_column(String(200), default="", server_default="")
     payment_method_code: Mapped[str] = mapped_column(String(50), default="", server_default="")
     references_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id"), nullable=True
+    )
+    # The proforma an invoice follows (printed on the invoice as a reference).
+    follows_document_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id"), nullable=True
     )
     issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
@@ -275,6 +294,20 @@ class SkuMiss(Base):
     order_ref: Mapped[str] = mapped_column(String(100))
     sku: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class OrderStateRow(Base):
+    """One shop order's lifecycle state (shopsync.domain.order_state), as JSON."""
+
+    __tablename__ = "order_states"
+
+    connection_id: Mapped[int] = mapped_column(ForeignKey("shop_connections.id"), primary_key=True)
+    order_ref: Mapped[str] = mapped_column(String(100), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    last_status_id: Mapped[str] = mapped_column(String(50), default="")
+    last_status_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    state: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ProcessedEvent(Base):

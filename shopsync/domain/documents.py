@@ -18,6 +18,16 @@ class DocumentKind(StrEnum):
     STORNO = "storno"
 
 
+def numbering_of(kind: DocumentKind) -> str:
+    """The numbering a kind draws from: a storno is an invoice and takes the invoices' next."""
+    return "proforma" if kind is DocumentKind.PROFORMA else "invoice"
+
+
+def format_number(prefix: str, number: int) -> str:
+    """A document's printed number: series prefix and six digits, `INV-000042`."""
+    return f"{prefix}-{number:06d}"
+
+
 class LineKind(StrEnum):
     PRODUCT = "product"
     SHIPPING = "shipping"

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from shopsync.domain.shoprenter_values import as_list, decimal, is_empty, nested_list, text
+
+#: Shoprenter writes status times in the shop's local time, without a zone.
+SHOP_ZONE = ZoneInfo("Europe/Budapest")
 
 # Billing country names Shoprenter sends (in the shop's languages) → ISO codes; webhooks that
 # carry paymentCountryIsoCode2 need none of this.
@@ -70,6 +75,7 @@ class Order:
     order_id: str
     status_id: str
     status_text: str
+    status_at: datetime | None  # when the shop set the status (None: it did not say)
     currency: str
     items: tuple[OrderItem, ...]
     shipping_name: str
@@ -92,6 +98,21 @@ class OrderStatus:
     status_text: str
     date_added: str
 
+    @property
+    def at(self) -> datetime | None:
+        return status_time(self.date_added)
+
+
+def status_time(value: str) -> datetime | None:
+    """When a status was set, as aware UTC: "2025-12-01 20:57:40" is Budapest time."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=SHOP_ZONE)
+    return moment.astimezone(UTC)
+
 
 def order_status(raw: dict[str, Any]) -> OrderStatus:
     """The order's latest status; `orderHistory` may be an object or a list of them."""
@@ -111,6 +132,7 @@ def read_order(raw: dict[str, Any]) -> Order:
         order_id=text(raw.get("innerId")),
         status_id=status.status_id,
         status_text=status.status_text,
+        status_at=status.at,
         currency=(text(raw.get("currency")) or "HUF").upper(),
         items=tuple(_item(p) for p in nested_list(raw.get("orderProducts"), "orderProduct")),
         shipping_name=text(raw.get("shippingMethodName")) or "Szállítás",

@@ -11,11 +11,23 @@ def phase(connection_id: int, interval_s: float) -> float:
     return (zlib.crc32(str(connection_id).encode()) % 10_000) / 10_000 * interval_s
 
 
+def next_slot(connection_id: int, interval_s: float, now: float) -> float:
+    """The connection's next moment on its phase, at or after `now`."""
+    first = now - now % interval_s + phase(connection_id, interval_s)
+    return first if first >= now else first + interval_s
+
+
 @dataclass
 class TickSchedule:
-    """Which connections are due at a moment; each fires once per its interval."""
+    """Which connections are due at a moment; each fires once per its interval.
+
+    The connections enabled when the schedule starts are spread over the interval (a
+    restart must not fire a thousand shops at once); one switched on later fires at once,
+    so the operator sees its first cycle within seconds, then follows its phase.
+    """
 
     next_due: dict[int, float] = field(default_factory=dict)
+    started: bool = False
 
     def due(self, now: float, intervals: dict[int, float]) -> list[int]:
         """Connections due at `now`, given the enabled ones and their intervals (seconds)."""
@@ -24,12 +36,14 @@ class TickSchedule:
         fired = []
         for connection_id, interval in intervals.items():
             if connection_id not in self.next_due:
-                cycle_start = now - now % interval
-                first = cycle_start + phase(connection_id, interval)
-                self.next_due[connection_id] = first if first >= now else first + interval
+                self.next_due[connection_id] = next_slot(connection_id, interval, now)
+                if self.started:
+                    fired.append(connection_id)
+                    continue
             if now >= self.next_due[connection_id]:
                 fired.append(connection_id)
                 self.next_due[connection_id] += interval * (
                     1 + (now - self.next_due[connection_id]) // interval
                 )
+        self.started = True
         return fired

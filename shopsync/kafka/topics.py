@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 ORDER_EVENTS = "shopsync.order-events.v1"
 DOCUMENTS_ISSUED = "shopsync.documents-issued.v1"
+DOCUMENTS_VOIDED = "shopsync.documents-voided.v1"
 STOCK_MOVEMENTS = "shopsync.stock-movements.v1"
 CATALOG_CHANGES = "shopsync.catalog-changes.v1"
 SYNC_TICKS = "shopsync.sync-ticks.v1"
@@ -35,6 +36,7 @@ def topic_specs(partitions: int) -> list[TopicSpec]:
     return [
         TopicSpec(ORDER_EVENTS, partitions, 7 * DAY_MS),
         TopicSpec(DOCUMENTS_ISSUED, partitions, 7 * DAY_MS),
+        TopicSpec(DOCUMENTS_VOIDED, partitions, 7 * DAY_MS),
         TopicSpec(STOCK_MOVEMENTS, partitions, 7 * DAY_MS),
         TopicSpec(CATALOG_CHANGES, partitions, 7 * DAY_MS),
         TopicSpec(SYNC_TICKS, partitions, DAY_MS),

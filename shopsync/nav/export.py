@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from shopsync.accounts import AccountError, supplier_of
+from shopsync.db.document_rows import lines_of
 from shopsync.db.models import Account, Document, ShopConnection
 from shopsync.domain.documents import DocumentKind
 from shopsync.domain.nav_invoice import (
@@ -23,7 +24,6 @@ from shopsync.domain.nav_invoice import (
     payment_method_for,
 )
 from shopsync.exchange_rates import RateMissing, rate_on
-from shopsync.issuing import lines_of
 from shopsync.nav.schema import NavSchemaError, validate_invoice_data
 
 #: Invoice dates are Hungarian calendar days, whatever the server's zone.
@@ -74,7 +74,7 @@ async def export_invoice_data(session: AsyncSession, document_id: int) -> bytes:
             ),
             supplier=supplier_of(account),
             customer=_customer(document, connection),
-            lines=lines_of(document),
+            lines=lines_of(document.lines),
             zero_vat_case=connection.nav_zero_vat_case,
             reference=None if original is None else original[0],
         )

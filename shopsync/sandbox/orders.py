@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from shopsync.domain.orders import SHOP_ZONE
 from shopsync.sandbox.store import Row, SandboxShop
 from shopsync.shoprenter.ids import decode_id
 
@@ -93,7 +94,8 @@ def _add_history(shop: SandboxShop, order: Row) -> None:
             "status": decoded[1]["order_status_id"] if decoded else status_id,
             "statusText": shop.status_name(status_id),
             "comment": "",
-            "dateAdded": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3],
+            # As Shoprenter writes it: the shop's local time, to the second.
+            "dateAdded": datetime.now(SHOP_ZONE).strftime("%Y-%m-%d %H:%M:%S"),
         }
     )
 

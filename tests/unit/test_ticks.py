@@ -28,3 +28,18 @@ def test_a_switched_off_connection_stops_firing_at_once() -> None:
     fired = [cid for t in range(1, 30) for cid in schedule.due(float(t), {1: 10.0})]
     assert 2 not in fired
     assert 1 in fired
+
+
+def test_a_connection_switched_on_while_running_fires_at_once_then_on_its_phase() -> None:
+    schedule = TickSchedule()
+    schedule.due(1_000.0, {1: 600.0})
+    assert schedule.due(1_001.0, {1: 600.0, 2: 600.0}) == [2]
+    later = [t for t in range(1_002, 2_300) if 2 in schedule.due(float(t), {1: 600.0, 2: 600.0})]
+    assert len(later) == 2  # once per interval after that, not again at once
+    assert (later[1] - later[0]) == 600
+
+
+def test_connections_enabled_at_start_are_spread_not_fired_together() -> None:
+    schedule = TickSchedule()
+    fired = schedule.due(1_000_000.0, {cid: 600.0 for cid in range(1, 201)})
+    assert len(fired) <= 2  # only those whose phase is this very second

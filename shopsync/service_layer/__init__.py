@@ -1,0 +1,1 @@
+"""Use cases: what ShopSync does when an order arrives, a draft is finalized, ... (no SQL)."""
