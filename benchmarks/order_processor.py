@@ -94,6 +94,11 @@ async def setup(url: str, cipher: CredentialCipher) -> tuple[int, int, str, list
         apply_settings(
             connection,
             {
+                # Every status an invoice, as before the order lifecycle: one document per order.
+                "orders_enabled": True,
+                "orders_cancel_status_ids": ["5"],
+                "orders_auto_accept": True,
+                "orders_default_kind": "invoice",
                 "orders_stock_enabled": os.environ.get("BENCH_STOCK", "1") == "1",
                 "orders_email": os.environ.get("BENCH_EMAIL", "1") == "1",
                 "orders_stock_warehouse_id": warehouse.id,

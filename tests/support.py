@@ -118,8 +118,18 @@ async def database_with_connection(url: str, cipher: Any) -> str:
         await engine.dispose()
 
 
+#: Order intake switched on as an operator would: status 7 cancels, every other status is an
+#: invoice. A new connection has all of it off (tested in test_connection_settings).
+INTAKE_ON: dict[str, Any] = {
+    "orders_enabled": True,
+    "orders_cancel_status_ids": ["7"],
+    "orders_auto_accept": True,
+    "orders_default_kind": "invoice",
+}
+
+
 async def shop_connection(session: Any, cipher: Any, account: str, **settings: Any) -> Any:
-    """A Basic-auth connection named "s" of a fresh account, with settings applied (tests)."""
+    """A Basic-auth connection named "s" of a fresh account, intake on, settings applied."""
     from shopsync.shops import add_connection, apply_settings
 
     connection = await add_connection(
@@ -132,8 +142,7 @@ async def shop_connection(session: Any, cipher: Any, account: str, **settings: A
         api_user="u",
         api_secret="p",
     )
-    if settings:
-        apply_settings(connection, settings)
+    apply_settings(connection, {**INTAKE_ON, **settings})
     return connection
 
 

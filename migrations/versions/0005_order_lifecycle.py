@@ -84,11 +84,21 @@ def upgrade() -> None:
         batch_op.alter_column(
             "orders_default_kind", existing_type=sa.String(length=20), nullable=True
         )
+        batch_op.add_column(
+            sa.Column("stock_enabled", sa.Boolean(), server_default="0", nullable=False)
+        )
+    op.execute("UPDATE shop_connections SET stock_enabled = (stock_mode <> 'off')")
     _backfill(op.get_bind())
 
 
 def downgrade() -> None:
+    op.execute(
+        "UPDATE shop_connections SET orders_default_kind = 'invoice' "
+        "WHERE orders_default_kind IS NULL"
+    )
+    op.execute("UPDATE shop_connections SET stock_mode = 'off' WHERE NOT stock_enabled")
     with op.batch_alter_table("shop_connections", schema=None) as batch_op:
+        batch_op.drop_column("stock_enabled")
         batch_op.alter_column(
             "orders_default_kind", existing_type=sa.String(length=20), nullable=False
         )

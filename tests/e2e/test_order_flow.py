@@ -34,6 +34,7 @@ from shopsync.secrets import CredentialCipher
 from shopsync.shops import add_connection, apply_settings
 from tests.nav_check import check_nav_exports
 from tests.support import (
+    INTAKE_ON,
     SAMPLE_WEBHOOK,
     create_pg_database,
     drop_pg_database,
@@ -114,6 +115,7 @@ class Pipeline:
                 apply_settings(
                     connection,
                     {
+                        **INTAKE_ON,
                         "orders_stock_enabled": True,
                         "orders_stock_warehouse_id": warehouse.id,
                         **settings,

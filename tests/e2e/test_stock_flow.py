@@ -38,6 +38,7 @@ from shopsync.secrets import CredentialCipher
 from shopsync.shops import add_connection, apply_settings
 from tests.nav_check import check_nav_exports
 from tests.support import (
+    INTAKE_ON,
     SAMPLE_WEBHOOK,
     create_pg_database,
     drop_pg_database,
@@ -106,8 +107,10 @@ async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_war
         apply_settings(
             connection,
             {
+                **INTAKE_ON,
                 "orders_stock_enabled": True,
                 "orders_stock_warehouse_id": w1.id,
+                "stock_enabled": True,
                 "stock_mode": "upload",
                 "stock_upload_warehouse_ids": [w1.id, w2.id],
             },
@@ -211,7 +214,7 @@ async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_war
             async with sessions() as session:  # switched off mid-flight: nothing more is sent
                 row = await session.get(ShopConnection, cid)
                 assert row is not None
-                apply_settings(row, {"stock_mode": "off"})
+                apply_settings(row, {"stock_enabled": False})
                 await session.commit()
             await asyncio.sleep(1.5)  # the worker's account cache lives one second
             writes = shop.stats.product_writes

@@ -13,12 +13,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.order_processor.handlers import OrderEventHandler
 from services.webhook_gateway.events import order_event
 from shopsync.db.models import Document
 from shopsync.mail.relay import MAX_ATTEMPTS, EmailRelay
 from shopsync.mail.smtp import SmtpMailer
 from shopsync.secrets import CredentialCipher
+from shopsync.service_layer.order_intake import OrderIntake
 from shopsync.shops import apply_settings
 from tests.support import SAMPLE_WEBHOOK, free_port, shop_connection, unique
 
@@ -54,7 +54,7 @@ async def issue_one(
         cid, aid = connection.id, connection.account_id
     order = json.loads(SAMPLE_WEBHOOK.read_text())["orders"]["order"][0]
     order["innerId"] = unique("")
-    outcome = await OrderEventHandler(sessions).handle(
+    outcome = await OrderIntake(sessions).handle(
         order_event(cid, aid, order, "json", datetime.now(UTC))
     )
     assert outcome.document_id is not None

@@ -20,7 +20,7 @@ from shopsync.kafka.topics import ORDER_EVENTS
 from shopsync.secrets import CredentialCipher
 from shopsync.settings import Settings
 from shopsync.shops import add_connection, apply_settings
-from tests.support import SAMPLE_WEBHOOK, free_port, multipart_body, unique
+from tests.support import INTAKE_ON, SAMPLE_WEBHOOK, free_port, multipart_body, unique
 
 pytestmark = pytest.mark.integration
 
@@ -65,6 +65,7 @@ async def connection(sessions: Any, cipher: CredentialCipher) -> dict[str, Any]:
             api_user="u",
             api_secret="s",
         )
+        apply_settings(created, INTAKE_ON)
         await session.commit()
         token = cipher.decrypt(created.webhook_token_encrypted)
         return {"id": created.id, "token": token, "account_id": created.account_id}

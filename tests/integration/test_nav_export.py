@@ -16,7 +16,6 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.order_processor.handlers import OrderEventHandler
 from services.webhook_gateway.events import order_event
 from shopsync.accounts import set_supplier
 from shopsync.cli.main import cli
@@ -28,6 +27,7 @@ from shopsync.exchange_rates import set_rate
 from shopsync.nav.export import ExportRefused, export_invoice_data
 from shopsync.nav.schema import validate_invoice_data
 from shopsync.secrets import CredentialCipher
+from shopsync.service_layer.order_intake import OrderIntake
 from tests.nav_check import NAV_SCHEMAS, TEST_SUPPLIER
 from tests.support import SAMPLE_WEBHOOK, shop_connection, unique
 
@@ -44,7 +44,7 @@ def sample(order_id: str, status: str = "1", **changes: Any) -> dict[str, Any]:
 async def issue(
     sessions: async_sessionmaker[AsyncSession], cid: int, aid: int, order: dict[str, Any]
 ) -> int:
-    outcome = await OrderEventHandler(sessions).handle(
+    outcome = await OrderIntake(sessions).handle(
         order_event(cid, aid, order, "json", datetime.now(UTC))
     )
     assert outcome.document_id is not None

@@ -13,14 +13,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.order_processor.batch import BatchOrderHandler
-from services.order_processor.handlers import PoisonEvent
 from services.webhook_gateway.events import order_event
 from shopsync.contracts import check
 from shopsync.db.models import Document, OutboxMessage, Product, SkuMiss, StockLevel, Warehouse
 from shopsync.events import OrderReceived
 from shopsync.kafka.topics import DOCUMENTS_ISSUED, STOCK_MOVEMENTS
 from shopsync.secrets import CredentialCipher
+from shopsync.service_layer.order_intake import OrderIntake, PoisonEvent
 from shopsync.shops import apply_settings
 from tests.support import SAMPLE_WEBHOOK, shop_connection, unique
 
@@ -46,10 +45,19 @@ async def stocked_connection(
         return connection.id, connection.account_id, warehouse.id, product.id
 
 
-def events(connection_id: int, account_id: int, ids: list[str]) -> list[OrderReceived]:
+def events(
+    connection_id: int, account_id: int, ids: list[str], status: str = "1", when: str = ""
+) -> list[OrderReceived]:
     base = json.loads(SAMPLE_WEBHOOK.read_text())["orders"]["order"][0]
+    history = {"status": status, "statusText": "x", "dateAdded": when or "2025-12-01 20:57:40"}
     return [
-        order_event(connection_id, account_id, {**base, "innerId": i}, "json", datetime.now(UTC))
+        order_event(
+            connection_id,
+            account_id,
+            {**base, "innerId": i, "orderHistory": history},
+            "json",
+            datetime.now(UTC),
+        )
         for i in ids
     ]
 
@@ -63,7 +71,7 @@ async def test_a_batch_issues_one_document_per_order_numbered_without_gaps_and_m
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
 ) -> None:
     cid, aid, warehouse_id, product_id = await stocked_connection(sessions, cipher)
-    handler = BatchOrderHandler(sessions)
+    handler = OrderIntake(sessions)
     batch = events(cid, aid, [str(n) for n in range(150)])
     results = await handler.handle_batch(batch + batch[:10])  # duplicates inside the batch
     assert [r.result for r in results if not isinstance(r, PoisonEvent)].count("issued") == 150
@@ -109,7 +117,7 @@ async def test_a_poison_event_in_a_batch_is_singled_out_and_the_rest_processed(
     cid, aid, _, _ = await stocked_connection(sessions, cipher)
     good = events(cid, aid, ["p1", "p2"])
     bad = events(987_654, aid, ["p3"])
-    results = await BatchOrderHandler(sessions).handle_batch([good[0], bad[0], good[1]])
+    results = await OrderIntake(sessions).handle_batch([good[0], bad[0], good[1]])
     assert isinstance(results[1], PoisonEvent)
     assert [r.result for r in (results[0], results[2]) if not isinstance(r, PoisonEvent)] == [
         "issued",
@@ -124,7 +132,7 @@ async def test_concurrent_batch_workers_never_skip_or_reuse_a_number(
         pytest.skip("SQLite serialises writers: concurrency is PostgreSQL's question")
     cid, aid, _, _ = await stocked_connection(sessions, cipher)
     batches = [events(cid, aid, [f"{b}-{n}" for n in range(50)]) for b in range(4)]
-    await asyncio.gather(*(BatchOrderHandler(sessions).handle_batch(b) for b in batches))
+    await asyncio.gather(*(OrderIntake(sessions).handle_batch(b) for b in batches))
     async with sessions() as session:
         numbers = sorted(
             (
@@ -132,3 +140,26 @@ async def test_concurrent_batch_workers_never_skip_or_reuse_a_number(
             ).scalars()
         )
     assert numbers == list(range(1, 201))
+
+
+async def test_a_cancellation_in_the_same_batch_as_its_invoice_stornos_it_and_returns_stock(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> None:
+    cid, aid, warehouse_id, product_id = await stocked_connection(sessions, cipher)
+    ids = [f"c{n}" for n in range(20)]
+    paid = events(cid, aid, ids, "1", "2025-12-01 10:00:00")
+    cancelled = events(cid, aid, ids[:5], "7", "2025-12-01 11:00:00")
+    results = await OrderIntake(sessions).handle_batch(paid + cancelled)
+    outcomes = [r.result for r in results if not isinstance(r, PoisonEvent)]
+    assert outcomes == ["issued"] * 20 + ["cancelled"] * 5
+    async with sessions() as session:
+        documents = (
+            await session.execute(select(Document).where(Document.connection_id == cid))
+        ).scalars().all()
+        level = await session.get(StockLevel, (warehouse_id, product_id))
+    stornos = [d for d in documents if d.kind == "storno"]
+    assert len(stornos) == 5 and {d.order_ref for d in stornos} == set(ids[:5])
+    assert sorted(d.number for d in documents) == list(range(1, 26))
+    by_id = {d.id: d for d in documents}
+    assert all(by_id[s.references_document_id].order_ref == s.order_ref for s in stornos)
+    assert level is not None and level.quantity == Decimal(1000 - 15)

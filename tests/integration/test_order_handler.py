@@ -1,4 +1,4 @@
-"""The order handler against a real database: one document per order and kind, numbered."""
+"""The order intake against a real database: documents, numbers and stock an accountant accepts."""
 
 from __future__ import annotations
 
@@ -12,100 +12,119 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.order_processor.handlers import OrderEventHandler, PoisonEvent
 from services.webhook_gateway.events import order_event
-from shopsync.db.models import Document, OutboxMessage, Product, SkuMiss, StockLevel, Warehouse
+from shopsync.db.models import (
+    Document,
+    OutboxMessage,
+    Product,
+    ShopConnection,
+    SkuMiss,
+    StockLevel,
+    Warehouse,
+)
+from shopsync.db.uow import SqlAlchemyUnitOfWork
 from shopsync.secrets import CredentialCipher
-from shopsync.shops import add_connection, apply_settings
-from tests.support import SAMPLE_WEBHOOK, unique
+from shopsync.service_layer.drafts import DocumentError, finalize
+from shopsync.service_layer.order_intake import OrderIntake, Outcome, PoisonEvent
+from shopsync.shops import apply_settings
+from tests.support import SAMPLE_WEBHOOK, shop_connection, unique
 
 pytestmark = pytest.mark.integration
 
 
-def sample_order(order_id: str) -> dict[str, Any]:
+def sample_order(order_id: str, status: str = "1", when: str = "2025-12-01 20:57:40") -> Any:
     order = json.loads(SAMPLE_WEBHOOK.read_text())["orders"]["order"][0]
     order["innerId"] = order_id
+    order["orderHistory"] = {"status": status, "statusText": "x", "dateAdded": when}
     return order
 
 
-async def new_connection(
-    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher, **settings: Any
-) -> tuple[int, int]:
-    async with sessions() as session:
-        connection = await add_connection(
-            session,
-            cipher,
-            account=unique("acct-"),
-            name="shop",
-            path="demo",
-            auth_kind="basic",
-            api_user="u",
-            api_secret="s",
-        )
-        apply_settings(connection, settings)
-        await session.commit()
-        return connection.id, connection.account_id
+class Shop:
+    """A connection with intake on, a warehouse holding 10 of SKU 996000004 (TTA1234 unknown)."""
 
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self.intake = OrderIntake(sessions)
 
-async def count(sessions: async_sessionmaker[AsyncSession], connection_id: int) -> int:
-    async with sessions() as session:
-        return int(
-            await session.scalar(
-                select(func.count())
-                .select_from(Document)
-                .where(Document.connection_id == connection_id)
+    async def create(self, cipher: CredentialCipher, **settings: Any) -> Shop:
+        async with self.sessions() as session:
+            connection = await shop_connection(session, cipher, unique("acct-"))
+            warehouse = Warehouse(account_id=connection.account_id, name="Fő raktár")
+            product = Product(account_id=connection.account_id, sku="996000004", name="Tulips")
+            session.add_all([warehouse, product])
+            await session.flush()
+            session.add(
+                StockLevel(warehouse_id=warehouse.id, product_id=product.id, quantity=Decimal(10))
             )
-            or 0
+            apply_settings(connection, {"orders_stock_warehouse_id": warehouse.id, **settings})
+            await session.commit()
+            self.id, self.account_id = connection.id, connection.account_id
+            self.level_key = (warehouse.id, product.id)
+        return self
+
+    async def send(self, order_id: str, status: str = "1", when: str = "2025-12-01 20:57:40") -> Outcome:
+        event = order_event(
+            self.id, self.account_id, sample_order(order_id, status, when), "json", datetime.now(UTC)
         )
+        return await self.intake.handle(event)
+
+    async def documents(self, order_id: str | None = None) -> list[Document]:
+        query = select(Document).where(Document.connection_id == self.id).order_by(Document.id)
+        if order_id is not None:
+            query = query.where(Document.order_ref == order_id)
+        async with self.sessions() as session:
+            return list((await session.execute(query)).scalars())
+
+    async def stock(self) -> Decimal:
+        async with self.sessions() as session:
+            level = await session.get(StockLevel, self.level_key)
+            assert level is not None
+            return level.quantity
+
+
+@pytest.fixture
+async def shop(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> Shop:
+    return await Shop(sessions).create(cipher, orders_stock_enabled=True)
 
 
 async def test_an_order_event_becomes_one_numbered_invoice_with_an_outbox_record(
-    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+    shop: Shop,
 ) -> None:
-    connection_id, account_id = await new_connection(sessions, cipher)
-    handler = OrderEventHandler(sessions)
-    event = order_event(connection_id, account_id, sample_order("190"), "json", datetime.now(UTC))
-    outcome = await handler.handle(event)
-    assert outcome.result == "issued"
-    async with sessions() as session:
-        document = await session.get(Document, outcome.document_id)
-        assert document is not None
-        assert (document.kind, document.document_number) == ("invoice", "INV-000001")
-        assert document.total_gross == Decimal("11206")
+    outcome = await shop.send("190")
+    assert (outcome.result, outcome.kind) == ("issued", "invoice")
+    [document] = await shop.documents()
+    assert (document.kind, document.document_number, document.status) == (
+        "invoice",
+        "INV-000001",
+        "live",
+    )
+    assert document.total_gross == Decimal("11206")
+    async with shop.sessions() as session:
         outbox = (
-            (
-                await session.execute(
-                    select(OutboxMessage).where(OutboxMessage.key == f"{connection_id}:190")
-                )
+            await session.execute(
+                select(OutboxMessage.payload).where(OutboxMessage.key == f"{shop.id}:190")
             )
-            .scalars()
-            .all()
-        )
-        assert len(outbox) == 1 and json.loads(outbox[0].payload)["document_id"] == document.id
+        ).scalars().all()
+    assert [json.loads(p)["document_id"] for p in outbox] == [document.id]
 
 
 async def test_the_same_event_twice_and_a_repeated_status_yield_no_second_document(
-    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+    shop: Shop,
 ) -> None:
-    connection_id, account_id = await new_connection(sessions, cipher)
-    handler = OrderEventHandler(sessions)
-    event = order_event(connection_id, account_id, sample_order("7"), "json", datetime.now(UTC))
-    assert (await handler.handle(event)).result == "issued"
-    assert (await handler.handle(event)).result == "duplicate"
-    later = sample_order("7")
-    later["orderHistory"]["dateAdded"] = "2025-12-02 10:00:00"
-    again = order_event(connection_id, account_id, later, "json", datetime.now(UTC))
-    assert (await handler.handle(again)).result == "duplicate"
-    assert await count(sessions, connection_id) == 1
+    assert (await shop.send("7")).result == "issued"
+    assert (await shop.send("7")).result == "duplicate"
+    assert (await shop.send("7", when="2025-12-02 10:00:00")).result == "unchanged"
+    assert len(await shop.documents()) == 1
 
 
-async def test_a_switched_off_connection_issues_nothing(
+async def test_a_connection_with_intake_off_issues_nothing(
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
 ) -> None:
-    connection_id, account_id = await new_connection(sessions, cipher, orders_enabled=False)
-    event = order_event(connection_id, account_id, sample_order("8"), "json", datetime.now(UTC))
-    assert (await OrderEventHandler(sessions).handle(event)).result == "skipped"
-    assert await count(sessions, connection_id) == 0
+    shop = await Shop(sessions).create(cipher, orders_enabled=False)
+    assert (await shop.send("8")).result == "ignored"
+    assert await shop.documents() == []
 
 
 async def test_an_event_for_an_unknown_connection_is_poison(
@@ -113,112 +132,41 @@ async def test_an_event_for_an_unknown_connection_is_poison(
 ) -> None:
     event = order_event(999_999, 1, sample_order("9"), "json", datetime.now(UTC))
     with pytest.raises(PoisonEvent, match="unknown connection"):
-        await OrderEventHandler(sessions).handle(event)
+        await OrderIntake(sessions).handle(event)
 
 
-async def test_stock_moves_for_known_skus_and_an_unknown_sku_is_recorded(
-    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
-) -> None:
-    connection_id, account_id = await new_connection(sessions, cipher)
-    async with sessions() as session:
-        warehouse = Warehouse(account_id=account_id, name="Fő raktár")
-        product = Product(account_id=account_id, sku="996000004", name="Tulips")
-        session.add_all([warehouse, product])
-        await session.flush()
-        session.add(
-            StockLevel(warehouse_id=warehouse.id, product_id=product.id, quantity=Decimal(10))
-        )
-        await session.commit()
-        warehouse_id, product_id = warehouse.id, product.id
-    async with sessions() as session:
-        from shopsync.db.models import ShopConnection
-
-        connection = await session.get(ShopConnection, connection_id)
-        assert connection is not None
-        apply_settings(
-            connection, {"orders_stock_enabled": True, "orders_stock_warehouse_id": warehouse_id}
-        )
-        await session.commit()
-    event = order_event(connection_id, account_id, sample_order("11"), "json", datetime.now(UTC))
-    outcome = await OrderEventHandler(sessions).handle(event)
-    async with sessions() as session:
-        level = await session.get(StockLevel, (warehouse_id, product_id))
-        assert level is not None and level.quantity == Decimal(9)
+async def test_stock_moves_for_known_skus_and_an_unknown_sku_is_recorded(shop: Shop) -> None:
+    outcome = await shop.send("11")
+    assert await shop.stock() == Decimal(9)
+    async with shop.sessions() as session:
         misses = (
-            (
-                await session.execute(
-                    select(SkuMiss.sku).where(SkuMiss.document_id == outcome.document_id)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        assert misses == ["TTA1234"]
+            await session.execute(select(SkuMiss.sku).where(SkuMiss.document_id == outcome.document_id))
+        ).scalars().all()
+    assert misses == ["TTA1234"] and outcome.skus_not_found == 1
 
 
-async def test_concurrent_handlers_number_invoices_without_gaps_or_reuse(
-    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher, database_url: str
-) -> None:
-    connection_id, account_id = await new_connection(sessions, cipher)
-    handler = OrderEventHandler(sessions)
-    events = [
-        order_event(connection_id, account_id, sample_order(str(n)), "json", datetime.now(UTC))
-        for n in range(1, 41)
-    ]
-
-    async def handle_with_retry(event: Any) -> None:
+async def test_concurrent_handlers_number_invoices_without_gaps_or_reuse(shop: Shop) -> None:
+    async def handle_with_retry(order_id: str) -> None:
         for _ in range(50):
             try:
-                await handler.handle(event)
+                await shop.send(order_id)
                 return
             except Exception:  # SQLite: "database is locked" under contention; retried
                 await asyncio.sleep(0.05)
         raise AssertionError("event never handled")
 
-    await asyncio.gather(*(handle_with_retry(e) for e in events))
-    async with sessions() as session:
-        numbers = sorted(
-            (
-                await session.execute(
-                    select(Document.number).where(Document.connection_id == connection_id)
-                )
-            )
-            .scalars()
-            .all()
-        )
-    assert numbers == list(range(1, 41))
-
-
-async def set_connection(
-    sessions: async_sessionmaker[AsyncSession], connection_id: int, **changes: Any
-) -> None:
-    from shopsync.db.models import ShopConnection
-
-    async with sessions() as session:
-        connection = await session.get(ShopConnection, connection_id)
-        assert connection is not None
-        apply_settings(connection, changes)
-        await session.commit()
-
-
-def with_status(order: dict[str, Any], status: str, when: str) -> dict[str, Any]:
-    changed = json.loads(json.dumps(order))
-    changed["orderHistory"] = {"status": status, "statusText": "x", "dateAdded": when}
-    return changed
+    await asyncio.gather(*(handle_with_retry(str(n)) for n in range(1, 41)))
+    assert sorted(d.number for d in await shop.documents()) == list(range(1, 41))
 
 
 async def test_a_draft_is_unnumbered_until_finalized_then_takes_the_next_number(
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
 ) -> None:
-    from shopsync.db.uow import SqlAlchemyUnitOfWork
-    from shopsync.issuing import DocumentError, finalize
-
-    connection_id, account_id = await new_connection(sessions, cipher, orders_draft=True)
-    event = order_event(connection_id, account_id, sample_order("21"), "json", datetime.now(UTC))
-    outcome = await OrderEventHandler(sessions).handle(event)
-    async with sessions() as session:
-        draft = await session.get(Document, outcome.document_id)
-        assert draft is not None and draft.draft and draft.number is None
+    shop = await Shop(sessions).create(cipher, orders_draft=True)
+    outcome = await shop.send("21")
+    assert outcome.document_id is not None
+    [draft] = await shop.documents()
+    assert draft.draft and draft.number is None
     async with SqlAlchemyUnitOfWork(sessions) as uow:
         final = await finalize(uow, outcome.document_id)
         await uow.commit()
@@ -228,72 +176,125 @@ async def test_a_draft_is_unnumbered_until_finalized_then_takes_the_next_number(
             await finalize(uow, outcome.document_id)
 
 
-async def test_status_rules_issue_a_proforma_then_an_invoice_with_separate_series(
+async def test_a_proforma_then_an_invoice_that_names_it_and_stock_moved_once(
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
 ) -> None:
-    connection_id, account_id = await new_connection(
-        sessions, cipher, orders_status_rules={"1": "proforma", "6": "invoice"}
-    )
-    handler = OrderEventHandler(sessions)
-    order = sample_order("31")
-    first = await handler.handle(
-        order_event(connection_id, account_id, order, "json", datetime.now(UTC))
-    )
-    paid = with_status(order, "6", "2025-12-02 08:00:00")
-    second = await handler.handle(
-        order_event(connection_id, account_id, paid, "json", datetime.now(UTC))
-    )
-    async with sessions() as session:
-        kinds = {
-            (d.kind, d.document_number)
-            for d in (
-                await session.execute(
-                    select(Document).where(Document.connection_id == connection_id)
-                )
-            ).scalars()
-        }
-    assert (first.kind, second.kind) == ("proforma", "invoice")
-    assert kinds == {("proforma", "PRO-000001"), ("invoice", "INV-000001")}
-
-
-async def test_a_cancellation_stornos_the_invoice_and_returns_the_stock(
-    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
-) -> None:
-    connection_id, account_id = await new_connection(sessions, cipher)
-    async with sessions() as session:
-        warehouse = Warehouse(account_id=account_id, name="Raktár")
-        product = Product(account_id=account_id, sku="996000004", name="Tulips")
-        session.add_all([warehouse, product])
-        await session.commit()
-        warehouse_id, product_id = warehouse.id, product.id
-    await set_connection(
-        sessions,
-        connection_id,
+    shop = await Shop(sessions).create(
+        cipher,
         orders_stock_enabled=True,
-        orders_stock_warehouse_id=warehouse_id,
-        orders_cancel_status_ids=["7"],
+        orders_default_kind=None,
+        orders_status_rules={1: "proforma", "6": "invoice"},  # a number or a string
     )
-    handler = OrderEventHandler(sessions)
-    order = sample_order("41")
-    invoice = await handler.handle(
-        order_event(connection_id, account_id, order, "json", datetime.now(UTC))
+    first = await shop.send("31")
+    assert await shop.stock() == Decimal(10)  # a proforma moves nothing by default
+    second = await shop.send("31", "6", "2025-12-02 08:00:00")
+    assert (first.kind, second.kind) == ("proforma", "invoice")
+    proforma, invoice = await shop.documents()
+    assert (proforma.document_number, proforma.status) == ("PRO-000001", "settled")
+    assert (invoice.document_number, invoice.follows_document_id) == ("INV-000001", proforma.id)
+    assert await shop.stock() == Decimal(9)
+
+
+async def test_a_cancellation_stornos_the_invoice_with_its_own_data_and_returns_the_stock(
+    shop: Shop,
+) -> None:
+    invoice = await shop.send("41")
+    cancelled = sample_order("41", "7", "2025-12-03 09:00:00")
+    cancelled["paymentLastname"] = "Someone Else"  # the storno copies the invoice, not this
+    storno = await shop.intake.handle(
+        order_event(shop.id, shop.account_id, cancelled, "json", datetime.now(UTC))
     )
-    cancelled = with_status(order, "7", "2025-12-03 09:00:00")
-    storno = await handler.handle(
-        order_event(connection_id, account_id, cancelled, "json", datetime.now(UTC))
-    )
-    again = with_status(order, "7", "2025-12-03 10:00:00")
-    assert (
-        await handler.handle(
-            order_event(connection_id, account_id, again, "json", datetime.now(UTC))
-        )
-    ).result == "duplicate"
-    async with sessions() as session:
-        original = await session.get(Document, invoice.document_id)
-        reversal = await session.get(Document, storno.document_id)
-        level = await session.get(StockLevel, (warehouse_id, product_id))
-    assert original is not None and reversal is not None and level is not None
+    again = await shop.send("41", "7", "2025-12-03 10:00:00")
+    assert (storno.result, storno.kind, again.result) == ("cancelled", "storno", "unchanged")
+    original, reversal = await shop.documents()
     assert reversal.kind == "storno" and reversal.references_document_id == original.id
+    assert original.status == "stornoed"
     assert reversal.total_gross == -original.total_gross
+    assert reversal.buyer_name == original.buyer_name
     assert reversal.document_number == "INV-000002"  # same series as invoices, no gap
-    assert level.quantity == Decimal(0)  # -1 by the order, +1 by the storno
+    assert await shop.stock() == Decimal(10)  # -1 by the order, +1 by the storno
+    assert invoice.document_id == original.id
+
+
+async def test_an_order_reactivated_after_its_storno_gets_a_new_invoice_and_number(
+    shop: Shop,
+) -> None:
+    await shop.send("51", "1", "2025-12-01 10:00:00")
+    await shop.send("51", "7", "2025-12-01 11:00:00")
+    reactivated = await shop.send("51", "2", "2025-12-01 12:00:00")
+    assert (reactivated.result, reactivated.kind) == ("issued", "invoice")
+    numbers = [(d.kind, d.generation, d.document_number, d.status) for d in await shop.documents()]
+    assert numbers == [
+        ("invoice", 1, "INV-000001", "stornoed"),
+        ("storno", 1, "INV-000002", "live"),
+        ("invoice", 2, "INV-000003", "live"),
+    ]
+    assert await shop.stock() == Decimal(9)
+
+
+async def test_a_cancelled_draft_is_voided_returns_its_stock_and_can_never_be_finalized(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> None:
+    shop = await Shop(sessions).create(cipher, orders_draft=True, orders_stock_enabled=True)
+    draft = await shop.send("61")
+    assert await shop.stock() == Decimal(9)
+    assert (await shop.send("61", "7", "2025-12-04 09:00:00")).result == "cancelled"
+    [voided] = await shop.documents()
+    assert (voided.status, voided.number) == ("voided", None)
+    assert await shop.stock() == Decimal(10)
+    assert draft.document_id is not None
+    async with SqlAlchemyUnitOfWork(sessions) as uow:
+        with pytest.raises(DocumentError, match="voided"):
+            await finalize(uow, draft.document_id)
+
+
+async def test_a_cancelled_proforma_is_voided_without_a_storno_or_an_invoice_number(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> None:
+    shop = await Shop(sessions).create(
+        cipher, orders_stock_enabled=True, orders_stock_on="first_document",
+        orders_default_kind=None, orders_status_rules={"1": "proforma", "6": "invoice"},
+    )
+    await shop.send("71")
+    assert await shop.stock() == Decimal(9)  # first_document: the proforma moved it
+    await shop.send("71", "7", "2025-12-05 09:00:00")
+    [proforma] = await shop.documents()
+    assert (proforma.kind, proforma.status, proforma.document_number) == (
+        "proforma",
+        "voided",
+        "PRO-000001",
+    )
+    assert await shop.stock() == Decimal(10)
+    await shop.send("72", "6")
+    invoices = [d.document_number for d in await shop.documents() if d.kind == "invoice"]
+    assert invoices == ["INV-000001"]  # voiding took no invoice number
+
+
+async def test_a_paid_status_older_than_the_one_applied_changes_nothing(shop: Shop) -> None:
+    await shop.send("81", "7", "2025-12-06 12:00:00")  # cancelled first: nothing live
+    stale = await shop.send("81", "6", "2025-12-06 11:00:00")  # the paid webhook, late
+    assert stale.result == "stale"
+    assert await shop.documents() == []
+    assert await shop.stock() == Decimal(10)
+
+
+async def test_a_connection_switched_off_and_on_applies_the_settings_at_once(
+    shop: Shop,
+) -> None:
+    async with shop.sessions() as session:
+        connection = await session.get(ShopConnection, shop.id)
+        assert connection is not None
+        apply_settings(connection, {"orders_enabled": False})
+        await session.commit()
+    assert (await shop.send("91")).result == "ignored"
+    async with shop.sessions() as session:
+        connection = await session.get(ShopConnection, shop.id)
+        assert connection is not None
+        apply_settings(connection, {"orders_enabled": True})
+        await session.commit()
+    assert (await shop.send("92")).result == "issued"
+    async with shop.sessions() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Document).where(Document.connection_id == shop.id)
+        )
+    assert count == 1

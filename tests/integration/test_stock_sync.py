@@ -49,7 +49,13 @@ async def stocked(
                 )
         ids = [w.id for w in warehouses]
         apply_settings(
-            connection, {"stock_mode": "upload", "stock_upload_warehouse_ids": ids[:2], **settings}
+            connection,
+            {
+                "stock_enabled": True,
+                "stock_mode": "upload",
+                "stock_upload_warehouse_ids": ids[:2],
+                **settings,
+            },
         )
         await session.commit()
         return connection.id, aid, ids
@@ -117,7 +123,10 @@ async def test_download_writes_the_shops_stock_into_the_chosen_warehouse_only(
     async with sessions() as session:
         connection = await session.get(ShopConnection, cid)
         assert connection is not None
-        apply_settings(connection, {"stock_mode": "download", "stock_download_warehouse_id": b})
+        apply_settings(
+            connection,
+            {"stock_enabled": True, "stock_mode": "download", "stock_download_warehouse_id": b},
+        )
         await session.commit()
     report = await StockDownloader(sessions).run(cid, client_for(sandbox.basic(shop), http))
     assert report.adjusted == 3

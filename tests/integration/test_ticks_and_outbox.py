@@ -12,16 +12,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.order_processor.handlers import OrderEventHandler
 from services.webhook_gateway.events import order_event
 from shopsync.contracts import check
 from shopsync.db.models import OutboxMessage
 from shopsync.kafka.topics import DOCUMENTS_ISSUED, SYNC_TICKS
 from shopsync.outbox import OutboxRelay
 from shopsync.secrets import CredentialCipher
+from shopsync.service_layer.order_intake import OrderIntake
 from shopsync.shops import add_connection, apply_settings
 from shopsync.sync_service import TickPublisher
-from tests.support import SAMPLE_WEBHOOK, unique
+from tests.support import INTAKE_ON, SAMPLE_WEBHOOK, unique
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +62,7 @@ async def test_tick_publisher_sends_valid_ticks_only_for_connections_with_the_fe
             api_user="u",
             api_secret="s",
         )
-        apply_settings(on, {"stock_mode": "upload"})
+        apply_settings(on, {"stock_enabled": True, "stock_mode": "upload"})
         await session.commit()
         on_id, off_id = on.id, off.id
     send = RecordingSend()
@@ -90,10 +90,11 @@ async def test_outbox_relay_sends_what_the_handler_committed_once_and_marks_it_s
             api_user="u",
             api_secret="s",
         )
+        apply_settings(connection, INTAKE_ON)
         await session.commit()
         cid, aid = connection.id, connection.account_id
     order = json.loads(SAMPLE_WEBHOOK.read_text())["orders"]["order"][0]
-    await OrderEventHandler(sessions).handle(
+    await OrderIntake(sessions).handle(
         order_event(cid, aid, order, "json", datetime.now(UTC))
     )
     send = RecordingSend()
