@@ -133,7 +133,7 @@ def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_ev
     make_run: tuple[subprocess.Popen[str], list[str]], stack_env: dict[str, str]
 ) -> None:
     proc, _ = make_run
-    cli(
+    added = cli(
         stack_env,
         "shops",
         "add",
@@ -145,9 +145,22 @@ def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_ev
         "--api-secret",
         "hunter2-secret",
     )
+    assert "every feature is off" in added and "orders_auto_accept=true" in added
     shown = cli(stack_env, "shops", "show", "sample", "--json")
     assert "hunter2-secret" not in json.dumps(shown)
+    assert post_sample(shown["webhook_url"]) == 200  # acknowledged, and nothing is issued
 
+    # The commands `shops add` printed, with the shop's own status ids (the sample is "1").
+    cli(
+        stack_env,
+        "shops",
+        "set",
+        "sample",
+        "orders_cancel_status_ids=[7]",
+        "orders_status_rules={1: invoice}",
+    )
+    cli(stack_env, "shops", "set", "sample", "orders_enabled=true", "orders_auto_accept=true")
+    time.sleep(1.0)  # the gateway notices a changed connection within 0.5 s
     assert post_sample(shown["webhook_url"]) == 200
     started = time.monotonic()
     documents = wait_until(

@@ -154,8 +154,10 @@ async def test_a_cancellation_in_the_same_batch_as_its_invoice_stornos_it_and_re
     assert outcomes == ["issued"] * 20 + ["cancelled"] * 5
     async with sessions() as session:
         documents = (
-            await session.execute(select(Document).where(Document.connection_id == cid))
-        ).scalars().all()
+            (await session.execute(select(Document).where(Document.connection_id == cid)))
+            .scalars()
+            .all()
+        )
         level = await session.get(StockLevel, (warehouse_id, product_id))
     stornos = [d for d in documents if d.kind == "storno"]
     assert len(stornos) == 5 and {d.order_ref for d in stornos} == set(ids[:5])

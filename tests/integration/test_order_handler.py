@@ -62,9 +62,15 @@ class Shop:
             self.level_key = (warehouse.id, product.id)
         return self
 
-    async def send(self, order_id: str, status: str = "1", when: str = "2025-12-01 20:57:40") -> Outcome:
+    async def send(
+        self, order_id: str, status: str = "1", when: str = "2025-12-01 20:57:40"
+    ) -> Outcome:
         event = order_event(
-            self.id, self.account_id, sample_order(order_id, status, when), "json", datetime.now(UTC)
+            self.id,
+            self.account_id,
+            sample_order(order_id, status, when),
+            "json",
+            datetime.now(UTC),
         )
         return await self.intake.handle(event)
 
@@ -83,9 +89,7 @@ class Shop:
 
 
 @pytest.fixture
-async def shop(
-    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
-) -> Shop:
+async def shop(sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher) -> Shop:
     return await Shop(sessions).create(cipher, orders_stock_enabled=True)
 
 
@@ -103,10 +107,14 @@ async def test_an_order_event_becomes_one_numbered_invoice_with_an_outbox_record
     assert document.total_gross == Decimal("11206")
     async with shop.sessions() as session:
         outbox = (
-            await session.execute(
-                select(OutboxMessage.payload).where(OutboxMessage.key == f"{shop.id}:190")
+            (
+                await session.execute(
+                    select(OutboxMessage.payload).where(OutboxMessage.key == f"{shop.id}:190")
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
     assert [json.loads(p)["document_id"] for p in outbox] == [document.id]
 
 
@@ -140,8 +148,14 @@ async def test_stock_moves_for_known_skus_and_an_unknown_sku_is_recorded(shop: S
     assert await shop.stock() == Decimal(9)
     async with shop.sessions() as session:
         misses = (
-            await session.execute(select(SkuMiss.sku).where(SkuMiss.document_id == outcome.document_id))
-        ).scalars().all()
+            (
+                await session.execute(
+                    select(SkuMiss.sku).where(SkuMiss.document_id == outcome.document_id)
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert misses == ["TTA1234"] and outcome.skus_not_found == 1
 
 
@@ -252,8 +266,11 @@ async def test_a_cancelled_proforma_is_voided_without_a_storno_or_an_invoice_num
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
 ) -> None:
     shop = await Shop(sessions).create(
-        cipher, orders_stock_enabled=True, orders_stock_on="first_document",
-        orders_default_kind=None, orders_status_rules={"1": "proforma", "6": "invoice"},
+        cipher,
+        orders_stock_enabled=True,
+        orders_stock_on="first_document",
+        orders_default_kind=None,
+        orders_status_rules={"1": "proforma", "6": "invoice"},
     )
     await shop.send("71")
     assert await shop.stock() == Decimal(9)  # first_document: the proforma moved it

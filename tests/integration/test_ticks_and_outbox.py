@@ -94,9 +94,7 @@ async def test_outbox_relay_sends_what_the_handler_committed_once_and_marks_it_s
         await session.commit()
         cid, aid = connection.id, connection.account_id
     order = json.loads(SAMPLE_WEBHOOK.read_text())["orders"]["order"][0]
-    await OrderIntake(sessions).handle(
-        order_event(cid, aid, order, "json", datetime.now(UTC))
-    )
+    await OrderIntake(sessions).handle(order_event(cid, aid, order, "json", datetime.now(UTC)))
     send = RecordingSend()
     relay = OutboxRelay(sessions, send.send_many)
     while await relay.relay_once():
