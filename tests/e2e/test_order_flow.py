@@ -10,8 +10,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from email import message_from_bytes
 from email.message import Message
@@ -24,11 +26,22 @@ from confluent_kafka import Producer
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
+from services.webhook_gateway.events import event_key, order_event
+from shopsync.contracts import encode
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.db.migrate import upgrade
-from shopsync.db.models import Document, Product, StockLevel, Warehouse
+from shopsync.db.models import (
+    Document,
+    ProcessedEvent,
+    Product,
+    ShopConnection,
+    StockLevel,
+    StockMovement,
+    Warehouse,
+)
 from shopsync.kafka.admin import ensure_topics
 from shopsync.kafka.embedded import start_broker
+from shopsync.kafka.producer import producer_config
 from shopsync.kafka.topics import ORDER_EVENTS, topic_specs
 from shopsync.secrets import CredentialCipher
 from shopsync.shops import add_connection, apply_settings
@@ -155,6 +168,13 @@ def wait_ready(port: int, timeout_s: float = 60) -> None:
     wait_until(ready, timeout_s, 0.2)
 
 
+def sample_order(order_id: str, status: str = "1", when: str = "2025-12-01 20:57:40") -> Any:
+    order = json.loads(SAMPLE_WEBHOOK.read_text())["orders"]["order"][0]
+    order["innerId"] = order_id
+    order["orderHistory"] = {"status": status, "statusText": "x", "dateAdded": when}
+    return order
+
+
 def post_order(
     url: str,
     order_id: str,
@@ -162,12 +182,10 @@ def post_order(
     when: str = "2025-12-01 20:57:40",
     sku: str | None = None,
 ) -> int:
-    document = json.loads(SAMPLE_WEBHOOK.read_text())
-    order = document["orders"]["order"][0]
-    order["innerId"] = order_id
-    order["orderHistory"] = {"status": status, "statusText": "x", "dateAdded": when}
+    order = sample_order(order_id, status, when)
     if sku is not None:
         order["orderProducts"]["orderProduct"][1]["sku"] = sku
+    document = {"orders": {"order": [order]}}
     body, content_type = multipart_body("data", json.dumps(document).encode())
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": content_type}
@@ -349,3 +367,73 @@ def test_kill_9_under_load_leaves_exactly_one_invoice_per_order_and_no_gaps(
     documents = documents_of(pipeline, connection_id)
     assert sorted(d.order_ref for d in documents) == sorted(orders)
     assert sorted(d.number for d in documents) == list(range(1, 301))
+
+
+def test_demo_rules_move_stock_once_and_cancellations_sharing_a_batch_with_their_invoice(
+    pipeline: Pipeline,
+) -> None:
+    """200 orders pending → paid (proforma, then invoice; stock on), 50 cancelled right after.
+
+    The events are put on the topic while the processor is stopped, each order's paid and
+    cancel events side by side, so that a cancellation meets its invoice inside one batch.
+    """
+    connection_id, _, warehouse_id = pipeline.connect(
+        orders_default_kind=None,
+        orders_status_rules={"1": "proforma", "6": "invoice"},
+    )
+    account_id = pipeline.query(
+        select(ShopConnection.account_id).where(ShopConnection.id == connection_id)
+    )[0]
+    orders = [f"demo-{n}" for n in range(200)]
+    cancelled = set(orders[::4])
+    stop_process(pipeline.processor)
+    producer = Producer(producer_config(pipeline.env["KAFKA_BOOTSTRAP_SERVERS"], 10_000))
+    for order_id in orders:
+        steps = [("1", "10:00:00"), ("6", "11:00:00")]
+        steps += [("7", "12:00:00")] if order_id in cancelled else []
+        for status, when in steps:
+            order = sample_order(order_id, status, f"2026-03-02 {when}")
+            event = order_event(connection_id, account_id, order, "json", datetime.now(UTC))
+            producer.produce(ORDER_EVENTS, key=event_key(event), value=encode(event))
+    assert producer.flush(30) == 0
+    pipeline.processor = spawn("order-processor", {**pipeline.env, "ORDER_BATCH_SIZE": "2000"})
+    wait_ready(int(pipeline.env["ORDER_PROCESSOR_PORT"]))
+
+    def settled() -> list[Document]:
+        documents = documents_of(pipeline, connection_id)
+        return documents if len(documents) == 450 else []
+
+    documents = wait_until(settled, 90, 0.5)
+    kinds = Counter((d.kind, d.status) for d in documents)
+    assert kinds == {
+        ("proforma", "settled"): 200,
+        ("invoice", "live"): 150,
+        ("invoice", "stornoed"): 50,
+        ("storno", "live"): 50,
+    }
+    stornoed = {d.order_ref for d in documents if d.kind == "storno"}
+    assert stornoed == cancelled
+    levels = pipeline.query(
+        select(StockLevel.quantity).where(StockLevel.warehouse_id == warehouse_id)
+    )
+    assert levels == [Decimal(10 - 150)]  # one unit of the known SKU per live invoice, once
+    proformas = [d.id for d in documents if d.kind == "proforma"]
+    assert (
+        pipeline.query(select(StockMovement.id).where(StockMovement.document_id.in_(proformas)))
+        == []
+    )
+    # Each cancellation was decided in the same transaction as its invoice (the inbox rows of
+    # one batch share their claim time), the case a one-event path had got wrong.
+    claimed = {
+        e.event_id: e.processed_at
+        for e in pipeline.query(
+            select(ProcessedEvent).where(ProcessedEvent.event_id.like(f"{connection_id}:demo-%"))
+        )
+    }
+    shared = [
+        o
+        for o in cancelled
+        if claimed[f"{connection_id}:{o}:6:2026-03-02 11:00:00"]
+        == claimed[f"{connection_id}:{o}:7:2026-03-02 12:00:00"]
+    ]
+    assert len(shared) == 50
