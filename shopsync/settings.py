@@ -43,7 +43,9 @@ class Settings(BaseSettings):
     outbox_relay_port: int = Field(default=8085, validation_alias="OUTBOX_RELAY_PORT")
     # Rendering PDFs is CPU work that may wait; on a shared host the documents must not.
     order_mailer_nice: int = Field(default=10, ge=0, le=19, validation_alias="ORDER_MAILER_NICE")
-    order_batch_size: int = Field(default=500, validation_alias="ORDER_BATCH_SIZE")
+    order_batch_size: int = Field(default=500, ge=1, validation_alias="ORDER_BATCH_SIZE")
+    # How often the processor hands what it has buffered to a transaction, even if short.
+    order_batch_window_ms: int = Field(default=20, ge=1, validation_alias="ORDER_BATCH_WINDOW_MS")
     sync_concurrency: int = Field(default=32, validation_alias="SYNC_CONCURRENCY")
     catalog_sync_port: int = Field(default=8082, validation_alias="CATALOG_SYNC_PORT")
     stock_sync_port: int = Field(default=8083, validation_alias="STOCK_SYNC_PORT")

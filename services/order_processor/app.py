@@ -40,7 +40,8 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     @app.agent(raw_topic(app, ORDER_EVENTS), name="order-events", concurrency=1)
     async def order_events(stream: Any) -> None:
         # Batches: one transaction per up to 500 events; offsets are acked after the batch.
-        async for batch in stream.take_events(settings.order_batch_size, within=0.02):
+        window_s = settings.order_batch_window_ms / 1000
+        async for batch in stream.take_events(settings.order_batch_size, within=window_s):
             await consumer.process_batch(
                 [
                     (

@@ -84,3 +84,11 @@ def emit_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
     click.echo("  ".join(c.upper().ljust(widths[c]) for c in columns))
     for row in rows:
         click.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+
+
+def run_explained(coroutine_fn: Callable[[], Awaitable[T]], *explained: type[Exception]) -> T:
+    """Run; an error of the listed kinds becomes a one-line CLI error (exit 1), no traceback."""
+    try:
+        return run(coroutine_fn)
+    except explained as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -13,6 +13,9 @@ from shopsync.cli.catalog import catalog
 from shopsync.cli.context import run, settings
 from shopsync.cli.dlq import dlq
 from shopsync.cli.documents import documents
+from shopsync.cli.orders import orders
+from shopsync.cli.products import products
+from shopsync.cli.setup import price_groups, warehouses
 from shopsync.cli.shops import shops
 from shopsync.cli.stock import stock
 
@@ -160,3 +163,7 @@ cli.add_command(stock)
 
 if __name__ == "__main__":
     cli()
+cli.add_command(orders)
+cli.add_command(products)
+cli.add_command(warehouses)
+cli.add_command(price_groups)

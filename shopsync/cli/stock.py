@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import click
 
-from shopsync.cli.context import run, settings, unit_of_work
+from shopsync.cli.context import (
+    database,
+    emit_json,
+    emit_table,
+    run,
+    run_explained,
+    settings,
+    unit_of_work,
+)
+from shopsync.service_layer.catalog_admin import CatalogError
+from shopsync.service_layer.catalog_reports import stock_of
 from shopsync.stock import StockError, set_stock
 
 
@@ -40,3 +51,26 @@ def set_(sku: str, warehouse: str, quantity: str, account: str) -> None:
         raise click.ClickException(str(exc)) from exc
     change = f"{delta.normalize():f}"
     click.echo(f"{sku} in {warehouse}: {amount} ({'+' if delta >= 0 else ''}{change})")
+
+
+@stock.command("show")
+@click.argument("sku")
+@click.option("--account", default="default", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def show(sku: str, account: str, as_json: bool) -> None:
+    """SKU's level per warehouse and the movements that made it, with their documents."""
+    current = settings()
+
+    async def go() -> dict[str, Any]:
+        async with database(current) as session:
+            return await stock_of(session, account, sku)
+
+    data = run_explained(go, CatalogError)
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{sku}:")
+    for warehouse, quantity in data["levels"].items() or [("(no stock recorded)", "")]:
+        click.echo(f"  {warehouse}  {quantity}")
+    click.echo("movements (newest first):")
+    emit_table(data["movements"], ["at", "warehouse", "quantity", "reason", "document", "note"])

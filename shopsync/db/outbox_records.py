@@ -6,8 +6,13 @@ from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple, cast
 
 from shopsync.contracts import encode_trusted
-from shopsync.events import DocumentIssued, DocumentVoided, Event, StockMoved
-from shopsync.kafka.topics import DOCUMENTS_ISSUED, DOCUMENTS_VOIDED, STOCK_MOVEMENTS
+from shopsync.events import CatalogChanged, DocumentIssued, DocumentVoided, Event, StockMoved
+from shopsync.kafka.topics import (
+    CATALOG_CHANGES,
+    DOCUMENTS_ISSUED,
+    DOCUMENTS_VOIDED,
+    STOCK_MOVEMENTS,
+)
 
 StockReason = Literal["order", "storno", "void", "manual", "download", "reconciliation"]
 
@@ -75,3 +80,20 @@ def stock_moved(movement_id: int, row: dict[str, Any], sku: str) -> Outgoing:
         created_at=row["created_at"],
     )
     return Outgoing(STOCK_MOVEMENTS, f"{row['account_id']}:{sku}", event)
+
+
+def catalog_changed(
+    account_id: int, product_id: int, sku: str, change: Literal["created", "updated"]
+) -> Outgoing:
+    """A local catalog edit (CLI add or import): uploading shops hear of it."""
+    now = datetime.now(UTC)
+    event = CatalogChanged(
+        event_id=f"catalog:{product_id}:{now.timestamp():.6f}",
+        account_id=account_id,
+        product_id=product_id,
+        sku=sku,
+        change=change,
+        origin="local",
+        changed_at=now,
+    )
+    return Outgoing(CATALOG_CHANGES, f"{account_id}:{sku}", event)

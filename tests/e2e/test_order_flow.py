@@ -396,8 +396,9 @@ def test_demo_rules_move_stock_once_and_cancellations_sharing_a_batch_with_their
             event = order_event(connection_id, account_id, order, "json", datetime.now(UTC))
             producer.produce(ORDER_EVENTS, key=event_key(event), value=encode(event))
     assert producer.flush(30) == 0
-    pipeline.processor = spawn("order-processor", {**pipeline.env, "ORDER_BATCH_SIZE": "2000"})
-    wait_ready(int(pipeline.env["ORDER_PROCESSOR_PORT"]))
+    # A batch of exactly the backlog (450 events), handed over when full: one transaction.
+    batching = {"ORDER_BATCH_SIZE": "450", "ORDER_BATCH_WINDOW_MS": "60000"}
+    pipeline.processor = spawn("order-processor", {**pipeline.env, **batching})
 
     def settled() -> list[Document]:
         documents = documents_of(pipeline, connection_id)
@@ -437,3 +438,5 @@ def test_demo_rules_move_stock_once_and_cancellations_sharing_a_batch_with_their
         == claimed[f"{connection_id}:{o}:7:2026-03-02 12:00:00"]
     ]
     assert len(shared) == 50
+    stop_process(pipeline.processor)
+    pipeline.start_processor()  # the module's other tests keep the usual batching

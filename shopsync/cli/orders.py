@@ -1,0 +1,46 @@
+"""`shopsync orders ...`: one order as ShopSync knows it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from shopsync.cli.context import database, emit_json, emit_table, run_explained, settings
+from shopsync.service_layer.order_reports import OrderNotFound, order_report
+from shopsync.shops import ShopError
+
+
+@click.group("orders")
+def orders() -> None:
+    """Shop orders: what their statuses did."""
+
+
+@orders.command("show")
+@click.argument("connection")
+@click.argument("order_id")
+@click.option("--account", default=None)
+@click.option("--json", "as_json", is_flag=True)
+def show(connection: str, order_id: str, account: str | None, as_json: bool) -> None:
+    """Statuses applied (and ignored, with why), documents, stock the order holds."""
+    current = settings()
+
+    async def go() -> dict[str, Any]:
+        async with database(current) as session:
+            return await order_report(session, connection, order_id, account)
+
+    data = run_explained(go, OrderNotFound, ShopError)
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"order {order_id} of {connection}: last status {data['last_status']}")
+    click.echo("documents:")
+    emit_table(
+        data["documents"], ["id", "kind", "generation", "number", "draft", "status", "total_gross"]
+    )
+    click.echo("stock held:")
+    emit_table(data["stock_held"], ["warehouse", "sku", "quantity"])
+    if data["skus_not_found"]:
+        click.echo(f"SKUs not found (no stock moved): {', '.join(data['skus_not_found'])}")
+    click.echo("history:")
+    emit_table(data["history"], ["status", "at", "result", "note"])
