@@ -48,7 +48,8 @@ class Shop:
 
     async def create(self, cipher: CredentialCipher, **settings: Any) -> Shop:
         async with self.sessions() as session:
-            connection = await shop_connection(session, cipher, unique("acct-"))
+            self.account = unique("acct-")
+            connection = await shop_connection(session, cipher, self.account)
             warehouse = Warehouse(account_id=connection.account_id, name="Fő raktár")
             product = Product(account_id=connection.account_id, sku="996000004", name="Tulips")
             session.add_all([warehouse, product])
@@ -315,3 +316,26 @@ async def test_a_connection_switched_off_and_on_applies_the_settings_at_once(
             select(func.count()).select_from(Document).where(Document.connection_id == shop.id)
         )
     assert count == 1
+
+
+async def test_orders_show_tells_the_statuses_applied_and_ignored_documents_and_stock(
+    shop: Shop,
+) -> None:
+    from shopsync.service_layer.order_reports import order_report
+
+    await shop.send("95", "1", "2025-12-07 10:00:00")
+    await shop.send("95", "7", "2025-12-07 12:00:00")
+    await shop.send("95", "1", "2025-12-07 11:00:00")  # late
+    async with shop.sessions() as session:
+        report = await order_report(session, "s", "95", shop.account)
+    assert [(h["status"], h["result"]) for h in report["history"]] == [
+        ("1", "issued"),
+        ("7", "cancelled"),
+        ("1", "stale"),
+    ]
+    assert "older than status 7" in report["history"][2]["note"]
+    assert [(d["kind"], d["status"]) for d in report["documents"]] == [
+        ("invoice", "stornoed"),
+        ("storno", "live"),
+    ]
+    assert report["stock_held"] == [] and report["skus_not_found"] == ["TTA1234"]
