@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from shopsync.cli.context import database, emit_json, emit_table, run, settings, unit_of_work
 from shopsync.db.models import Document, ShopConnection, SkuMiss, StockMovement
 from shopsync.domain.documents import round_money
+from shopsync.mail.relay import reference_of
 from shopsync.nav.export import ExportRefused, export_invoice_data
 from shopsync.service_layer.drafts import DocumentError, finalize
 
@@ -28,6 +29,7 @@ def document_summary(document: Document, connection_name: str) -> dict[str, Any]
         "order_ref": document.order_ref,
         "order_status": document.order_status,
         "kind": document.kind,
+        "status": document.status,
         "draft": document.draft,
         "number": document.document_number,
         "buyer": document.buyer_name,
@@ -111,6 +113,7 @@ def show(document_id: int, as_json: bool) -> None:
             data["buyer_tax_number"] = document.buyer_tax_number
             data["buyer_email"] = document.buyer_email
             data["buyer_address"] = document.buyer_address
+            data["reference"] = await reference_of(session, document)
             data["lines"] = [
                 {
                     "kind": line.line_kind,

@@ -36,6 +36,7 @@ class PdfDocument:
     total_net: Decimal
     total_vat: Decimal
     total_gross: Decimal
+    reference: str = ""  # a storno's invoice, an invoice's proforma: "Díjbekérő: PRO-000001"
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -61,6 +62,7 @@ def render_pdf(document: PdfDocument) -> bytes:
         ("Cím", document.buyer_address),
         ("Adószám", document.buyer_tax_number),
         ("Kelt", document.issued),
+        ("Hivatkozás", document.reference),
     ):
         if value:
             pdf.cell(text=f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")

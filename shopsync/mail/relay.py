@@ -26,7 +26,7 @@ class MailOutcome:
     retrying: int = 0
 
 
-def pdf_document(document: Document, supplier: str) -> PdfDocument:
+def pdf_document(document: Document, supplier: str, reference: str = "") -> PdfDocument:
     address = document.buyer_address or {}
     return PdfDocument(
         kind=document.kind,
@@ -52,7 +52,21 @@ def pdf_document(document: Document, supplier: str) -> PdfDocument:
         total_net=document.total_net,
         total_vat=document.total_vat,
         total_gross=document.total_gross,
+        reference=reference,
     )
+
+
+async def reference_of(session: AsyncSession, document: Document) -> str:
+    """What the document refers to: a storno its invoice, an invoice the proforma it follows."""
+    for label, referred in (
+        ("Eredeti számla", document.references_document_id),
+        ("Díjbekérő", document.follows_document_id),
+    ):
+        if referred is not None:
+            other = await session.get(Document, referred)
+            if other is not None and other.document_number:
+                return f"{label}: {other.document_number}"
+    return ""
 
 
 class EmailRelay:
@@ -101,7 +115,7 @@ class EmailRelay:
     ) -> None:
         account = await session.get(Account, document.account_id)
         supplier = account.name if account is not None else "ShopSync"
-        content = pdf_document(document, supplier)
+        content = pdf_document(document, supplier, await reference_of(session, document))
         message = document_message(content, render_pdf(content), self._sender, document.buyer_email)
         document.email_attempts += 1
         try:

@@ -23,6 +23,7 @@ from shopsync.db.models import (
     Warehouse,
 )
 from shopsync.db.uow import SqlAlchemyUnitOfWork
+from shopsync.mail.relay import reference_of
 from shopsync.secrets import CredentialCipher
 from shopsync.service_layer.drafts import DocumentError, finalize
 from shopsync.service_layer.order_intake import OrderIntake, Outcome, PoisonEvent
@@ -208,6 +209,8 @@ async def test_a_proforma_then_an_invoice_that_names_it_and_stock_moved_once(
     assert (proforma.document_number, proforma.status) == ("PRO-000001", "settled")
     assert (invoice.document_number, invoice.follows_document_id) == ("INV-000001", proforma.id)
     assert await shop.stock() == Decimal(9)
+    async with shop.sessions() as session:  # printed on the invoice's PDF, shown by the CLI
+        assert await reference_of(session, invoice) == "Díjbekérő: PRO-000001"
 
 
 async def test_a_cancellation_stornos_the_invoice_with_its_own_data_and_returns_the_stock(
@@ -227,6 +230,8 @@ async def test_a_cancellation_stornos_the_invoice_with_its_own_data_and_returns_
     assert reversal.total_gross == -original.total_gross
     assert reversal.buyer_name == original.buyer_name
     assert reversal.document_number == "INV-000002"  # same series as invoices, no gap
+    async with shop.sessions() as session:
+        assert await reference_of(session, reversal) == "Eredeti számla: INV-000001"
     assert await shop.stock() == Decimal(10)  # -1 by the order, +1 by the storno
     assert invoice.document_id == original.id
 
