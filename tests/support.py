@@ -189,3 +189,21 @@ def make_order(
             address="Fő u. 1",
         ),
     )
+
+
+async def stocked_warehouse(
+    session: Any, account_id: int, skus: dict[str, Decimal], name: str = "W"
+) -> tuple[int, dict[str, int]]:
+    """A warehouse holding these quantities of new products: (its id, product ids by SKU)."""
+    from shopsync.db.models import Product, StockLevel, Warehouse
+
+    warehouse = Warehouse(account_id=account_id, name=name)
+    session.add(warehouse)
+    products = {sku: Product(account_id=account_id, sku=sku, name=sku) for sku in skus}
+    session.add_all(products.values())
+    await session.flush()
+    session.add_all(
+        StockLevel(warehouse_id=warehouse.id, product_id=p.id, quantity=skus[sku])
+        for sku, p in products.items()
+    )
+    return warehouse.id, {sku: p.id for sku, p in products.items()}

@@ -92,3 +92,14 @@ def run_explained(coroutine_fn: Callable[[], Awaitable[T]], *explained: type[Exc
         return run(coroutine_fn)
     except explained as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def query(read: Callable[[AsyncSession], Awaitable[T]], *explained: type[Exception]) -> T:
+    """`read` on a session of the migrated database; the listed errors become one-line errors."""
+    current = settings()
+
+    async def go() -> T:
+        async with database(current) as session:
+            return await read(session)
+
+    return run_explained(go, *explained)

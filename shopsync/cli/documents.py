@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from shopsync.cli.context import database, emit_json, emit_table, run, settings, unit_of_work
+from shopsync.db.document_rows import lines_of
 from shopsync.db.models import Document, ShopConnection, SkuMiss, StockMovement
 from shopsync.domain.documents import round_money
 from shopsync.mail.relay import reference_of
@@ -114,20 +116,7 @@ def show(document_id: int, as_json: bool) -> None:
             data["buyer_email"] = document.buyer_email
             data["buyer_address"] = document.buyer_address
             data["reference"] = await reference_of(session, document)
-            data["lines"] = [
-                {
-                    "kind": line.line_kind,
-                    "name": line.name,
-                    "sku": line.sku,
-                    "quantity": line.quantity,
-                    "unit_net_price": line.unit_net_price,
-                    "vat_rate": line.vat_rate,
-                    "net": line.net,
-                    "vat": line.vat,
-                    "gross": line.gross,
-                }
-                for line in document.lines
-            ]
+            data["lines"] = [asdict(line) for line in lines_of(document.lines)]
             movements = (
                 await session.execute(
                     select(StockMovement).where(StockMovement.document_id == document_id)

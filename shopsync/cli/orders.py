@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from shopsync.cli.context import database, emit_json, emit_table, run_explained, settings
+from shopsync.cli.context import emit_json, emit_table, query
 from shopsync.service_layer.order_reports import OrderNotFound, order_report
 from shopsync.shops import ShopError
 
@@ -23,13 +21,11 @@ def orders() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def show(connection: str, order_id: str, account: str | None, as_json: bool) -> None:
     """Statuses applied (and ignored, with why), documents, stock the order holds."""
-    current = settings()
-
-    async def go() -> dict[str, Any]:
-        async with database(current) as session:
-            return await order_report(session, connection, order_id, account)
-
-    data = run_explained(go, OrderNotFound, ShopError)
+    data = query(
+        lambda session: order_report(session, connection, order_id, account),
+        OrderNotFound,
+        ShopError,
+    )
     if as_json:
         emit_json(data)
         return

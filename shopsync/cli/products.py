@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
 
 import click
 
 from shopsync.cli.context import (
-    database,
     emit_json,
     emit_table,
+    query,
     run_explained,
     settings,
     unit_of_work,
@@ -123,13 +122,7 @@ def _save(account: str, specs: list[ProductSpec], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def list_(group: str | None, account: str, as_json: bool) -> None:
     """The products with their base price and total stock."""
-    current = settings()
-
-    async def go() -> list[dict[str, Any]]:
-        async with database(current) as session:
-            return await list_products(session, account, group)
-
-    rows = run_explained(go, *ERRORS)
+    rows = query(lambda session: list_products(session, account, group), *ERRORS)
     if as_json:
         emit_json(rows)
     else:
@@ -142,13 +135,7 @@ def list_(group: str | None, account: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def show(sku: str, account: str, as_json: bool) -> None:
     """One product: prices by price group, stock by warehouse."""
-    current = settings()
-
-    async def go() -> dict[str, Any]:
-        async with database(current) as session:
-            return await show_product(session, account, sku)
-
-    data = run_explained(go, *ERRORS)
+    data = query(lambda session: show_product(session, account, sku), *ERRORS)
     if as_json:
         emit_json(data)
         return

@@ -6,12 +6,14 @@ from typing import Any
 
 import click
 
-from shopsync.cli.context import database, emit_json, emit_table, run_explained, settings
+from shopsync.cli.context import database, emit_json, emit_table, query, run_explained, settings
 from shopsync.db.models import PriceGroup, Warehouse
 from shopsync.service_layer.catalog_admin import CatalogError, add_named, list_named
 
+Model = type[PriceGroup] | type[Warehouse]
 
-def _add(model: type[PriceGroup] | type[Warehouse], account: str, name: str, **fields: Any) -> int:
+
+def _add(model: Model, account: str, name: str, **fields: Any) -> int:
     current = settings()
 
     async def go() -> int:
@@ -23,26 +25,50 @@ def _add(model: type[PriceGroup] | type[Warehouse], account: str, name: str, **f
     return run_explained(go, CatalogError)
 
 
-def _list(model: type[PriceGroup] | type[Warehouse], account: str) -> list[Any]:
-    current = settings()
+def _rows(model: Model, account: str, columns: list[str]) -> list[dict[str, Any]]:
+    async def read(session: Any) -> list[dict[str, Any]]:
+        return [
+            {c: getattr(r, c) for c in columns} for r in await list_named(session, model, account)
+        ]
 
-    async def go() -> list[Any]:
-        async with database(current) as session:
-            return [
-                {
-                    "id": r.id,
-                    "name": r.name,
-                    **({"currency": r.currency} if model is PriceGroup else {}),
-                }
-                for r in await list_named(session, model, account)
-            ]
-
-    return run_explained(go, CatalogError)
+    return query(read, CatalogError)
 
 
-@click.group("warehouses")
-def warehouses() -> None:
-    """The account's warehouses (orders move stock in one; stock sync sums several)."""
+def _named_group(model: Model, noun: str, columns: list[str], help_: str) -> click.Group:
+    """`add NAME` and `list` for a named thing of the account (warehouse, price group)."""
+    group = click.Group(noun.replace(" ", "-") + "s", help=help_)
+    account = click.option("--account", default="default", show_default=True)
+    as_json = click.option("--json", "as_json", is_flag=True)
+
+    @group.command("list", help=f"The {noun}s and their ids.")
+    @account
+    @as_json
+    def list_(account: str, as_json: bool) -> None:
+        rows = _rows(model, account, columns)
+        emit_json(rows) if as_json else emit_table(rows, columns)
+
+    return group
+
+
+def _report(noun: str, row: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        emit_json(row)
+    else:
+        click.echo(f"{noun} {row['name']!r}: id {row['id']}")
+
+
+warehouses = _named_group(
+    Warehouse,
+    "warehouse",
+    ["id", "name"],
+    "Warehouses (orders move stock in one; sync sums several).",
+)
+price_groups = _named_group(
+    PriceGroup,
+    "price group",
+    ["id", "name", "currency"],
+    "Price groups (the shop sync downloads into one, uploads from two).",
+)
 
 
 @warehouses.command("add")
@@ -51,25 +77,7 @@ def warehouses() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def add_warehouse(name: str, account: str, as_json: bool) -> None:
     """Add a warehouse; its id is what the shop settings take."""
-    new_id = _add(Warehouse, account, name)
-    if as_json:
-        emit_json({"id": new_id, "name": name})
-    else:
-        click.echo(f"warehouse {name!r}: id {new_id}")
-
-
-@warehouses.command("list")
-@click.option("--account", default="default", show_default=True)
-@click.option("--json", "as_json", is_flag=True)
-def list_warehouses(account: str, as_json: bool) -> None:
-    """The warehouses and their ids."""
-    rows = _list(Warehouse, account)
-    emit_json(rows) if as_json else emit_table(rows, ["id", "name"])
-
-
-@click.group("price-groups")
-def price_groups() -> None:
-    """The account's price groups (the shop sync downloads into one, uploads from two)."""
+    _report("warehouse", {"id": _add(Warehouse, account, name), "name": name}, as_json)
 
 
 @price_groups.command("add")
@@ -82,16 +90,4 @@ def add_price_group(name: str, currency: str, account: str, as_json: bool) -> No
     if len(currency) != 3 or not currency.isalpha():
         raise click.BadParameter(f"{currency!r} is not an ISO 4217 code", param_hint="--currency")
     new_id = _add(PriceGroup, account, name, currency=currency.upper())
-    if as_json:
-        emit_json({"id": new_id, "name": name, "currency": currency.upper()})
-    else:
-        click.echo(f"price group {name!r}: id {new_id}")
-
-
-@price_groups.command("list")
-@click.option("--account", default="default", show_default=True)
-@click.option("--json", "as_json", is_flag=True)
-def list_price_groups(account: str, as_json: bool) -> None:
-    """The price groups and their ids."""
-    rows = _list(PriceGroup, account)
-    emit_json(rows) if as_json else emit_table(rows, ["id", "name", "currency"])
+    _report("price group", {"id": new_id, "name": name, "currency": currency.upper()}, as_json)

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 import click
 
-from shopsync.cli.context import (
-    database,
-    emit_json,
-    emit_table,
-    run,
-    run_explained,
-    settings,
-    unit_of_work,
-)
+from shopsync.cli.context import emit_json, emit_table, query, run, settings, unit_of_work
 from shopsync.service_layer.catalog_admin import CatalogError
 from shopsync.service_layer.catalog_reports import stock_of
 from shopsync.stock import StockError, set_stock
@@ -59,13 +50,7 @@ def set_(sku: str, warehouse: str, quantity: str, account: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def show(sku: str, account: str, as_json: bool) -> None:
     """SKU's level per warehouse and the movements that made it, with their documents."""
-    current = settings()
-
-    async def go() -> dict[str, Any]:
-        async with database(current) as session:
-            return await stock_of(session, account, sku)
-
-    data = run_explained(go, CatalogError)
+    data = query(lambda session: stock_of(session, account, sku), CatalogError)
     if as_json:
         emit_json(data)
         return

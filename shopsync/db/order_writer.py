@@ -22,18 +22,9 @@ from shopsync.db.document_rows import content_of, document_row, line_rows, numbe
 from shopsync.db.models import Document, DocumentLine, OutboxMessage, SkuMiss, StockMovement
 from shopsync.db.outbox_records import document_issued, document_voided, outbox_row, stock_moved
 from shopsync.db.stock_levels import add_to_levels, lock_levels
+from shopsync.domain import order_actions as do
 from shopsync.domain.document_content import DocumentContent, storno_content
 from shopsync.domain.documents import DocumentKind, numbering_of
-from shopsync.domain.order_actions import (
-    Action,
-    Decision,
-    IssueDocument,
-    IssueStorno,
-    MarkDocument,
-    MoveStock,
-    NumberDocument,
-    RecordSkuMiss,
-)
 from shopsync.domain.order_state import DocumentRef, DocumentStatus
 from shopsync.numbering import NumberAllocator
 
@@ -49,7 +40,7 @@ class Planned:
     account_id: int
     connection_id: int
     order_ref: str
-    decision: Decision
+    decision: do.Decision
 
     def key(self, ref: DocumentRef) -> DocKey:
         return (self.connection_id, self.order_ref, ref)
@@ -88,8 +79,8 @@ class OrderDecisionWriter:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
         self._docs: dict[DocKey, _Doc] = {}
-        self._moves: list[tuple[Planned, MoveStock]] = []
-        self._misses: list[tuple[Planned, RecordSkuMiss]] = []
+        self._moves: list[tuple[Planned, do.MoveStock]] = []
+        self._misses: list[tuple[Planned, do.RecordSkuMiss]] = []
         self._levels: set[tuple[int, int]] = set()
         self._now = datetime.now(UTC)
 
@@ -111,27 +102,27 @@ class OrderDecisionWriter:
         )
         return [self._applied(item) for item in planned]
 
-    async def _stage(self, item: Planned, action: Action, numbers: NumberAllocator) -> None:
-        if isinstance(action, IssueDocument):
+    async def _stage(self, item: Planned, action: do.Action, numbers: NumberAllocator) -> None:
+        if isinstance(action, do.IssueDocument):
             doc = self._new(item, action.ref, action.content, action.draft)
             if action.follows is not None:
                 doc.links["follows_document_id"] = item.key(action.follows)
             if not action.draft:
                 await self._number(doc, numbers, action.email)
-        elif isinstance(action, IssueStorno):
+        elif isinstance(action, do.IssueStorno):
             original = self._docs[item.key(action.original)]
             assert original.content is not None
             content = storno_content(original.content, action.order_status)
             doc = self._new(item, action.ref, content, False)
             doc.links["references_document_id"] = item.key(action.original)
             await self._number(doc, numbers, action.email)
-        elif isinstance(action, MarkDocument):
+        elif isinstance(action, do.MarkDocument):
             doc = self._docs[item.key(action.ref)]
             doc.set({"status": action.status.value})
             doc.voided = action.status is DocumentStatus.VOIDED
-        elif isinstance(action, NumberDocument):
+        elif isinstance(action, do.NumberDocument):
             await self._number(self._docs[item.key(action.ref)], numbers, action.email)
-        elif isinstance(action, MoveStock):
+        elif isinstance(action, do.MoveStock):
             self._moves.append((item, action))
         else:
             self._misses.append((item, action))
@@ -157,7 +148,7 @@ class OrderDecisionWriter:
             p.key(a.ref)
             for p in planned
             for a in p.decision.actions
-            if isinstance(a, IssueDocument | IssueStorno)
+            if isinstance(a, do.IssueDocument | do.IssueStorno)
         }
         named = {p.key(ref) for p in planned for ref in _named(p.decision.actions)} - issued
         if not named:
@@ -177,7 +168,7 @@ class OrderDecisionWriter:
             p.key(a.original)
             for p in planned
             for a in p.decision.actions
-            if isinstance(a, IssueStorno)
+            if isinstance(a, do.IssueStorno)
         } & named
         await self._load_contents([self._docs[k] for k in originals if k in self._docs])
 
@@ -255,29 +246,33 @@ class OrderDecisionWriter:
     def _applied(self, item: Planned) -> Applied:
         actions = item.decision.actions
         main = next(
-            (a.ref for a in actions if isinstance(a, IssueDocument | IssueStorno | NumberDocument)),
+            (
+                a.ref
+                for a in actions
+                if isinstance(a, do.IssueDocument | do.IssueStorno | do.NumberDocument)
+            ),
             None,
         )
         document = None if main is None else self._docs[item.key(main)].id
-        misses = sum(isinstance(a, RecordSkuMiss) for a in actions)
+        misses = sum(isinstance(a, do.RecordSkuMiss) for a in actions)
         return Applied(document, misses)
 
 
-def _moves(item: Planned) -> list[MoveStock]:
-    return [a for a in item.decision.actions if isinstance(a, MoveStock)]
+def _moves(item: Planned) -> list[do.MoveStock]:
+    return [a for a in item.decision.actions if isinstance(a, do.MoveStock)]
 
 
-def _named(actions: tuple[Action, ...]) -> list[DocumentRef]:
+def _named(actions: tuple[do.Action, ...]) -> list[DocumentRef]:
     """Documents the actions refer to (which may have been stored by an earlier batch)."""
     refs: list[DocumentRef] = []
     for a in actions:
-        if isinstance(a, MarkDocument | NumberDocument):
+        if isinstance(a, do.MarkDocument | do.NumberDocument):
             refs.append(a.ref)
-        elif isinstance(a, IssueStorno):
+        elif isinstance(a, do.IssueStorno):
             refs.append(a.original)
-        elif isinstance(a, IssueDocument) and a.follows is not None:
+        elif isinstance(a, do.IssueDocument) and a.follows is not None:
             refs.append(a.follows)
-        elif isinstance(a, MoveStock | RecordSkuMiss):
+        elif isinstance(a, do.MoveStock | do.RecordSkuMiss):
             refs.append(a.document)
     return refs
 

@@ -38,13 +38,8 @@ def document_issued(document_id: int, row: dict[str, Any]) -> Outgoing:
     """DocumentIssued of a document row: once as a draft (if it is one), once final."""
     event = DocumentIssued.model_construct(
         event_id=f"document:{document_id}:{'draft' if row['draft'] else 'final'}",
-        document_id=document_id,
-        account_id=row["account_id"],
-        connection_id=row["connection_id"],
-        order_ref=row["order_ref"],
-        kind=row["kind"],
+        **_document(document_id, row),
         draft=row["draft"],
-        document_number=row["document_number"],
         currency=row["currency"],
         total_gross=row["total_gross"],
         issued_at=row["issued_at"] or row["created_at"],
@@ -53,17 +48,17 @@ def document_issued(document_id: int, row: dict[str, Any]) -> Outgoing:
 
 
 def document_voided(document_id: int, row: dict[str, Any], at: datetime) -> Outgoing:
+    """DocumentVoided of a withdrawn draft or proforma."""
     event = DocumentVoided.model_construct(
-        event_id=f"document:{document_id}:voided",
-        document_id=document_id,
-        account_id=row["account_id"],
-        connection_id=row["connection_id"],
-        order_ref=row["order_ref"],
-        kind=row["kind"],
-        document_number=row["document_number"],
-        voided_at=at,
+        event_id=f"document:{document_id}:voided", **_document(document_id, row), voided_at=at
     )
     return Outgoing(DOCUMENTS_VOIDED, f"{row['connection_id']}:{row['order_ref']}", event)
+
+
+def _document(document_id: int, row: dict[str, Any]) -> dict[str, Any]:
+    """What every document record says of the document: which it is and whose."""
+    names = ("account_id", "connection_id", "order_ref", "kind", "document_number")
+    return {"document_id": document_id, **{name: row[name] for name in names}}
 
 
 def stock_moved(movement_id: int, row: dict[str, Any], sku: str) -> Outgoing:

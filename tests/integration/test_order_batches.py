@@ -15,13 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
 from shopsync.contracts import check
-from shopsync.db.models import Document, OutboxMessage, Product, SkuMiss, StockLevel, Warehouse
+from shopsync.db.models import Document, OutboxMessage, SkuMiss, StockLevel
 from shopsync.events import OrderReceived
 from shopsync.kafka.topics import DOCUMENTS_ISSUED, STOCK_MOVEMENTS
 from shopsync.secrets import CredentialCipher
 from shopsync.service_layer.order_intake import OrderIntake, PoisonEvent
 from shopsync.shops import apply_settings
-from tests.support import SAMPLE_WEBHOOK, shop_connection, unique
+from tests.support import SAMPLE_WEBHOOK, shop_connection, stocked_warehouse, unique
 
 pytestmark = pytest.mark.integration
 
@@ -31,18 +31,14 @@ async def stocked_connection(
 ) -> tuple[int, int, int, int]:
     async with sessions() as session:
         connection = await shop_connection(session, cipher, unique("a-"))
-        warehouse = Warehouse(account_id=connection.account_id, name="W")
-        product = Product(account_id=connection.account_id, sku="996000004", name="Tulips")
-        session.add_all([warehouse, product])
-        await session.flush()
-        session.add(
-            StockLevel(warehouse_id=warehouse.id, product_id=product.id, quantity=Decimal(1000))
+        warehouse_id, products = await stocked_warehouse(
+            session, connection.account_id, {"996000004": Decimal(1000)}
         )
         apply_settings(
-            connection, {"orders_stock_enabled": True, "orders_stock_warehouse_id": warehouse.id}
+            connection, {"orders_stock_enabled": True, "orders_stock_warehouse_id": warehouse_id}
         )
         await session.commit()
-        return connection.id, connection.account_id, warehouse.id, product.id
+        return connection.id, connection.account_id, warehouse_id, products["996000004"]
 
 
 def events(

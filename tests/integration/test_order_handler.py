@@ -16,11 +16,9 @@ from services.webhook_gateway.events import order_event
 from shopsync.db.models import (
     Document,
     OutboxMessage,
-    Product,
     ShopConnection,
     SkuMiss,
     StockLevel,
-    Warehouse,
 )
 from shopsync.db.uow import SqlAlchemyUnitOfWork
 from shopsync.mail.relay import reference_of
@@ -28,7 +26,7 @@ from shopsync.secrets import CredentialCipher
 from shopsync.service_layer.drafts import DocumentError, finalize
 from shopsync.service_layer.order_intake import OrderIntake, Outcome, PoisonEvent
 from shopsync.shops import apply_settings
-from tests.support import SAMPLE_WEBHOOK, shop_connection, unique
+from tests.support import SAMPLE_WEBHOOK, shop_connection, stocked_warehouse, unique
 
 pytestmark = pytest.mark.integration
 
@@ -51,17 +49,13 @@ class Shop:
         async with self.sessions() as session:
             self.account = unique("acct-")
             connection = await shop_connection(session, cipher, self.account)
-            warehouse = Warehouse(account_id=connection.account_id, name="Fő raktár")
-            product = Product(account_id=connection.account_id, sku="996000004", name="Tulips")
-            session.add_all([warehouse, product])
-            await session.flush()
-            session.add(
-                StockLevel(warehouse_id=warehouse.id, product_id=product.id, quantity=Decimal(10))
+            warehouse_id, products = await stocked_warehouse(
+                session, connection.account_id, {"996000004": Decimal(10)}
             )
-            apply_settings(connection, {"orders_stock_warehouse_id": warehouse.id, **settings})
+            apply_settings(connection, {"orders_stock_warehouse_id": warehouse_id, **settings})
             await session.commit()
             self.id, self.account_id = connection.id, connection.account_id
-            self.level_key = (warehouse.id, product.id)
+            self.level_key = (warehouse_id, products["996000004"])
         return self
 
     async def send(
@@ -75,6 +69,13 @@ class Shop:
             datetime.now(UTC),
         )
         return await self.intake.handle(event)
+
+    async def set(self, **settings: Any) -> None:
+        async with self.sessions() as session:
+            connection = await session.get(ShopConnection, self.id)
+            assert connection is not None
+            apply_settings(connection, settings)
+            await session.commit()
 
     async def documents(self, order_id: str | None = None) -> list[Document]:
         query = select(Document).where(Document.connection_id == self.id).order_by(Document.id)
@@ -304,17 +305,9 @@ async def test_a_paid_status_older_than_the_one_applied_changes_nothing(shop: Sh
 async def test_a_connection_switched_off_and_on_applies_the_settings_at_once(
     shop: Shop,
 ) -> None:
-    async with shop.sessions() as session:
-        connection = await session.get(ShopConnection, shop.id)
-        assert connection is not None
-        apply_settings(connection, {"orders_enabled": False})
-        await session.commit()
+    await shop.set(orders_enabled=False)
     assert (await shop.send("91")).result == "ignored"
-    async with shop.sessions() as session:
-        connection = await session.get(ShopConnection, shop.id)
-        assert connection is not None
-        apply_settings(connection, {"orders_enabled": True})
-        await session.commit()
+    await shop.set(orders_enabled=True)
     assert (await shop.send("92")).result == "issued"
     async with shop.sessions() as session:
         count = await session.scalar(

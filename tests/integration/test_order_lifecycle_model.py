@@ -32,13 +32,12 @@ from shopsync.db.models import (
     Product,
     StockLevel,
     StockMovement,
-    Warehouse,
 )
 from shopsync.events import OrderReceived
 from shopsync.kafka.topics import DOCUMENTS_ISSUED, DOCUMENTS_VOIDED, STOCK_MOVEMENTS
 from shopsync.secrets import CredentialCipher
 from shopsync.service_layer.order_intake import OrderIntake, Outcome, PoisonEvent
-from tests.support import SAMPLE_WEBHOOK, shop_connection, unique
+from tests.support import SAMPLE_WEBHOOK, shop_connection, stocked_warehouse, unique
 
 pytestmark = pytest.mark.integration
 KNOWN = ("K1", "K2")  # products of the account; "U1" is not
@@ -223,29 +222,22 @@ class Shop:
     async def create(self, s: Scenario, cipher: CredentialCipher) -> Shop:
         async with self.sessions() as session:
             connection = await shop_connection(session, cipher, unique("model-"))
-            warehouse = Warehouse(account_id=connection.account_id, name="W")
-            session.add(warehouse)
-            await session.flush()
-            for sku in KNOWN:
-                product = Product(account_id=connection.account_id, sku=sku, name=sku)
-                session.add(product)
-                await session.flush()
-                session.add(
-                    StockLevel(warehouse_id=warehouse.id, product_id=product.id, quantity=START)
-                )
+            warehouse_id, _ = await stocked_warehouse(
+                session, connection.account_id, dict.fromkeys(KNOWN, START)
+            )
             connection.orders_status_rules = s.status_rules
             connection.orders_default_kind = s.default_kind
             connection.orders_cancel_status_ids = [CANCEL]
             connection.orders_cancel_action = s.cancel_action
             connection.orders_draft = s.draft
             connection.orders_stock_enabled = s.stock
-            connection.orders_stock_warehouse_id = warehouse.id
+            connection.orders_stock_warehouse_id = warehouse_id
             connection.orders_stock_on = s.stock_on
             await session.commit()
             self.id, self.account_id, self.warehouse_id = (
                 connection.id,
                 connection.account_id,
-                warehouse.id,
+                warehouse_id,
             )
         return self
 
