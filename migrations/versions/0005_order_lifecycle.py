@@ -184,34 +184,20 @@ def _state_of(
             status = "voided" if r.draft else "settled"
         statuses[r.id] = status
         documents.append(
-            {
-                "kind": r.kind,
-                "generation": 1,
-                "draft": bool(r.draft),
-                "status": status,
-                "follows": None,
-            }
+            {"ref": [r.kind, 1], "draft": bool(r.draft), "status": status, "follows": None}
         )
     stock: dict[tuple[int, int, str], Decimal] = defaultdict(Decimal)
     for r in rows:
         for warehouse_id, product_id, sku, quantity in held.get(r.id, []):
             stock[(warehouse_id, product_id, sku)] -= quantity
+    # The format of shopsync.db.order_states at this revision.
     state = {
         "documents": documents,
-        "stock": [
-            {"warehouse_id": w, "product_id": p, "sku": s, "quantity": str(q)}
-            for (w, p, s), q in sorted(stock.items())
-            if q
-        ],
-        "last_status": rows[-1].order_status,
+        "stock": [[[w, p, s], str(q)] for (w, p, s), q in sorted(stock.items()) if q],
+        "last_status_id": rows[-1].order_status,
         "last_status_at": None,
         "history": [
-            {
-                "status": rows[-1].order_status,
-                "at": None,
-                "result": "migrated",
-                "note": "state rebuilt from the order's documents",
-            }
+            [rows[-1].order_status, None, "migrated", "state rebuilt from the order's documents"]
         ],
     }
     return state, statuses

@@ -93,45 +93,38 @@ def _key(row: dict[str, Any]) -> OrderKey:
 
 
 def state_to_json(state: OrderState) -> dict[str, Any]:
+    """The state as JSON values: documents as objects, small values as arrays.
+
+    `{"documents": [{"ref": ["invoice", 1], "draft": false, "status": "live", "follows":
+    null}], "stock": [[[warehouse, product, sku], "2"]], "last_status_id": "6",
+    "last_status_at": "2026-03-01T09:00:00+00:00", "history": [[status, at, result, note]]}`
+    """
     return {
         "documents": [
             {
-                "kind": d.ref.kind.value,
-                "generation": d.ref.generation,
+                "ref": [d.ref.kind.value, d.ref.generation],
                 "draft": d.draft,
                 "status": d.status.value,
-                "follows": None if d.follows is None else _ref_json(d.follows),
+                "follows": None if d.follows is None else [d.follows.kind.value, d.follows[1]],
             }
             for d in state.documents
         ],
-        "stock": [
-            {
-                "warehouse_id": h.key.warehouse_id,
-                "product_id": h.key.product_id,
-                "sku": h.key.sku,
-                "quantity": str(h.quantity),
-            }
-            for h in state.stock
-        ],
-        "last_status": state.last_status_id,
+        "stock": [[list(h.key), str(h.quantity)] for h in state.stock],
+        "last_status_id": state.last_status_id,
         "last_status_at": _time_json(state.last_status_at),
-        "history": [
-            {
-                "status": e.status_id,
-                "at": _time_json(e.status_at),
-                "result": e.result,
-                "note": e.note,
-            }
-            for e in state.history
-        ],
+        "history": [[e[0], _time_json(e[1]), e[2], e[3]] for e in state.history],
     }
+
+
+def _time_json(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 def state_from_json(data: dict[str, Any]) -> OrderState:
     return OrderState(
         documents=tuple(
             OrderDocument(
-                DocumentRef(DocumentKind(d["kind"]), int(d["generation"])),
+                _ref(d["ref"]),
                 bool(d["draft"]),
                 DocumentStatus(d["status"]),
                 None if d.get("follows") is None else _ref(d["follows"]),
@@ -139,31 +132,20 @@ def state_from_json(data: dict[str, Any]) -> OrderState:
             for d in data.get("documents", [])
         ),
         stock=tuple(
-            HeldStock(
-                StockKey(int(h["warehouse_id"]), int(h["product_id"]), str(h["sku"])),
-                Decimal(h["quantity"]),
-            )
-            for h in data.get("stock", [])
+            HeldStock(StockKey(int(w), int(p), str(sku)), Decimal(quantity))
+            for (w, p, sku), quantity in data.get("stock", [])
         ),
-        last_status_id=str(data.get("last_status", "")),
+        last_status_id=str(data.get("last_status_id", "")),
         last_status_at=_time(data.get("last_status_at")),
         history=tuple(
-            HistoryEntry(e["status"], _time(e.get("at")), e["result"], e["note"])
-            for e in data.get("history", [])
+            HistoryEntry(status, _time(at), result, note)
+            for status, at, result, note in data.get("history", [])
         ),
     )
 
 
-def _ref_json(ref: DocumentRef) -> list[Any]:
-    return [ref.kind.value, ref.generation]
-
-
 def _ref(value: list[Any]) -> DocumentRef:
     return DocumentRef(DocumentKind(value[0]), int(value[1]))
-
-
-def _time_json(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
 
 
 def _time(value: str | None) -> datetime | None:

@@ -27,6 +27,7 @@ from shopsync.domain.order_actions import (
 )
 from shopsync.domain.order_rules import CancelAction, OrderRules
 from shopsync.domain.order_state import (
+    HISTORY_LENGTH,
     DocumentRef,
     DocumentStatus,
     HistoryEntry,
@@ -67,22 +68,18 @@ def decide(
     """The order's new state and what to do about `event`; no I/O, no clock."""
     if isinstance(event, FinalizeRequested):
         decision = _finalize(state, rules, event.ref)
-        return _noted(decision, "(finalize)", event.at)
+        return _noted(decision, HistoryEntry("(finalize)", event.at, decision.result, ""))
     if not rules.intake:
         return Decision(state, (), Result.IGNORED, "order intake is off for this connection")
+    entry = HistoryEntry(event.status_id, event.status_at, "", "")
     if _is_stale(state, event):
         note = f"older than status {state.last_status_id} already applied: nothing changes"
-        return _noted(Decision(state, (), Result.STALE, note), event.status_id, event.status_at)
-    seen = replace(
-        state,
-        last_status_id=event.status_id,
-        last_status_at=event.status_at or state.last_status_at,
-    )
+        return _noted(Decision(state, (), Result.STALE, note), entry)
     if event.status_id in rules.cancel_statuses:
-        decision = _cancel(seen, rules, event)
+        decision = _cancel(state, rules, event)
     else:
-        decision = _request(seen, rules, event, catalog or {})
-    return _noted(decision, event.status_id, event.status_at)
+        decision = _request(state, rules, event, catalog or {})
+    return _noted(decision, entry, seen=True)
 
 
 def _is_stale(state: OrderState, event: StatusReported) -> bool:
@@ -90,9 +87,18 @@ def _is_stale(state: OrderState, event: StatusReported) -> bool:
     return last is not None and now is not None and now < last
 
 
-def _noted(decision: Decision, status_id: str, at: datetime | None) -> Decision:
-    entry = HistoryEntry(status_id, at, decision.result.value, decision.note)
-    return replace(decision, state=decision.state.noted(entry))
+def _noted(decision: Decision, entry: HistoryEntry, seen: bool = False) -> Decision:
+    """The decision with the event in the order's history (and as its last status if seen)."""
+    s = decision.state
+    entry = entry._replace(result=decision.result.value, note=decision.note)
+    state = OrderState(
+        s.documents,
+        s.stock,
+        entry.status_id if seen else s.last_status_id,
+        (entry.status_at or s.last_status_at) if seen else s.last_status_at,
+        (*s.history, entry)[-HISTORY_LENGTH:],
+    )
+    return Decision(state, decision.actions, decision.result, decision.note)
 
 
 def _request(

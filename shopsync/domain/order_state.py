@@ -1,4 +1,7 @@
-"""One shop order as ShopSync knows it: its documents, the stock it holds, what was applied."""
+"""One shop order as ShopSync knows it: its documents, the stock it holds, what was applied.
+
+Small values are NamedTuples (hashed and compared in C: a batch decides thousands of them).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from shopsync.domain.documents import DocumentKind
 
@@ -20,15 +24,14 @@ class DocumentStatus(StrEnum):
     SETTLED = "settled"  # a proforma an invoice followed
 
 
-@dataclass(frozen=True, order=True)
-class DocumentRef:
+class DocumentRef(NamedTuple):
     """A document's place in its order: kind and generation (a re-activation is a new one)."""
 
     kind: DocumentKind
     generation: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrderDocument:
     ref: DocumentRef
     draft: bool
@@ -40,23 +43,20 @@ class OrderDocument:
         return self.status is DocumentStatus.LIVE
 
 
-@dataclass(frozen=True, order=True)
-class StockKey:
+class StockKey(NamedTuple):
     warehouse_id: int
     product_id: int
     sku: str
 
 
-@dataclass(frozen=True)
-class HeldStock:
+class HeldStock(NamedTuple):
     """Stock this order took out of a warehouse (positive) and has not returned."""
 
     key: StockKey
     quantity: Decimal
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """An event the order saw: what it said and what ShopSync did with it."""
 
     status_id: str
@@ -65,7 +65,7 @@ class HistoryEntry:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrderState:
     documents: tuple[OrderDocument, ...] = ()
     stock: tuple[HeldStock, ...] = ()

@@ -85,6 +85,7 @@ class OrderIntake:
             connections = await connections_by_id(session, {e.connection_id for e in events})
             owned = {e.event_id for e in events if _owner(e, connections) is not None}
             fresh = await claim_events(session, CONSUMER, owned)
+            rules = {c.id: rules_of(c) for c in connections.values()}
             results: list[Outcome | PoisonEvent] = []
             todo: list[tuple[int, _Event]] = []
             for event in events:
@@ -95,7 +96,7 @@ class OrderIntake:
                     results.append(Outcome("duplicate"))
                 else:
                     fresh.discard(event.event_id)  # a second copy in this batch is a duplicate
-                    item = _Event(event, connection, rules_of(connection), read_order(event.order))
+                    item = _Event(event, connection, rules[connection.id], read_order(event.order))
                     todo.append((len(results), item))
                     results.append(Outcome("pending"))
             async with custom_plans(session):
