@@ -137,6 +137,7 @@ def _backfill(bind: sa.engine.Connection) -> None:
                     sa.text("UPDATE documents SET status = :s WHERE id = :i"),
                     {"s": status, "i": document_id},
                 )
+        _link_invoice_to_proforma(bind, rows, statuses)
         bind.execute(
             sa.text(
                 "INSERT INTO order_states (connection_id, order_ref, account_id, last_status_id, "
@@ -150,6 +151,18 @@ def _backfill(bind: sa.engine.Connection) -> None:
                 "j": json.dumps(state),
                 "u": now,
             },
+        )
+
+
+def _link_invoice_to_proforma(
+    bind: sa.engine.Connection, rows: list[Any], statuses: dict[int, str]
+) -> None:
+    proforma = next((r.id for r in rows if statuses[r.id] == "settled"), None)
+    invoice = next((r.id for r in rows if r.kind == "invoice"), None)
+    if proforma is not None and invoice is not None:
+        bind.execute(
+            sa.text("UPDATE documents SET follows_document_id = :p WHERE id = :i"),
+            {"p": proforma, "i": invoice},
         )
 
 
@@ -174,6 +187,7 @@ def _state_of(
 ) -> tuple[dict[str, Any], dict[int, str]]:
     stornoed = {r.references_document_id for r in rows if r.kind == "storno"}
     invoiced = any(r.kind == "invoice" for r in rows)
+    settled = any(r.kind == "proforma" and not r.draft for r in rows) and invoiced
     statuses: dict[int, str] = {}
     documents = []
     for r in rows:
@@ -183,8 +197,9 @@ def _state_of(
         elif r.kind == "proforma" and invoiced:
             status = "voided" if r.draft else "settled"
         statuses[r.id] = status
+        follows = ["proforma", 1] if r.kind == "invoice" and settled else None
         documents.append(
-            {"ref": [r.kind, 1], "draft": bool(r.draft), "status": status, "follows": None}
+            {"ref": [r.kind, 1], "draft": bool(r.draft), "status": status, "follows": follows}
         )
     stock: dict[tuple[int, int, str], Decimal] = defaultdict(Decimal)
     for r in rows:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -27,7 +29,8 @@ async def upgrade(url: str, revision: str = "head") -> None:
 
     def _upgrade(connection: Connection) -> None:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        with _foreign_keys_checked_after(connection):
+            command.upgrade(config, revision)
 
     engine = create_engine(url)
     try:
@@ -43,7 +46,8 @@ async def downgrade(url: str, revision: str = "base") -> None:
 
     def _downgrade(connection: Connection) -> None:
         config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+        with _foreign_keys_checked_after(connection):
+            command.downgrade(config, revision)
 
     engine = create_engine(url)
     try:
@@ -51,6 +55,24 @@ async def downgrade(url: str, revision: str = "base") -> None:
             await connection.run_sync(_downgrade)
     finally:
         await engine.dispose()
+
+
+@contextmanager
+def _foreign_keys_checked_after(connection: Connection) -> Iterator[None]:
+    """SQLite: foreign keys off while tables are rebuilt, checked once at the end.
+
+    Alembic's batch mode rebuilds a SQLite table by copy, drop and rename; with foreign keys
+    enforced, dropping a table that other rows point at fails. The pragma only counts before
+    the transaction's first write, hence first; the engine is disposed after the migration.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    yield
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left rows pointing at nothing: {broken[:5]}")
 
 
 def upgrade_sync(url: str) -> None:
