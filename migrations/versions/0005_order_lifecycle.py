@@ -33,16 +33,8 @@ def upgrade() -> None:
             "connection_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("order_ref", sa.String(length=100), nullable=False),
-        sa.Column(
-            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
-        sa.Column("last_status_id", sa.String(length=50), nullable=False),
-        sa.Column("last_status_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("state", sa.JSON(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id"], ["accounts.id"], name=op.f("fk_order_states_account_id_accounts")
-        ),
         sa.ForeignKeyConstraint(
             ["connection_id"],
             ["shop_connections.id"],
@@ -140,17 +132,10 @@ def _backfill(bind: sa.engine.Connection) -> None:
         _link_invoice_to_proforma(bind, rows, statuses)
         bind.execute(
             sa.text(
-                "INSERT INTO order_states (connection_id, order_ref, account_id, last_status_id, "
-                "last_status_at, state, updated_at) VALUES (:c, :o, :a, :s, NULL, :j, :u)"
+                "INSERT INTO order_states (connection_id, order_ref, state, updated_at) "
+                "VALUES (:c, :o, :j, :u)"
             ),
-            {
-                "c": connection_id,
-                "o": order_ref,
-                "a": rows[0].account_id,
-                "s": rows[-1].order_status,
-                "j": json.dumps(state),
-                "u": now,
-            },
+            {"c": connection_id, "o": order_ref, "j": json.dumps(state), "u": now},
         )
 
 

@@ -303,9 +303,6 @@ class OrderStateRow(Base):
 
     connection_id: Mapped[int] = mapped_column(ForeignKey("shop_connections.id"), primary_key=True)
     order_ref: Mapped[str] = mapped_column(String(100), primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    last_status_id: Mapped[str] = mapped_column(String(50), default="")
-    last_status_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     state: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

@@ -51,24 +51,19 @@ async def load_states(
 
 
 async def save_states(
-    session: AsyncSession,
-    states: dict[OrderKey, tuple[int, OrderState]],
-    stored: Iterable[OrderKey],
+    session: AsyncSession, states: dict[OrderKey, OrderState], stored: Iterable[OrderKey]
 ) -> None:
-    """Write changed states: (account id, state) by order; `stored` are the ones that exist."""
+    """Write changed states by order; `stored` are the orders whose row exists already."""
     now = datetime.now(UTC)
     existing = set(stored)
     rows = [
         {
             "connection_id": key[0],
             "order_ref": key[1],
-            "account_id": account_id,
-            "last_status_id": state.last_status_id[:50],
-            "last_status_at": state.last_status_at,
             "state": state_to_json(state),
             "updated_at": now,
         }
-        for key, (account_id, state) in states.items()
+        for key, state in states.items()
     ]
     await insert_rows(session, TABLE, [r for r in rows if _key(r) not in existing])
     changed = [
@@ -78,12 +73,7 @@ async def save_states(
         await session.execute(
             update(TABLE)
             .where(TABLE.c.connection_id == bindparam("c"), TABLE.c.order_ref == bindparam("o"))
-            .values(
-                last_status_id=bindparam("last_status_id"),
-                last_status_at=bindparam("last_status_at"),
-                state=bindparam("state"),
-                updated_at=bindparam("updated_at"),
-            ),
+            .values(state=bindparam("state"), updated_at=bindparam("updated_at")),
             changed,
         )
 

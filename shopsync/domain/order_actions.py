@@ -20,7 +20,7 @@ class Result(StrEnum):
     REFUSED = "refused"  # a command that cannot be carried out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssueDocument:
     ref: DocumentRef
     content: DocumentContent
@@ -29,7 +29,7 @@ class IssueDocument:
     follows: DocumentRef | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssueStorno:
     ref: DocumentRef
     original: DocumentRef
@@ -37,13 +37,13 @@ class IssueStorno:
     email: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MarkDocument:
     ref: DocumentRef
     status: DocumentStatus
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NumberDocument:
     """A draft becomes final: it takes the next number of its series."""
 
@@ -51,7 +51,7 @@ class NumberDocument:
     email: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MoveStock:
     document: DocumentRef  # the document the movement is booked on
     key: StockKey
@@ -59,7 +59,7 @@ class MoveStock:
     reason: str  # order | storno | void
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordSkuMiss:
     document: DocumentRef
     sku: str
@@ -68,7 +68,7 @@ class RecordSkuMiss:
 Action = IssueDocument | IssueStorno | MarkDocument | NumberDocument | MoveStock | RecordSkuMiss
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     state: OrderState
     actions: tuple[Action, ...]

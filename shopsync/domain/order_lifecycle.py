@@ -67,19 +67,18 @@ def decide(
 ) -> Decision:
     """The order's new state and what to do about `event`; no I/O, no clock."""
     if isinstance(event, FinalizeRequested):
-        decision = _finalize(state, rules, event.ref)
-        return _noted(decision, HistoryEntry("(finalize)", event.at, decision.result, ""))
+        return _noted(_finalize(state, rules, event.ref), "(finalize)", event.at)
     if not rules.intake:
         return Decision(state, (), Result.IGNORED, "order intake is off for this connection")
-    entry = HistoryEntry(event.status_id, event.status_at, "", "")
     if _is_stale(state, event):
         note = f"older than status {state.last_status_id} already applied: nothing changes"
-        return _noted(Decision(state, (), Result.STALE, note), entry)
+        stale = Decision(state, (), Result.STALE, note)
+        return _noted(stale, event.status_id, event.status_at)
     if event.status_id in rules.cancel_statuses:
         decision = _cancel(state, rules, event)
     else:
         decision = _request(state, rules, event, catalog or {})
-    return _noted(decision, entry, seen=True)
+    return _noted(decision, event.status_id, event.status_at, seen=True)
 
 
 def _is_stale(state: OrderState, event: StatusReported) -> bool:
@@ -87,15 +86,17 @@ def _is_stale(state: OrderState, event: StatusReported) -> bool:
     return last is not None and now is not None and now < last
 
 
-def _noted(decision: Decision, entry: HistoryEntry, seen: bool = False) -> Decision:
+def _noted(
+    decision: Decision, status_id: str, at: datetime | None, seen: bool = False
+) -> Decision:
     """The decision with the event in the order's history (and as its last status if seen)."""
     s = decision.state
-    entry = entry._replace(result=decision.result.value, note=decision.note)
+    entry = HistoryEntry(status_id, at, decision.result.value, decision.note)
     state = OrderState(
         s.documents,
         s.stock,
-        entry.status_id if seen else s.last_status_id,
-        (entry.status_at or s.last_status_at) if seen else s.last_status_at,
+        status_id if seen else s.last_status_id,
+        (at or s.last_status_at) if seen else s.last_status_at,
         (*s.history, entry)[-HISTORY_LENGTH:],
     )
     return Decision(state, decision.actions, decision.result, decision.note)

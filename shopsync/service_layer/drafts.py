@@ -40,6 +40,6 @@ async def finalize(uow: SqlAlchemyUnitOfWork, document_id: int) -> Document:
     writer = OrderDecisionWriter(session)
     await writer.prepare(planned)
     await writer.write(planned)
-    await save_states(session, {key: (connection.account_id, decision.state)}, stored)
+    await save_states(session, {key: decision.state}, stored)
     await session.refresh(document)
     return document

@@ -115,7 +115,7 @@ class OrderIntake:
 
 async def _decide(
     session: AsyncSession, items: list[_Event]
-) -> tuple[list[Planned], set[OrderKey], dict[OrderKey, tuple[int, OrderState]]]:
+) -> tuple[list[Planned], set[OrderKey], dict[OrderKey, OrderState]]:
     """Every event's decision in order, each against the state the one before it left."""
     live = [i for i in items if i.rules.intake]
     stored = await load_states(session, {i.key for i in live})
@@ -130,7 +130,7 @@ async def _decide(
         },
     )
     states = dict(stored)
-    changed: dict[OrderKey, tuple[int, OrderState]] = {}
+    changed: dict[OrderKey, OrderState] = {}
     decided: list[Planned] = []
     for item in items:
         state = states.get(item.key, OrderState())
@@ -138,7 +138,7 @@ async def _decide(
         decision = decide(state, item.rules, report, catalogs.get(item.connection.account_id))
         if decision.state != state:
             states[item.key] = decision.state
-            changed[item.key] = (item.connection.account_id, decision.state)
+            changed[item.key] = decision.state
         account = item.connection.account_id
         decided.append(Planned(account, item.key[0], item.key[1], decision))
     return decided, set(stored), changed
