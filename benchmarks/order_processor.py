@@ -7,8 +7,9 @@
    its own: the bare batched write of the same orders' documents and lines with gap-free
    numbering — no Kafka, inbox, order lifecycle, stock or outbox: a ceiling that shows how fast
    this machine is today. Target: at least 0.12× that ceiling (the ratio the order lifecycle
-   had to keep); the 2,000 orders/s measured on an earlier, faster day is printed beside it. BENCH_STOCK=0 and BENCH_EMAIL=0
-   switch those rules off, to see what they cost (the target is with them on).
+   had to keep); the 2,000 orders/s measured on an earlier, faster day is printed beside it.
+   BENCH_STOCK=0 and BENCH_EMAIL=0 switch those rules off, to see what they cost (the target
+   is with them on).
 2. The gateway and the processor run together; webhooks are posted at 300/s for 15 s; the
    latency of each order is document.created_at − send time. Target: p99 < 1 s.
 """

@@ -86,9 +86,7 @@ def _is_stale(state: OrderState, event: StatusReported) -> bool:
     return last is not None and now is not None and now < last
 
 
-def _noted(
-    decision: Decision, status_id: str, at: datetime | None, seen: bool = False
-) -> Decision:
+def _noted(decision: Decision, status_id: str, at: datetime | None, seen: bool = False) -> Decision:
     """The decision with the event in the order's history (and as its last status if seen)."""
     s = decision.state
     entry = HistoryEntry(status_id, at, decision.result.value, decision.note)

@@ -67,6 +67,19 @@ async def test_two_hundred_shops_are_each_synced_once_per_interval_spread_over_i
             apply_settings(connection, {"products_download_enabled": True})
         await session.flush()
         await session.execute(update(ShopConnection).values(products_interval_s=INTERVAL_S))
+        late = world.create_shop("late")
+        add_products(late, [{"sku": "L1", "name": "Tea", "price": "990", "taxRate": "18"}])
+        late_connection = await add_connection(
+            session,
+            CredentialCipher(key),
+            account="late",
+            name="late",
+            path="late",
+            auth_kind="basic",
+            api_user=late.user,
+            api_secret=late.password,
+            api_url=f"{base}/late",
+        )  # the default 10-minute interval, switched on while the worker runs
         await session.commit()
     await engine.dispose()
     port = free_port()
@@ -91,14 +104,25 @@ async def test_two_hundred_shops_are_each_synced_once_per_interval_spread_over_i
         while not any(shop.stats.requests for shop in world.shops.values()):
             await asyncio.sleep(0.1)  # the worker joined its group and ticks began
         started = time.time()
+        async with session_factory(engine)() as session:
+            row = await session.get(ShopConnection, late_connection.id)
+            assert row is not None
+            apply_settings(row, {"products_download_enabled": True})
+            await session.commit()
+        switched_on = time.time()
         await asyncio.sleep(RUN_S)
         window = (started, started + RUN_S)
+        await engine.dispose()
     finally:
         stop_process(worker)
         broker.terminate()
         broker.wait()
         await server.close()
         await drop_pg_database(db_name)
+    late_first = min(world.shops["late"].stats.request_times, default=None)
+    assert late_first is not None, "a download switched on ran no cycle"
+    assert late_first - switched_on < 15  # within seconds, not its 600-s interval
+    del world.shops["late"]
     syncs = {
         name: sum(
             1

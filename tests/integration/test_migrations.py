@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect
+from cryptography.fernet import Fernet
+from sqlalchemy import inspect, select
 
+from services.webhook_gateway.events import order_event
 from shopsync.db.base import Base
-from shopsync.db.engine import create_engine
+from shopsync.db.engine import create_engine, session_factory
 from shopsync.db.migrate import downgrade, upgrade
-from tests.support import create_pg_database, drop_pg_database
+from shopsync.db.models import Document
+from shopsync.db.order_states import load_states
+from shopsync.secrets import CredentialCipher
+from shopsync.service_layer.order_intake import OrderIntake
+from tests.support import (
+    SAMPLE_WEBHOOK,
+    create_pg_database,
+    drop_pg_database,
+    shop_connection,
+    stocked_warehouse,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -76,21 +91,6 @@ async def test_existing_orders_get_their_lifecycle_state_from_their_documents(
 
 
 async def _backfill_round_trip(url: str) -> None:
-    import json
-    from datetime import UTC, datetime
-    from decimal import Decimal
-
-    from cryptography.fernet import Fernet
-    from sqlalchemy import select
-
-    from services.webhook_gateway.events import order_event
-    from shopsync.db.engine import session_factory
-    from shopsync.db.models import Document
-    from shopsync.db.order_states import load_states
-    from shopsync.secrets import CredentialCipher
-    from shopsync.service_layer.order_intake import OrderIntake
-    from tests.support import SAMPLE_WEBHOOK, shop_connection, stocked_warehouse
-
     await upgrade(url)
     engine = create_engine(url)
     sessions = session_factory(engine)
