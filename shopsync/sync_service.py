@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.contracts import ContractViolation, check, encode
+from shopsync.db.dead_letters import DeadLetterSink
 from shopsync.db.models import ShopConnection
 from shopsync.deadletters import dead_letter
 from shopsync.domain.ticks import TickSchedule
@@ -88,12 +89,10 @@ def decode_tick(value: bytes) -> SyncTick:
 
 
 class TickReader:
-    """Decodes tick messages; a malformed one goes to the consumer's dead-letter topic."""
+    """Decodes tick messages; a malformed one is kept as a dead letter (database and topic)."""
 
-    def __init__(self, consumer: str, dlq_topic: str, send: Send, dead_letters: Counter) -> None:
+    def __init__(self, consumer: str, dead_letters: DeadLetterSink) -> None:
         self._consumer = consumer
-        self._dlq_topic = dlq_topic
-        self._send = send
         self._dead_letters = dead_letters
 
     async def read(self, event: Any) -> SyncTick | None:
@@ -110,8 +109,7 @@ class TickReader:
                 event.value,
                 str(exc),
             )
-            await self._send(self._dlq_topic, message.key or b"", encode(record))
-            self._dead_letters.inc()
+            await self._dead_letters.put(record)
             return None
 
 
@@ -202,7 +200,8 @@ def wire_ticks(
         await app.producer.send_and_wait(topic, key, value, None, None, None)
 
     publisher = TickPublisher(kind, sessions, send, interval_s)
-    reader = TickReader(app_id, dlq_topic, send, counters.dead_letters)
+    sink = DeadLetterSink(sessions, send, dlq_topic, counters.dead_letters)
+    reader = TickReader(app_id, sink)
     runner = ConnectionRunner(work, limit, counters.skipped)
 
     @app.timer(1.0, on_leader=True)  # type: ignore[untyped-decorator]

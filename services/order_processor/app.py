@@ -12,10 +12,12 @@ from prometheus_client import CollectorRegistry
 
 from services.order_processor.consumer import MessageRef, OrderEventConsumer
 from services.order_processor.metrics import ProcessorMetrics, processor_metrics
+from shopsync.db.dead_letters import DeadLetterSink
 from shopsync.db.engine import create_engine, session_factory
+from shopsync.health import Readiness, broker_probe, database_probe
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
 from shopsync.kafka.producer import LazyProducer
-from shopsync.kafka.topics import ORDER_EVENTS
+from shopsync.kafka.topics import DLQ_ORDER_PROCESSOR, ORDER_EVENTS
 from shopsync.service_layer.order_intake import OrderIntake
 from shopsync.settings import Settings
 
@@ -35,7 +37,14 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         # Dead letters go out through librdkafka (C), like everything ShopSync produces.
         await producer.send(topic, key, value)
 
-    consumer = OrderEventConsumer(OrderIntake(sessions), metrics, send)
+    readiness = Readiness(
+        {
+            "database": database_probe(sessions),
+            "broker": broker_probe(settings.bootstrap_servers),
+        }
+    )
+    dead_letters = DeadLetterSink(sessions, send, DLQ_ORDER_PROCESSOR, metrics.dead_letters)
+    consumer = OrderEventConsumer(OrderIntake(sessions), metrics, dead_letters, readiness)
 
     @app.agent(raw_topic(app, ORDER_EVENTS), name="order-events", concurrency=1)
     async def order_events(stream: Any) -> None:
@@ -55,7 +64,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
             )
             _record_lag(app, metrics, batch)
 
-    add_service_pages(app, registry)
+    add_service_pages(app, registry, readiness)
     return app
 
 

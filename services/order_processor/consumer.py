@@ -1,10 +1,9 @@
-"""One Kafka message → decoded event → handler; poison goes to the dead-letter topic."""
+"""Kafka messages → decoded events → the order intake; outages waited out, poison set aside."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,16 +11,14 @@ import orjson
 from pydantic import ValidationError
 
 from services.order_processor.metrics import ProcessorMetrics
-from shopsync.contracts import ContractViolation, check, encode
+from shopsync.contracts import ContractViolation, check
+from shopsync.db.dead_letters import DeadLetterSink
 from shopsync.deadletters import dead_letter
 from shopsync.events import OrderReceived
-from shopsync.kafka.topics import DLQ_ORDER_PROCESSOR
-from shopsync.service_layer.order_intake import CONSUMER, OrderIntake, Outcome, PoisonEvent
+from shopsync.health import Readiness
+from shopsync.service_layer.order_intake import CONSUMER, OrderIntake, Outage, Outcome, PoisonEvent
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
-
-Send = Callable[[str, bytes, bytes], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -44,19 +41,23 @@ def decode_order_event(value: bytes) -> OrderReceived:
 
 
 class OrderEventConsumer:
-    """Handles messages in batches; transient failures retried, poison dead-lettered."""
+    """Handles messages in batches: an outage is waited out (never poison), poison kept aside."""
 
     def __init__(
         self,
         intake: OrderIntake,
         metrics: ProcessorMetrics,
-        send: Send,
+        dead_letters: DeadLetterSink,
+        readiness: Readiness,
         retry_base_s: float = 0.2,
+        retry_max_s: float = 5.0,
     ) -> None:
         self._intake = intake
         self._metrics = metrics
-        self._send = send
+        self._dead_letters = dead_letters
+        self._readiness = readiness
         self._retry_base_s = retry_base_s
+        self._retry_max_s = retry_max_s
 
     async def process_batch(self, messages: list[tuple[MessageRef, bytes]]) -> None:
         """Decode all, handle the valid ones in one transaction, dead-letter what cannot be."""
@@ -69,7 +70,7 @@ class OrderEventConsumer:
                     await self._dead_letter(ref, value, str(exc))
             if not valid:
                 return
-            results = await self._batch_with_retries([event for _, _, event in valid])
+            results = await self._until_done([event for _, _, event in valid])
             now = datetime.now(UTC)
             for (ref, value, event), result in zip(valid, results, strict=True):
                 if isinstance(result, PoisonEvent):
@@ -79,16 +80,23 @@ class OrderEventConsumer:
                     age = (now - event.received_at).total_seconds()
                     self._metrics.event_age_seconds.observe(max(age, 0.0))
 
-    async def _batch_with_retries(self, events: list[OrderReceived]) -> list[Outcome | PoisonEvent]:
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+    async def _until_done(self, events: list[OrderReceived]) -> list[Outcome | PoisonEvent]:
+        """The intake's results; while the database is out, wait and try again, for ever."""
+        delay = self._retry_base_s
+        while True:
             try:
-                return await self._intake.handle_batch(events)
-            except Exception as exc:
-                if attempt == MAX_ATTEMPTS:
-                    return [PoisonEvent(f"failed {attempt} times: {exc!r}") for _ in events]
-                log.warning("batch of %d failed (attempt %d): %r", len(events), attempt, exc)
-                await asyncio.sleep(self._retry_base_s * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")
+                results = await self._intake.handle_batch(events)
+            except Outage as exc:
+                self._metrics.outage_retries.inc()
+                self._readiness.problem("database", str(exc))
+                log.warning(
+                    "database unavailable (%s): %d events wait %.1f s", exc, len(events), delay
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._retry_max_s)
+                continue
+            self._readiness.clear("database")
+            return results
 
     def _count(self, outcome: Outcome) -> None:
         self._metrics.events.labels(result=outcome.result).inc()
@@ -98,6 +106,5 @@ class OrderEventConsumer:
     async def _dead_letter(self, ref: MessageRef, value: bytes, reason: str) -> None:
         log.error("dead-lettering order event at %s:%s: %s", ref.partition, ref.offset, reason)
         record = dead_letter(CONSUMER, ref.topic, ref.partition, ref.offset, ref.key, value, reason)
-        await self._send(DLQ_ORDER_PROCESSOR, ref.key or b"", encode(record))
-        self._metrics.dead_letters.inc()
+        await self._dead_letters.put(record)
         self._metrics.events.labels(result="dead_lettered").inc()

@@ -18,6 +18,7 @@ class ProcessorMetrics:
     skus_not_found: Counter
     event_age_seconds: Histogram
     consumer_lag: Gauge
+    outage_retries: Counter
 
 
 def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
@@ -42,7 +43,7 @@ def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
         ),
         dead_letters=Counter(
             "shopsync_order_dead_letters_total",
-            "Order events sent to the dead-letter topic",
+            "Order events given up, kept as dead letters (database and topic)",
             registry=registry,
         ),
         skus_not_found=Counter(
@@ -54,6 +55,11 @@ def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
             "shopsync_order_event_age_seconds",
             "From the webhook's arrival at the gateway to the committed document",
             buckets=BUCKETS,
+            registry=registry,
+        ),
+        outage_retries=Counter(
+            "shopsync_order_outage_retries_total",
+            "Batches tried again because the database could not be reached or used",
             registry=registry,
         ),
         consumer_lag=Gauge(

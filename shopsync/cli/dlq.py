@@ -1,60 +1,59 @@
-"""`shopsync dlq ...`: dead-lettered events, listed and replayed once the cause is fixed."""
+"""`shopsync dlq ...`: events a consumer gave up on, kept with the reason, replayed when fixed."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import KafkaException, Producer
 
-from shopsync.cli.context import emit_json, emit_table, settings
-from shopsync.kafka.producer import LIBRDKAFKA_LOG, producer_config
+from shopsync.cli.context import database, emit_json, emit_table, run, settings
+from shopsync.db.dead_letters import dead_letters, mark_replayed
+from shopsync.kafka.producer import producer_config
 from shopsync.kafka.topics import DLQ_BY_CONSUMER
 
-
-def read_dead_letters(bootstrap: str, topic: str, idle_s: float = 1.5) -> list[dict[str, Any]]:
-    """Every record on a dead-letter topic, oldest first."""
-    consumer = Consumer(
-        {
-            "bootstrap.servers": bootstrap,
-            "logger": LIBRDKAFKA_LOG,
-            "group.id": "shopsync-dlq-cli",
-            "enable.auto.commit": False,
-        }
-    )
-    try:
-        metadata = consumer.list_topics(topic, timeout=10).topics.get(topic)
-        if metadata is None or metadata.error is not None:
-            raise click.ClickException(f"dead-letter topic {topic} does not exist")
-        consumer.assign([TopicPartition(topic, p, 0) for p in metadata.partitions])
-        records: list[dict[str, Any]] = []
-        waited = 0.0
-        while waited < idle_s:
-            messages = [m for m in consumer.consume(500, timeout=0.25) if not m.error()]
-            waited = 0.0 if messages else waited + 0.25
-            records.extend(json.loads(m.value() or b"null") for m in messages)
-        return records
-    finally:
-        consumer.close()
-
-
-@click.group("dlq")
-def dlq() -> None:
-    """Events a consumer could not handle, with the reason."""
-
-
-@dlq.command("list")
-@click.option(
+CONSUMER = click.option(
     "--consumer",
     type=click.Choice(sorted(DLQ_BY_CONSUMER)),
     default="order-processor",
     show_default=True,
 )
+
+
+def _records(consumer: str, replayed: bool) -> list[dict[str, Any]]:
+    current = settings()
+
+    async def go() -> list[dict[str, Any]]:
+        async with database(current) as session:
+            return [
+                {
+                    "id": r.id,
+                    "event_id": r.event_id,
+                    "source_topic": r.source_topic,
+                    "key": r.key,
+                    "payload": r.payload,
+                    "reason": r.reason,
+                    "failed_at": r.failed_at,
+                    "replayed_at": r.replayed_at,
+                }
+                for r in await dead_letters(session, consumer, replayed)
+            ]
+
+    return run(go)
+
+
+@click.group("dlq")
+def dlq() -> None:
+    """Events a consumer could not handle, with the reason (kept in the database)."""
+
+
+@dlq.command("list")
+@CONSUMER
+@click.option("--all", "replayed", is_flag=True, help="replayed ones too")
 @click.option("--json", "as_json", is_flag=True)
-def list_(consumer: str, as_json: bool) -> None:
-    """List dead-lettered events of one consumer."""
-    records = read_dead_letters(settings().bootstrap_servers, DLQ_BY_CONSUMER[consumer])
+def list_(consumer: str, replayed: bool, as_json: bool) -> None:
+    """List dead-lettered events of one consumer (those not replayed yet)."""
+    records = _records(consumer, replayed)
     if as_json:
         emit_json(records)
     else:
@@ -65,33 +64,48 @@ def list_(consumer: str, as_json: bool) -> None:
 
 
 @dlq.command("replay")
-@click.option(
-    "--consumer",
-    type=click.Choice(sorted(DLQ_BY_CONSUMER)),
-    default="order-processor",
-    show_default=True,
-)
+@CONSUMER
 @click.option("--event-id", "event_ids", multiple=True, help="only these (default: all)")
 def replay(consumer: str, event_ids: tuple[str, ...]) -> None:
     """Send dead-lettered events back to their topic (handling is idempotent: repeats are safe)."""
     current = settings()
-    records = read_dead_letters(current.bootstrap_servers, DLQ_BY_CONSUMER[consumer])
-    chosen = [r for r in records if not event_ids or r["event_id"] in event_ids]
-    producer = Producer(producer_config(current.bootstrap_servers, 10_000))
+    chosen = [r for r in _records(consumer, False) if not event_ids or r["event_id"] in event_ids]
+    if not chosen:
+        click.echo("nothing to replay")
+        return
+    failures = _produce(current.bootstrap_servers, chosen)
+    if failures:
+        raise click.ClickException(
+            f"{len(failures)} of {len(chosen)} events could not be sent ({failures[0]}): "
+            "is ShopSync running? start it with make run"
+        )
+
+    async def mark() -> None:
+        async with database(current) as session:
+            await mark_replayed(session, [r["id"] for r in chosen])
+            await session.commit()
+
+    run(mark)
+    click.echo(f"replayed {len(chosen)} events to their topics")
+
+
+def _produce(bootstrap: str, records: list[dict[str, Any]]) -> list[str]:
+    producer = Producer(producer_config(bootstrap, 10_000))
     failures: list[str] = []
 
     def delivered(err: Any, _message: Any) -> None:
         if err is not None:
             failures.append(str(err))
 
-    for record in chosen:
-        producer.produce(
-            record["source_topic"],
-            value=record["payload"].encode(),
-            key=(record["key"] or "").encode(),
-            on_delivery=delivered,
-        )
-    producer.flush(15)
-    if failures:
-        raise click.ClickException(f"{len(failures)} events could not be replayed")
-    click.echo(f"replayed {len(chosen)} events to their topics")
+    try:
+        for record in records:
+            producer.produce(
+                record["source_topic"],
+                value=record["payload"].encode(),
+                key=(record["key"] or "").encode(),
+                on_delivery=delivered,
+            )
+        remaining = producer.flush(15)
+    except KafkaException as exc:
+        return [str(exc)]
+    return failures + ["not acknowledged in 15 s"] * remaining

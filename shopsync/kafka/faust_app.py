@@ -11,6 +11,7 @@ import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from shopsync.health import Readiness
 from shopsync.settings import Settings
 
 
@@ -85,8 +86,10 @@ def raw_topic(app: faust.App, name: str) -> Any:
     )
 
 
-def add_service_pages(app: faust.App, registry: CollectorRegistry) -> None:
-    """/metrics, /healthz and /readyz (ready once this worker holds partitions)."""
+def add_service_pages(
+    app: faust.App, registry: CollectorRegistry, readiness: Readiness | None = None
+) -> None:
+    """/metrics, /healthz and /readyz (ready: partitions held, database and broker fine)."""
 
     @app.page("/metrics")
     async def metrics(web: Any, request: Any) -> Any:
@@ -99,6 +102,9 @@ def add_service_pages(app: faust.App, registry: CollectorRegistry) -> None:
 
     @app.page("/readyz")
     async def readyz(web: Any, request: Any) -> Any:
+        problems = await readiness.problems() if readiness is not None else {}
+        if problems:
+            return web.json({"status": "not ready", "problems": problems}, status=503)
         assigned = len(app.consumer.assignment()) if app.consumer is not None else 0
         if assigned and not app.rebalancing:
             return web.json({"status": "ready", "partitions": assigned})

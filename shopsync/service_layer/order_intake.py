@@ -8,6 +8,7 @@ alone is a batch of one: there is no second path where a rule could be written a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.db.bulk import custom_plans
 from shopsync.db.connection_rules import rules_of
+from shopsync.db.failures import is_conflict, is_outage
 from shopsync.db.models import ShopConnection
 from shopsync.db.order_reads import claim_events, connections_by_id, products_by_sku
 from shopsync.db.order_states import OrderKey, load_states, save_states
@@ -31,8 +33,17 @@ log = logging.getLogger(__name__)
 CONSUMER = "order-processor"
 
 
+#: How often one event is tried again after a conflict with another worker before it counts
+#: as poison.
+CONFLICT_RETRIES = 4
+
+
 class PoisonEvent(Exception):
     """An event that can never be handled as it is: it goes to the dead-letter topic."""
+
+
+class Outage(Exception):
+    """The database cannot be reached or used: nobody's fault, the work must wait."""
 
 
 @dataclass(frozen=True)
@@ -64,20 +75,42 @@ class OrderIntake:
 
     async def handle(self, event: OrderReceived) -> Outcome:
         """One event (a batch of one); PoisonEvent when it can never be handled."""
-        result = (await self._batch([event]))[0]
+        result = (await self.handle_batch([event]))[0]
         if isinstance(result, PoisonEvent):
             raise result
         return result
 
     async def handle_batch(self, events: list[OrderReceived]) -> list[Outcome | PoisonEvent]:
-        """A batch in one commit; if it fails as a whole, its events one by one."""
+        """A batch in one commit; a failing batch is halved until the event at fault is alone.
+
+        Only that event becomes a PoisonEvent, with its own reason; every other one is
+        handled. An outage raises Outage instead: no event is at fault, all must wait.
+        """
         try:
             return await self._batch(events)
-        except Exception as exc:  # a conflict with another worker, or one odd event
+        except Exception as exc:
+            if is_outage(exc):
+                raise Outage(f"{type(exc).__name__}: {exc}"[:500]) from exc
             if len(events) == 1:
-                raise
-            log.warning("batch of %d failed (%r): handling one by one", len(events), exc)
-            return [r for event in events for r in await self._batch([event])]
+                return [await self._alone(events[0], exc)]
+            log.warning("batch of %d failed (%r): splitting it", len(events), exc)
+            half = len(events) // 2
+            return await self.handle_batch(events[:half]) + await self.handle_batch(events[half:])
+
+    async def _alone(self, event: OrderReceived, exc: Exception) -> Outcome | PoisonEvent:
+        """One event that failed: a conflict is tried again, anything else is its fault."""
+        for attempt in range(CONFLICT_RETRIES):
+            if not is_conflict(exc):
+                break
+            await asyncio.sleep(0.05 * 2**attempt)
+            try:
+                return (await self._batch([event]))[0]
+            except Exception as again:
+                if is_outage(again):
+                    raise Outage(f"{type(again).__name__}: {again}"[:500]) from again
+                exc = again
+        log.error("event %s cannot be handled: %r", event.event_id, exc)
+        return PoisonEvent(f"{type(exc).__name__}: {exc}"[:2000])
 
     async def _batch(self, events: list[OrderReceived]) -> list[Outcome | PoisonEvent]:
         async with SqlAlchemyUnitOfWork(self._sessions) as uow:

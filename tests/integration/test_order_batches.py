@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
@@ -21,7 +21,7 @@ from shopsync.kafka.topics import DOCUMENTS_ISSUED, STOCK_MOVEMENTS
 from shopsync.secrets import CredentialCipher
 from shopsync.service_layer.order_intake import OrderIntake, PoisonEvent
 from shopsync.shops import apply_settings
-from tests.support import SAMPLE_WEBHOOK, shop_connection, stocked_warehouse, unique
+from tests.support import SAMPLE_WEBHOOK, free_port, shop_connection, stocked_warehouse, unique
 
 pytestmark = pytest.mark.integration
 
@@ -161,3 +161,69 @@ async def test_a_cancellation_in_the_same_batch_as_its_invoice_stornos_it_and_re
     by_id = {d.id: d for d in documents}
     assert all(by_id[s.references_document_id].order_ref == s.order_ref for s in stornos)
     assert level is not None and level.quantity == Decimal(1000 - 15)
+
+
+async def refuse_orders_named(sessions: async_sessionmaker[AsyncSession], prefix: str) -> None:
+    """A trigger that makes the database refuse one order's document: poison, not an outage."""
+    async with sessions() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(
+                text(
+                    "CREATE OR REPLACE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN "
+                    f"IF NEW.order_ref LIKE '{prefix}%' THEN RAISE EXCEPTION 'refused %', "
+                    "NEW.order_ref; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+                )
+            )
+            await session.execute(text("DROP TRIGGER IF EXISTS refuse_poison ON documents"))
+            await session.execute(
+                text(
+                    "CREATE TRIGGER refuse_poison BEFORE INSERT ON documents "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_poison()"
+                )
+            )
+        else:
+            await session.execute(
+                text(
+                    "CREATE TRIGGER IF NOT EXISTS refuse_poison BEFORE INSERT ON documents "
+                    f"WHEN NEW.order_ref LIKE '{prefix}%' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
+            )
+        await session.commit()
+
+
+async def test_one_event_the_database_refuses_is_poison_alone_and_the_rest_are_issued(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> None:
+    cid, aid, _, _ = await stocked_connection(sessions, cipher)
+    await refuse_orders_named(sessions, "poison")
+    ids = [f"good-{n}" for n in range(39)]
+    ids.insert(17, "poison-1")
+    results = await OrderIntake(sessions).handle_batch(events(cid, aid, ids))
+    poison = [(i, r) for i, r in zip(ids, results, strict=True) if isinstance(r, PoisonEvent)]
+    assert [i for i, _ in poison] == ["poison-1"] and "refused" in str(poison[0][1])
+    assert [r.result for r in results if not isinstance(r, PoisonEvent)] == ["issued"] * 39
+    async with sessions() as session:
+        numbers = sorted(
+            (
+                await session.execute(select(Document.number).where(Document.connection_id == cid))
+            ).scalars()
+        )
+    assert numbers == list(range(1, 40))  # the refused one took no number
+
+
+async def test_a_database_that_cannot_be_reached_is_an_outage_not_poison(
+    cipher: CredentialCipher,
+) -> None:
+    from shopsync.db.engine import create_engine, session_factory
+    from shopsync.service_layer.order_intake import Outage
+
+    for url in (
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/no_such_database",
+        f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/postgres",
+    ):
+        engine = create_engine(url)
+        try:
+            with pytest.raises(Outage):
+                await OrderIntake(session_factory(engine)).handle_batch(events(1, 1, ["o1"]))
+        finally:
+            await engine.dispose()

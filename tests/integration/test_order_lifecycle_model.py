@@ -379,5 +379,5 @@ def test_one_by_one_and_batches_give_the_reference_models_documents_numbers_and_
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="shopsync.service_layer.order_intake"):
         asyncio.run(run_scenario(database_url, cipher, s))
-    # The batch path itself carried every batch: no fallback to one by one hid a failure.
-    assert "one by one" not in caplog.text
+    # The batch path itself carried every batch: no split into smaller ones hid a failure.
+    assert "splitting" not in caplog.text
