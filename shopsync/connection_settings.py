@@ -14,8 +14,18 @@ def _status_text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _number_text(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:g}"
+    return value
+
+
 #: A Shoprenter order status id, as a number or a string ("7" and 7 are the same status).
 StatusId = Annotated[str, BeforeValidator(_status_text), Field(pattern=r"^[0-9]{1,20}$")]
+#: A VAT rate in percent, kept as text (a JSON column holds it exactly).
+VatRate = Annotated[
+    str, BeforeValidator(_number_text), Field(pattern=r"^[0-9]{1,2}(\.[0-9]{1,2})?$")
+]
 Series = Annotated[str, Field(pattern=r"^[A-Za-z0-9/_-]{1,20}$")]
 Kind = Literal["invoice", "proforma"]
 
@@ -48,6 +58,9 @@ class ConnectionSettings(BaseModel):
     orders_stock_warehouse_id: int | None = Field(None, description="warehouse orders move")
     orders_stock_on: Literal["invoice", "first_document"] | None = Field(
         None, description="which document moves the stock: invoice, or the first (proforma)"
+    )
+    orders_extra_vat_rates: list[VatRate] | None = Field(
+        None, description="VAT rates accepted besides 27, 18, 5, 0 (e.g. [19, 20] for OSS)"
     )
     orders_buyer_kind: Literal["private", "business"] | None = Field(
         None, description="override the buyer kind (empty: from the buyer's data)"

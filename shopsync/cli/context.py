@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.db.engine import create_engine, session_factory
 from shopsync.db.migrate import upgrade
@@ -31,18 +31,24 @@ def cipher(current: Settings) -> CredentialCipher:
 
 
 @asynccontextmanager
-async def database(current: Settings) -> AsyncIterator[AsyncSession]:
-    """A session on a database brought up to the latest migration."""
+async def sessions_of(current: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a database brought up to the latest migration."""
     url = current.resolved_database_url
     if url.startswith("sqlite"):
         current.var_dir.mkdir(parents=True, exist_ok=True)
     await upgrade(url)
     engine = create_engine(url)
     try:
-        async with session_factory(engine)() as session:
-            yield session
+        yield session_factory(engine)
     finally:
         await engine.dispose()
+
+
+@asynccontextmanager
+async def database(current: Settings) -> AsyncIterator[AsyncSession]:
+    """A session on a database brought up to the latest migration."""
+    async with sessions_of(current) as sessions, sessions() as session:
+        yield session
 
 
 @asynccontextmanager

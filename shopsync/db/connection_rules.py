@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from shopsync.db.models import ShopConnection
 from shopsync.domain.documents import DocumentKind
 from shopsync.domain.order_rules import CancelAction, OrderRules, StockOn, StockRule
+from shopsync.domain.vat import STANDARD_VAT_RATES
 
 
 def rules_of(connection: ShopConnection) -> OrderRules:
@@ -32,4 +35,7 @@ def rules_of(connection: ShopConnection) -> OrderRules:
         invoice_series=connection.invoice_series,
         proforma_series=connection.proforma_series,
         buyer_kind=connection.orders_buyer_kind,
+        vat_rates=frozenset(
+            (*STANDARD_VAT_RATES, *(Decimal(r) for r in connection.orders_extra_vat_rates or []))
+        ),
     )

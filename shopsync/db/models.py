@@ -63,6 +63,10 @@ class ShopConnection(Base):
     orders_stock_warehouse_id: Mapped[int | None] = mapped_column(
         ForeignKey("warehouses.id"), nullable=True
     )
+    # VAT rates (percent) an order line may carry besides 27, 18, 5 and 0 (e.g. OSS rates).
+    orders_extra_vat_rates: Mapped[list[str]] = mapped_column(
+        Json, default=list, server_default="[]"
+    )
     # Which document moves an order's stock: "invoice" or "first_document" (the proforma).
     orders_stock_on: Mapped[str] = mapped_column(
         String(20), default="invoice", server_default="invoice"
@@ -316,6 +320,25 @@ class ProcessedEvent(Base):
     consumer: Mapped[str] = mapped_column(String(50), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class HeldOrder(Base):
+    """An order event held for review: a field ShopSync will not turn into a document as is."""
+
+    __tablename__ = "held_orders"
+    __table_args__ = (Index("ix_held_orders_open", "connection_id", "released_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("shop_connections.id"))
+    order_ref: Mapped[str] = mapped_column(String(100))
+    event_id: Mapped[str] = mapped_column(String(200), unique=True)
+    status_id: Mapped[str] = mapped_column(String(50))
+    field: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    event: Mapped[str] = mapped_column(Text)  # the OrderReceived as JSON, for the release
+    held_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    released_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class DeadLetterRow(Base):

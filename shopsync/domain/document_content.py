@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from shopsync.domain.documents import DocumentDraft, DocumentKind, build_document, storno_of
+from shopsync.domain.order_reading import OrderRejected
 from shopsync.domain.order_rules import OrderRules
 from shopsync.domain.orders import Buyer, Order
 
@@ -25,7 +26,10 @@ class DocumentContent:
 
 
 def content_for(order: Order, kind: DocumentKind, rules: OrderRules) -> DocumentContent:
-    """An invoice or proforma of the order as it stands in the event."""
+    """An invoice or proforma of the order as it stands in the event; never below zero."""
+    body = build_document(order, kind)
+    if body.total_gross < 0:
+        raise OrderRejected("totalGross", body.total_gross, "the document would total below 0")
     return DocumentContent(
         series=rules.series_for(kind),
         order_status=order.status_id,
@@ -33,7 +37,7 @@ def content_for(order: Order, kind: DocumentKind, rules: OrderRules) -> Document
         buyer_kind=rules.buyer_kind or ("business" if order.buyer.is_business else "private"),
         payment_method=order.payment_method,
         payment_method_code=order.payment_method_code,
-        body=build_document(order, kind),
+        body=body,
     )
 
 

@@ -7,8 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from shopsync.domain.orders import Order
+from shopsync.domain.vat import STANDARD_VAT_RATES
 
-STANDARD_VAT_RATES = (Decimal(27), Decimal(18), Decimal(5), Decimal(0))
 HUNDRED = Decimal(100)
 
 

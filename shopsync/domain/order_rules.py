@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 from shopsync.domain.documents import DocumentKind
+from shopsync.domain.vat import STANDARD_VAT_RATES
 
 
 class StockOn(StrEnum):
@@ -41,6 +43,7 @@ class OrderRules:
     invoice_series: str = "INV"
     proforma_series: str = "PRO"
     buyer_kind: str | None = None  # "private" | "business" | None: from the buyer's data
+    vat_rates: frozenset[Decimal] = frozenset(STANDARD_VAT_RATES)  # an order line's allowed
 
     def kind_for(self, status_id: str) -> DocumentKind | None:
         """The document a status asks for; None when it asks for none."""

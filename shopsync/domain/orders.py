@@ -1,4 +1,4 @@
-"""A Shoprenter order as ShopSync reads it, from the webhook's tolerant JSON."""
+"""A Shoprenter order as ShopSync knows it (shopsync.domain.order_reading reads one)."""
 
 from __future__ import annotations
 
@@ -8,40 +8,10 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from shopsync.domain.shoprenter_values import as_list, decimal, is_empty, nested_list, text
+from shopsync.domain.shoprenter_values import as_list, text
 
 #: Shoprenter writes status times in the shop's local time, without a zone.
 SHOP_ZONE = ZoneInfo("Europe/Budapest")
-
-# Billing country names Shoprenter sends (in the shop's languages) → ISO codes; webhooks that
-# carry paymentCountryIsoCode2 need none of this.
-COUNTRY_CODES = {
-    "magyarország": "HU",
-    "hungary": "HU",
-    "ungarn": "HU",
-    "ausztria": "AT",
-    "austria": "AT",
-    "österreich": "AT",
-    "németország": "DE",
-    "germany": "DE",
-    "deutschland": "DE",
-    "szlovákia": "SK",
-    "slovakia": "SK",
-    "románia": "RO",
-    "romania": "RO",
-    "horvátország": "HR",
-    "croatia": "HR",
-    "szlovénia": "SI",
-    "slovenia": "SI",
-    "szerbia": "RS",
-    "serbia": "RS",
-    "ukrajna": "UA",
-    "ukraine": "UA",
-    "csehország": "CZ",
-    "czech republic": "CZ",
-    "lengyelország": "PL",
-    "poland": "PL",
-}
 
 
 @dataclass(frozen=True)
@@ -122,62 +92,4 @@ def order_status(raw: dict[str, Any]) -> OrderStatus:
         status_id=text(latest.get("status")),
         status_text=text(latest.get("statusText")),
         date_added=text(latest.get("dateAdded")),
-    )
-
-
-def read_order(raw: dict[str, Any]) -> Order:
-    """Read one order object of the webhook payload; `firstname` holds the family name."""
-    status = order_status(raw)
-    return Order(
-        order_id=text(raw.get("innerId")),
-        status_id=status.status_id,
-        status_text=status.status_text,
-        status_at=status.at,
-        currency=(text(raw.get("currency")) or "HUF").upper(),
-        items=tuple(_item(p) for p in nested_list(raw.get("orderProducts"), "orderProduct")),
-        shipping_name=text(raw.get("shippingMethodName")) or "Szállítás",
-        shipping_net=decimal(raw.get("shippingNetPrice")),
-        shipping_gross=decimal(raw.get("shippingGrossPrice")),
-        payment_name=text(raw.get("paymentMethodName")) or "Fizetési díj",
-        payment_net=decimal(raw.get("paymentNetPrice")),
-        payment_gross=decimal(raw.get("paymentGrossPrice")),
-        coupon_code=text(raw.get("couponCode")),
-        coupon_gross=decimal(raw.get("couponGrossPrice")),
-        payment_method=text(raw.get("paymentMethodName")),
-        payment_method_code=text(raw.get("paymentMethodCode")).upper(),
-        total_gross=None if is_empty(raw.get("totalGross")) else decimal(raw.get("totalGross")),
-        buyer=_buyer(raw),
-    )
-
-
-def _item(raw: dict[str, Any]) -> OrderItem:
-    return OrderItem(
-        name=text(raw.get("name")) or text(raw.get("sku")) or "Termék",
-        sku=text(raw.get("sku")),
-        unit_net_price=decimal(raw.get("price")),
-        vat_rate=decimal(raw.get("taxRate")),
-        quantity=decimal(raw.get("quantity"), Decimal(1)),
-    )
-
-
-def _buyer(raw: dict[str, Any]) -> Buyer:
-    family = text(raw.get("paymentFirstname")) or text(raw.get("firstname"))
-    given = text(raw.get("paymentLastname")) or text(raw.get("lastname"))
-    company = text(raw.get("paymentCompany"))
-    country = text(raw.get("paymentCountryName"))
-    return Buyer(
-        name=company or f"{family} {given}".strip(),
-        company=company,
-        tax_number=text(raw.get("paymentTaxnumber")),
-        email=text(raw.get("email")),
-        country=country,
-        country_code=(
-            text(raw.get("paymentCountryIsoCode2")).upper()
-            or COUNTRY_CODES.get(country.lower(), "")
-        ),
-        postcode=text(raw.get("paymentPostcode")),
-        city=text(raw.get("paymentCity")),
-        address=" ".join(
-            p for p in (text(raw.get("paymentAddress1")), text(raw.get("paymentAddress2"))) if p
-        ),
     )

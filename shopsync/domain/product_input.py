@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from shopsync.domain.documents import STANDARD_VAT_RATES
+from shopsync.domain.vat import STANDARD_VAT_RATES
 
 #: CSV columns: these, and one `price:GROUP` column per price group (net prices).
 COLUMNS = ("sku", "name", "group", "vat_rate", "net_price")

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
 from shopsync.contracts import check
-from shopsync.db.models import Document, OutboxMessage, SkuMiss, StockLevel
+from shopsync.db.models import Account, Document, OutboxMessage, SkuMiss, StockLevel
 from shopsync.events import OrderReceived
 from shopsync.kafka.topics import DOCUMENTS_ISSUED, STOCK_MOVEMENTS
 from shopsync.secrets import CredentialCipher
@@ -50,7 +50,7 @@ def events(
         order_event(
             connection_id,
             account_id,
-            {**base, "innerId": i, "orderHistory": history},
+            {**json.loads(json.dumps(base)), "innerId": i, "orderHistory": history},
             "json",
             datetime.now(UTC),
         )
@@ -227,3 +227,38 @@ async def test_a_database_that_cannot_be_reached_is_an_outage_not_poison(
                 await OrderIntake(session_factory(engine)).handle_batch(events(1, 1, ["o1"]))
         finally:
             await engine.dispose()
+
+
+async def test_a_bad_order_in_a_batch_is_held_with_its_reason_and_released_once_allowed(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> None:
+    from shopsync.db.models import ShopConnection
+    from shopsync.service_layer.held_orders import held_orders, release
+
+    cid, aid, _, _ = await stocked_connection(sessions, cipher)
+    batch = events(cid, aid, [f"h{n}" for n in range(40)])
+    odd = batch[7].order
+    odd["orderProducts"]["orderProduct"][0]["taxRate"] = "19"  # an Austrian rate, say
+    results = await OrderIntake(sessions).handle_batch(batch)
+    outcomes = [r.result for r in results if not isinstance(r, PoisonEvent)]
+    assert outcomes.count("issued") == 39 and outcomes[7] == "held"
+    async with sessions() as session:
+        mine = [h for h in await held_orders(session) if h["order"] == "h7"]
+        connection = await session.get(ShopConnection, cid)
+        assert connection is not None
+        name, account = connection.name, (await session.get(Account, aid)).name  # type: ignore[union-attr]
+    assert [(h["field"], h["value"]) for h in mine] == [("orderProduct.taxRate", "19")]
+    said = await release(sessions, name, "h7", account)
+    assert "still held" in said[0]  # nothing changed yet: still refused, still listed
+    async with sessions() as session:
+        connection = await session.get(ShopConnection, cid)
+        assert connection is not None
+        apply_settings(connection, {"orders_extra_vat_rates": [19]})
+        await session.commit()
+    assert (await release(sessions, name, "h7", account))[0].startswith("status 1: issued")
+    async with sessions() as session:
+        assert not [h for h in await held_orders(session) if h["order"] == "h7"]
+        documents = await session.scalar(
+            select(func.count()).select_from(Document).where(Document.connection_id == cid)
+        )
+    assert documents == 40

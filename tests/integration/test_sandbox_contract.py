@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from services.webhook_gateway.body import parse_body
-from shopsync.domain.orders import read_order
+from shopsync.domain.order_reading import read_order
 from shopsync.sandbox import generator
 from shopsync.shoprenter.ids import decode_id
 from tests.sandbox_fixtures import Sandbox, client_for

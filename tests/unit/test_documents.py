@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shopsync.domain.documents import DocumentKind, LineKind, build_document, round_money
-from shopsync.domain.orders import Order, OrderItem, read_order
+from shopsync.domain.order_reading import read_order
+from shopsync.domain.orders import Order, OrderItem
 from tests.support import SAMPLE_WEBHOOK, make_order
 
 

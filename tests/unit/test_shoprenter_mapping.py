@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from shopsync.domain.orders import read_order
+from shopsync.domain.order_reading import read_order
 from shopsync.shoprenter.ids import decode_id, encode_id
 from shopsync.shoprenter.mapping import link_id, product_from_json, product_update_json
 from tests.support import ROOT, SAMPLE_WEBHOOK
