@@ -32,6 +32,8 @@ class Settings(BaseSettings):
         default=1024 * 1024, validation_alias="WEBHOOK_MAX_BODY_BYTES"
     )
     gateway_ack_timeout_s: float = Field(default=5.0, validation_alias="GATEWAY_ACK_TIMEOUT_S")
+    # A sender gets this long to deliver its whole body (a half-sent body holds a connection).
+    webhook_read_timeout_s: float = Field(default=10.0, validation_alias="WEBHOOK_READ_TIMEOUT_S")
     # On SIGTERM: answer /readyz with 503 and keep serving this long, so the load balancer
     # stops routing here before the listener closes (Shoprenter does not retry webhooks).
     gateway_drain_s: float = Field(default=0.0, ge=0, validation_alias="GATEWAY_DRAIN_S")

@@ -50,7 +50,13 @@ def create_app(
     app.router.add_get("/healthz", handlers.healthz)
     app.router.add_get("/readyz", handlers.readyz)
     app.router.add_get("/metrics", handlers.metrics_page)
+    app.on_response_prepare.append(_no_version_banner)
     return app
+
+
+async def _no_version_banner(request: web.Request, response: web.StreamResponse) -> None:
+    # aiohttp would announce "Python/3.11 aiohttp/<version>": nothing to give away.
+    response.headers["Server"] = "ShopSync"
 
 
 def _database(settings: Settings) -> Callable[[web.Application], AsyncIterator[None]]:

@@ -11,6 +11,9 @@ import orjson
 
 from shopsync.domain.shoprenter_values import as_list
 
+#: Deepest nesting a webhook may have: a Shoprenter order has about six levels.
+MAX_DEPTH = 32
+
 
 class BodyRejected(Exception):
     """The body cannot become order events; `reason` is a bounded label for metrics."""
@@ -99,7 +102,23 @@ def _parse_document(data: bytes) -> WebhookPayload:
         document = orjson.loads(stripped)
     except orjson.JSONDecodeError as exc:
         raise BodyRejected("unparseable", f"data is neither JSON nor XML: {exc}") from exc
+    if _depth(document) > MAX_DEPTH:
+        raise BodyRejected("too_deep", f"data is nested deeper than {MAX_DEPTH} levels")
     return WebhookPayload("json", _orders_of(document))
+
+
+def _depth(document: Any) -> int:
+    """How deep objects and arrays nest (without recursion: any depth is measured)."""
+    deepest, todo = 0, [(document, 1)]
+    while todo:
+        value, depth = todo.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                return depth
+            children = value.values() if isinstance(value, dict) else value
+            todo.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _orders_of(document: Any) -> list[dict[str, Any]]:
@@ -131,16 +150,18 @@ def _xml_to_dict(data: bytes) -> Any:
         root = ET.fromstring(data)  # noqa: S314
     except ET.ParseError as exc:
         raise BodyRejected("unparseable", f"data is not well-formed XML: {exc}") from exc
-    return {root.tag: _element(root)}
+    return {root.tag: _element(root, 1)}
 
 
-def _element(element: ET.Element) -> Any:
+def _element(element: ET.Element, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise BodyRejected("too_deep", f"data is nested deeper than {MAX_DEPTH} levels")
     children = list(element)
     if not children:
         return (element.text or "").strip()
     result: dict[str, Any] = {}
     for child in children:
-        value = _element(child)
+        value = _element(child, depth + 1)
         if child.tag in result:
             existing = result[child.tag]
             result[child.tag] = (

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -31,13 +32,21 @@ class ConnectionEntry:
 
 
 class ConnectionDirectory:
-    """Connections by id, cached; the cache is dropped as soon as any connection changes."""
+    """Connections by id, cached; the cache is dropped as soon as any connection changes.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], ttl_s: float) -> None:
+    An id above the highest one that exists costs no query at all; other unknown ids are
+    remembered (as None) in a bounded LRU, so a flood of made-up ids neither reaches the
+    database every time nor pushes the real connections out wholesale.
+    """
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], ttl_s: float, max_cached: int = 100_000
+    ) -> None:
         self._sessions = sessions
         self._ttl_s = ttl_s
-        self._cache: dict[int, tuple[float, ConnectionEntry | None]] = {}
-        self._version: tuple[object, int] | None = None
+        self._max_cached = max_cached
+        self._cache: OrderedDict[int, tuple[float, ConnectionEntry | None]] = OrderedDict()
+        self._version: tuple[object, int, int] | None = None
 
     async def watch(self, interval_s: float = 0.5) -> None:
         """Poll one cheap aggregate; a rotated token or a switch-off lands within interval_s."""
@@ -52,23 +61,31 @@ class ConnectionDirectory:
         async with self._sessions() as session:
             row = (
                 await session.execute(
-                    select(func.max(ShopConnection.updated_at), func.count(ShopConnection.id))
+                    select(
+                        func.max(ShopConnection.updated_at),
+                        func.count(ShopConnection.id),
+                        func.max(ShopConnection.id),
+                    )
                 )
             ).one()
-        version = (row[0], int(row[1]))
+        version = (row[0], int(row[1]), int(row[2] or 0))
         if version != self._version:
             self._cache.clear()
             self._version = version
 
     async def get(self, connection_id: int) -> ConnectionEntry | None:
+        if self._version is not None and connection_id > self._version[2]:
+            return None  # no connection has such an id (yet: a new one changes the version)
         now = time.monotonic()
         cached = self._cache.get(connection_id)
         if cached is not None and cached[0] > now:
+            self._cache.move_to_end(connection_id)
             return cached[1]
         entry = await self._load(connection_id)
-        if len(self._cache) > 100_000:
-            self._cache.clear()
         self._cache[connection_id] = (now + self._ttl_s, entry)
+        self._cache.move_to_end(connection_id)
+        while len(self._cache) > self._max_cached:
+            self._cache.popitem(last=False)
         return entry
 
     def invalidate(self, connection_id: int | None = None) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from services.webhook_gateway.body import BodyRejected, parse_body
+from services.webhook_gateway.body import BodyRejected, WebhookPayload, parse_body
 from services.webhook_gateway.events import event_key, order_event
 from services.webhook_gateway.keys import (
     DIRECTORY,
@@ -41,14 +41,17 @@ async def _receive(request: web.Request) -> web.Response:
     settings, _metrics = app[SETTINGS], app[METRICS]
     entry = None
     connection = request.match_info["connection"]
-    if connection.isdigit() and len(connection) < 19:
+    if connection.isascii() and connection.isdigit() and len(connection) < 19:
         entry = await app[DIRECTORY].get(int(connection))
     if entry is None or not entry.enabled or not entry.accepts_token(request.match_info["token"]):
         return _reject(request, "unknown_webhook", NOT_FOUND, 404)
     if (request.content_length or 0) > settings.webhook_max_body_bytes:
         return _reject(request, "too_large", "body over the size limit", 413)
     try:
-        body = await request.read()
+        async with asyncio.timeout(settings.webhook_read_timeout_s):
+            body = await request.read()
+    except TimeoutError:
+        return _reject(request, "read_timeout", "the body did not arrive in time", 408)
     except web.HTTPRequestEntityTooLarge:
         return _reject(request, "too_large", "body over the size limit", 413)
     except ConnectionResetError:  # the sender hung up mid-body: nothing was accepted
@@ -60,16 +63,36 @@ async def _receive(request: web.Request) -> web.Response:
         return _reject(request, exc.reason, str(exc), exc.status)
     if not entry.orders_enabled:
         return web.json_response({"accepted": 0, "ignored": "order intake is switched off"})
-    received_at = datetime.now(UTC)
+    if not app[PUBLISHER].is_reachable():  # known down: say so now, not after the ack budget
+        return _unavailable(request)
     try:
-        events = [
-            order_event(entry.connection_id, entry.account_id, order, payload.format, received_at)
-            for order in payload.orders
-        ]
-        encoded = [(event_key(event), encode(event)) for event in events]
+        encoded = _events(entry.connection_id, entry.account_id, payload)
     except (ContractViolation, ValueError) as exc:
         return _reject(request, "invalid_event", str(exc)[:300], 400)
+    except Exception:  # input we did not foresee: a 400 with the reason logged, never a 500
+        log.exception("webhook of connection %s could not become events", entry.connection_id)
+        return _reject(request, "unprocessable", "the webhook could not be read", 400)
     return await _publish(request, encoded)
+
+
+def _events(
+    connection_id: int, account_id: int, payload: WebhookPayload
+) -> list[tuple[bytes, bytes]]:
+    received_at = datetime.now(UTC)
+    events = [
+        order_event(connection_id, account_id, order, payload.format, received_at)
+        for order in payload.orders
+    ]
+    return [(event_key(event), encode(event)) for event in events]
+
+
+def _unavailable(request: web.Request) -> web.Response:
+    request.app[METRICS].rejections.labels(reason="broker_unavailable").inc()
+    return web.json_response(
+        {"error": "event broker unavailable, retry later"},
+        status=503,
+        headers={"Retry-After": "5"},
+    )
 
 
 async def _publish(request: web.Request, encoded: list[tuple[bytes, bytes]]) -> web.Response:
@@ -84,12 +107,7 @@ async def _publish(request: web.Request, encoded: list[tuple[bytes, bytes]]) -> 
                 await asyncio.gather(*(publisher.publish(ORDER_EVENTS, k, v) for k, v in encoded))
     except (BrokerUnavailable, TimeoutError) as exc:
         log.warning("broker did not acknowledge: %s", exc)
-        metrics.rejections.labels(reason="broker_unavailable").inc()
-        return web.json_response(
-            {"error": "event broker unavailable, retry later"},
-            status=503,
-            headers={"Retry-After": "5"},
-        )
+        return _unavailable(request)
     metrics.ack_seconds.observe(asyncio.get_running_loop().time() - started)
     metrics.events_published.inc(len(encoded))
     return web.json_response({"accepted": len(encoded)})

@@ -31,6 +31,7 @@ class KafkaEventPublisher:
         self._config = producer_config(bootstrap, message_timeout_ms)
         self._producer = AsyncProducer(self._config)
         self._reachable = False
+        self._failed_probes = 0
         self._watch: asyncio.Task[None] | None = None
         self._retiring: set[asyncio.Task[int]] = set()
         self.replacements = 0
@@ -83,6 +84,8 @@ class KafkaEventPublisher:
             self._replace_producer()
         try:
             await asyncio.to_thread(self._producer.probe, 1.0)
-            self._reachable = True
+            self._reachable, self._failed_probes = True, 0
         except BrokerUnavailable:
-            self._reachable = False
+            # Webhooks are answered 503 at once while unreachable: one slow probe is not enough.
+            self._failed_probes += 1
+            self._reachable = self._reachable and self._failed_probes < 2
