@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -13,7 +14,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
 
-    var_dir: Path = Field(default=Path("var"), validation_alias="SHOPSYNC_VAR_DIR")
+    var_dir: Path = Field(
+        default_factory=lambda: default_var_dir(), validation_alias="SHOPSYNC_VAR_DIR"
+    )
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
     kafka_bootstrap_servers: str = Field(default="", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     embedded_kafka_port: int = Field(default=19092, validation_alias="EMBEDDED_KAFKA_PORT")
@@ -81,6 +84,19 @@ class Settings(BaseSettings):
     @property
     def webhook_base_url(self) -> str:
         return self.public_base_url.rstrip("/") or f"http://{self.gateway_host}:{self.gateway_port}"
+
+
+def default_var_dir() -> Path:
+    """Where ShopSync keeps its files when SHOPSYNC_VAR_DIR does not say: one fixed place.
+
+    Run from a source checkout (what `make run` does): the checkout's `var/`, wherever the
+    command is started from. Installed: `$XDG_DATA_HOME/shopsync` (~/.local/share/shopsync).
+    """
+    checkout = Path(__file__).resolve().parents[1]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "shopsync").is_dir():
+        return checkout / "var"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "shopsync"
 
 
 def normalise_database_url(url: str) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.connection_settings import SETTING_FIELDS, ConnectionSettings
-from shopsync.db.models import Account, ShopConnection
+from shopsync.db.models import Account, PriceGroup, ProductGroup, ShopConnection, Warehouse
 from shopsync.domain.order_rules import intake_problem
 from shopsync.secrets import CredentialCipher
 from shopsync.shoprenter.credentials import ShopAccess
@@ -122,6 +122,44 @@ def apply_settings(connection: ShopConnection, changes: dict[str, Any]) -> dict[
     for key, value in applied.items():
         setattr(connection, key, value)
     return applied
+
+
+#: Settings that name rows of the account, and what they name.
+REFERENCES: dict[str, tuple[type[Warehouse] | type[PriceGroup] | type[ProductGroup], str]] = {
+    "orders_stock_warehouse_id": (Warehouse, "warehouses"),
+    "stock_download_warehouse_id": (Warehouse, "warehouses"),
+    "stock_upload_warehouse_ids": (Warehouse, "warehouses"),
+    "products_download_price_group_id": (PriceGroup, "price-groups"),
+    "products_selling_price_group_id": (PriceGroup, "price-groups"),
+    "products_sale_price_group_id": (PriceGroup, "price-groups"),
+    "products_excluded_group_ids": (ProductGroup, "products"),
+}
+
+
+async def check_references(
+    session: AsyncSession, connection: ShopConnection, applied: dict[str, Any]
+) -> None:
+    """Refuse ids that are not the account's warehouses, price groups or product groups."""
+    for name, (model, command) in REFERENCES.items():
+        value = applied.get(name)
+        listed = value if isinstance(value, list) else [value]
+        wanted = {int(v) for v in listed if v is not None}
+        if not wanted:
+            continue
+        found = set(
+            (
+                await session.execute(
+                    select(model.id).where(
+                        model.account_id == connection.account_id, model.id.in_(wanted)
+                    )
+                )
+            ).scalars()
+        )
+        if wanted - found:
+            raise ShopError(
+                f"{name}: no such id {sorted(wanted - found)} in this account "
+                f"(`shopsync {command} list` shows them)"
+            )
 
 
 def rotate_token(connection: ShopConnection, cipher: CredentialCipher) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 
 import click
@@ -13,11 +14,13 @@ from shopsync.cli.catalog import catalog
 from shopsync.cli.context import run, settings
 from shopsync.cli.dlq import dlq
 from shopsync.cli.documents import documents
+from shopsync.cli.errors import ExplainingGroup
 from shopsync.cli.orders import orders
 from shopsync.cli.products import products
 from shopsync.cli.setup import price_groups, warehouses
 from shopsync.cli.shops import shops
 from shopsync.cli.stock import stock
+from shopsync.files import keep_private
 
 
 def _logging(level: str) -> None:
@@ -28,9 +31,12 @@ def _logging(level: str) -> None:
     )
 
 
-@click.group()
+@click.group(cls=ExplainingGroup)
 def cli() -> None:
     """ShopSync: Shoprenter webshops ⇄ invoicing and stock, over Kafka."""
+    # Buyers' names and addresses live under var/: what ShopSync writes is the user's alone.
+    os.umask(0o077)
+    keep_private(settings().var_dir)
 
 
 @cli.command()

@@ -18,6 +18,7 @@ from shopsync.shops import (
     ShopError,
     add_connection,
     apply_settings,
+    check_references,
     describe,
     require_connection,
     rotate_token,
@@ -312,6 +313,8 @@ def _change(
         async with database(current) as session:
             connection = await require_connection(session, name, account)
             applied = change(connection)
+            with session.no_autoflush:  # checked before the database sees the change
+                await check_references(session, connection, applied)
             await session.commit()
             owner = await session.get(Account, connection.account_id)
             assert owner is not None

@@ -28,6 +28,8 @@ def set_(sku: str, warehouse: str, quantity: str, account: str) -> None:
         amount = Decimal(quantity)
     except InvalidOperation as exc:
         raise click.BadParameter(f"{quantity!r} is not a number", param_hint="QUANTITY") from exc
+    if not amount.is_finite() or abs(amount) >= Decimal("1e12"):
+        raise click.BadParameter(f"{quantity!r} is not a stock level", param_hint="QUANTITY")
     current = settings()
 
     async def go() -> Decimal:

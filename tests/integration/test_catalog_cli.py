@@ -205,3 +205,24 @@ def test_orders_show_of_an_unknown_order_says_so(shopsync: Cli) -> None:
     shopsync("shops", "add", "s", "--path", "s", "--api-user", "u", "--api-secret", "p")
     result = shopsync("orders", "show", "s", "404", ok=False)
     assert "no order '404' of 's' has reached ShopSync" in result.output
+
+
+def test_mistakes_and_a_stopped_database_give_one_line_never_a_traceback(
+    shopsync: Cli, tmp_path: Path
+) -> None:
+    import stat
+
+    shopsync("shops", "add", "s", "--path", "s", "--api-user", "u", "--api-secret", "p")
+    missing = shopsync("shops", "set", "s", "orders_stock_warehouse_id=999", ok=False)
+    assert "orders_stock_warehouse_id: no such id [999]" in missing.output
+    assert "shopsync warehouses list" in missing.output
+    shopsync("warehouses", "add", "W")
+    shopsync("products", "add", "S-1", "--name", "Soap", "--vat-rate", "27")
+    assert "not a stock level" in shopsync("stock", "set", "S-1", "W", "NaN", ok=False).output
+    assert shopsync.json("dlq", "list") == []  # from the database: no broker needed
+    # Files under the data directory are the user's alone.
+    assert stat.S_IMODE((tmp_path / "cli.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o700
+    shopsync.env["DATABASE_URL"] = "postgresql://postgres@127.0.0.1:1/none"
+    stopped = shopsync("shops", "list", ok=False)
+    assert "the database cannot be used" in stopped.output and len(stopped.output.splitlines()) == 1

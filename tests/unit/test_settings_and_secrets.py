@@ -57,3 +57,15 @@ def test_credentials_round_trip_and_a_wrong_key_says_so_without_the_secret() -> 
     with pytest.raises(CredentialDecryptionError) as caught:
         CredentialCipher(Fernet.generate_key()).decrypt(token)
     assert "hunter2" not in str(caught.value)
+
+
+def test_the_data_directory_is_the_checkouts_var_wherever_the_command_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shopsync.settings import Settings
+    from tests.support import ROOT
+
+    monkeypatch.delenv("SHOPSYNC_VAR_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert Settings().var_dir == ROOT / "var"
+    assert Settings().resolved_database_url.endswith(f"{ROOT}/var/shopsync.db")
