@@ -19,6 +19,10 @@ def die_with_parent(sig: int = signal.SIGTERM) -> None:
 
 
 def child_preexec() -> None:
-    """Run in a freshly forked child: own process group, and die with the parent."""
+    """Run in a freshly forked child: own process group, killed if the parent dies.
+
+    SIGKILL, not SIGTERM: a worker stuck waiting for a dead broker ignores SIGTERM, and a
+    parent that died unannounced cannot stop it any other way; no orphan outlives `up`.
+    """
     os.setpgid(0, 0)
-    die_with_parent()
+    die_with_parent(signal.SIGKILL)

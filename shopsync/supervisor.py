@@ -10,29 +10,18 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 
-import aiohttp
-
+from shopsync.children import ServiceSpec, pump, spawn, stop_all, wait_ready
 from shopsync.db.migrate import upgrade
 from shopsync.kafka.admin import ensure_topics, wait_for_broker
 from shopsync.kafka.embedded import start_broker
 from shopsync.kafka.topics import topic_specs
-from shopsync.process import child_preexec, die_with_parent
+from shopsync.process import die_with_parent
+from shopsync.restarts import RestartPolicy, exit_reason
 from shopsync.secrets import load_or_create_key
 from shopsync.settings import Settings
 
 log = logging.getLogger("shopsync.up")
-READY_TIMEOUT_S = 90.0
-STOP_TIMEOUT_S = 15.0
-
-
-@dataclass(frozen=True)
-class ServiceSpec:
-    name: str
-    command: tuple[str, ...]
-    port: int
-    ready_path: str = "/readyz"
 
 
 def service_specs(settings: Settings, demo: bool = False) -> list[ServiceSpec]:
@@ -60,62 +49,132 @@ def run_stack(settings: Settings, demo: bool = False) -> int:
     """Run everything until Ctrl-C or SIGTERM; returns the exit code."""
     die_with_parent()  # `make run` killed → we are told, and stop our children too
     try:
-        return asyncio.run(_run(settings, demo))
+        return asyncio.run(Stack(settings, demo).run())
     except (RuntimeError, TimeoutError, OSError) as exc:
         print(f"shopsync up: {exc}", file=sys.stderr, flush=True)
         return 1
 
 
-async def _run(settings: Settings, demo: bool) -> int:
-    started = time.monotonic()
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
-    load_or_create_key(settings)  # before the children start, so they all read one key
-    broker = None
-    if settings.uses_embedded_broker:
-        broker = start_broker(settings.embedded_kafka_port, settings.var_dir / "broker.log")
+class Stack:
+    """The broker and the services, each restarted when it exits, until told to stop."""
+
+    def __init__(self, settings: Settings, demo: bool) -> None:
+        self.settings = settings
+        self.demo = demo
+        self.stop = asyncio.Event()
+        self.failed: str | None = None
+        self.processes: dict[str, asyncio.subprocess.Process] = {}
+        self.broker: subprocess.Popen[bytes] | None = None
+
+    async def run(self) -> int:
+        started = time.monotonic()
+        settings = self.settings
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        load_or_create_key(settings)  # before the children start, so they all read one key
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.stop.set)
+        keepers: list[asyncio.Task[None]] = []
+        try:
+            if settings.uses_embedded_broker:
+                await self._start_broker()
+                keepers.append(asyncio.create_task(self._keep_broker()))
+            await asyncio.to_thread(wait_for_broker, settings.bootstrap_servers, 30.0)
+            await self._topics()
+            await upgrade(settings.resolved_database_url)
+            specs = service_specs(settings, self.demo)
+            env = _child_env(settings)
+            keepers += [asyncio.create_task(self._keep(spec, env)) for spec in specs]
+            ready = await wait_ready(specs, self.stop)
+            if ready:
+                if self.demo:
+                    keepers.append(asyncio.create_task(_run_demo(settings)))
+                _announce(settings, specs, time.monotonic() - started, self.demo)
+                await self.stop.wait()
+            return 1 if self.failed or (not ready and not self.stopped_by_user) else 0
+        finally:
+            self.stop.set()
+            await stop_all(self.processes)
+            for keeper in keepers:
+                keeper.cancel()
+            self._stop_broker()
+            print("ShopSync stopped", flush=True)
+
+    @property
+    def stopped_by_user(self) -> bool:
+        return self.stop.is_set() and self.failed is None
+
+    async def _keep(self, spec: ServiceSpec, env: dict[str, str]) -> None:
+        """Run the service; when it exits, say why and start it again after a pause."""
+        policy = RestartPolicy()
+        while not self.stop.is_set():
+            process = await spawn(spec, env)
+            self.processes[spec.name] = process
+            relay = asyncio.create_task(pump(spec.name, process))
+            await process.wait()
+            await relay
+            if not await self._again(spec.name, exit_reason(process.returncode), policy):
+                return
+
+    async def _keep_broker(self) -> None:
+        policy = RestartPolicy()
+        while not self.stop.is_set():
+            broker = self.broker
+            code = await asyncio.to_thread(broker.wait) if broker is not None else None
+            if not await self._again("broker", exit_reason(code), policy):
+                return
+            try:
+                await self._start_broker()
+                await self._topics()
+                print("broker: restarted empty; events it held are gone", flush=True)
+            except (RuntimeError, TimeoutError, OSError) as exc:
+                print(f"broker: could not start again: {exc}", flush=True)
+                self.broker = None
+
+    async def _again(self, name: str, why: str, policy: RestartPolicy) -> bool:
+        """After an exit: pause and return True to restart, or stop the stack for good."""
+        if self.stop.is_set():
+            return False
+        delay = policy.after_exit(time.monotonic())
+        if delay is None:
+            print(
+                f"{name} {why}; it failed {policy.recent} times in {policy.window_s:.0f} s: "
+                "stopping the stack",
+                flush=True,
+            )
+            self.failed = name
+            self.stop.set()
+            return False
+        print(
+            f"{name} {why}; restarting in {delay:.1f} s "
+            f"(exit {policy.recent} in the last {policy.window_s:.0f} s)",
+            flush=True,
+        )
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stop.wait(), delay)
+        return not self.stop.is_set()
+
+    async def _start_broker(self) -> None:
+        settings = self.settings
+        self.broker = await asyncio.to_thread(
+            start_broker, settings.embedded_kafka_port, settings.var_dir / "broker.log"
+        )
         print(
             f"embedded Kafka broker (Tansu, in memory) on {settings.bootstrap_servers}", flush=True
         )
-    children: dict[str, asyncio.subprocess.Process] = {}
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await asyncio.to_thread(wait_for_broker, settings.bootstrap_servers, 30.0)
-        await asyncio.to_thread(
-            ensure_topics, settings.bootstrap_servers, topic_specs(settings.topic_partitions)
-        )
-        await upgrade(settings.resolved_database_url)
-        env = _child_env(settings)
-        pumps = []
-        specs = service_specs(settings, demo)
-        for spec in specs:
-            children[spec.name] = await _spawn(spec, env)
-            pumps.append(asyncio.create_task(_pump(spec.name, children[spec.name])))
-        ready = await _wait_ready(specs, children, stop)
-        if ready and demo:
-            pumps.append(asyncio.create_task(_run_demo(settings)))
-        if ready:
-            _announce(settings, specs, time.monotonic() - started, demo)
-            died = asyncio.create_task(_first_exit(children))
-            stopped = asyncio.create_task(stop.wait())
-            done, _ = await asyncio.wait({died, stopped}, return_when=asyncio.FIRST_COMPLETED)
-            for task in (died, stopped):
-                task.cancel()
-            if died in done:
-                print("a service exited: stopping the stack", flush=True)
-                return 1
-        return 0 if ready or stop.is_set() else 1
-    finally:
-        await _stop_children(children)
-        if broker is not None:
-            broker.terminate()
-            try:
-                broker.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                broker.kill()
-        print("ShopSync stopped", flush=True)
+
+    async def _topics(self) -> None:
+        specs = topic_specs(self.settings.topic_partitions)
+        await asyncio.to_thread(ensure_topics, self.settings.bootstrap_servers, specs)
+
+    def _stop_broker(self) -> None:
+        if self.broker is None or self.broker.poll() is not None:
+            return
+        self.broker.terminate()
+        try:
+            self.broker.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.broker.kill()
 
 
 def _child_env(settings: Settings) -> dict[str, str]:
@@ -125,51 +184,6 @@ def _child_env(settings: Settings) -> dict[str, str]:
     env["SHOPSYNC_VAR_DIR"] = str(settings.var_dir.resolve())
     env["PYTHONUNBUFFERED"] = "1"
     return env
-
-
-async def _spawn(spec: ServiceSpec, env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "shopsync.cli.main",
-        *spec.command,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-        env=env,
-        preexec_fn=child_preexec,
-    )
-
-
-async def _pump(name: str, process: asyncio.subprocess.Process) -> None:
-    assert process.stdout is not None
-    async for raw in process.stdout:
-        line = raw.decode("utf-8", "replace").rstrip()
-        if line:
-            print(f"{name:>15} | {line}", flush=True)
-
-
-async def _wait_ready(
-    specs: list[ServiceSpec], children: dict[str, asyncio.subprocess.Process], stop: asyncio.Event
-) -> bool:
-    pending = {s.name: s for s in specs}
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
-        while pending and time.monotonic() < deadline and not stop.is_set():
-            for name, spec in list(pending.items()):
-                if children[name].returncode is not None:
-                    print(f"{name} exited with {children[name].returncode}", flush=True)
-                    return False
-                with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-                    async with http.get(
-                        f"http://127.0.0.1:{spec.port}{spec.ready_path}"
-                    ) as response:
-                        if response.status == 200:
-                            print(f"{name} is ready", flush=True)
-                            del pending[name]
-            await asyncio.sleep(0.25)
-    if pending and not stop.is_set():
-        print(f"not ready in {READY_TIMEOUT_S:.0f} s: {', '.join(pending)}", flush=True)
-    return not pending
 
 
 async def _run_demo(settings: Settings) -> None:
@@ -214,25 +228,3 @@ def _safe_url(url: str) -> str:
     if "@" in rest:
         rest = "***@" + rest.split("@", 1)[1]
     return f"{scheme}{sep}{rest}"
-
-
-async def _first_exit(children: dict[str, asyncio.subprocess.Process]) -> None:
-    await asyncio.wait(
-        [asyncio.create_task(p.wait()) for p in children.values()],
-        return_when=asyncio.FIRST_COMPLETED,
-    )
-
-
-async def _stop_children(children: dict[str, asyncio.subprocess.Process]) -> None:
-    for process in children.values():
-        if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.send_signal(signal.SIGTERM)
-    for name, process in children.items():
-        try:
-            await asyncio.wait_for(process.wait(), STOP_TIMEOUT_S)
-        except TimeoutError:
-            print(f"{name} did not stop in {STOP_TIMEOUT_S:.0f} s: killing it", flush=True)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            await process.wait()

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -119,6 +120,8 @@ def make_run(
         log.append(line)
         if "ShopSync is ready" in line:
             break
+    # Keep reading: a full pipe would block the stack's output, and the tests read the log.
+    threading.Thread(target=lambda: log.extend(proc.stdout or []), daemon=True).start()
     elapsed = time.monotonic() - started
     assert any("ShopSync is ready" in line for line in log), "".join(log[-40:])
     assert elapsed < 60, f"make run took {elapsed:.1f} s to be ready"
@@ -197,3 +200,68 @@ def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_ev
     assert len(processes_with(marker)) >= 6  # up, broker and four services (make too)
     os.kill(proc.pid, signal.SIGTERM)  # the make process only, as a user's `kill` would
     wait_until(lambda: not processes_with(marker), timeout_s=30)
+
+
+@pytest.mark.parametrize("stack_env", ["sqlite"], indirect=True)
+def test_a_service_killed_under_load_is_restarted_and_every_acknowledged_order_lands_once(
+    make_run: tuple[subprocess.Popen[str], list[str]], stack_env: dict[str, str]
+) -> None:
+    proc, log = make_run
+    cli(stack_env, "shops", "add", "s", "--path", "s", "--api-user", "u", "--api-secret", "p")
+    cli(
+        stack_env,
+        "shops",
+        "set",
+        "s",
+        "orders_cancel_status_ids=[7]",
+        "orders_default_kind=invoice",
+    )
+    cli(stack_env, "shops", "set", "s", "orders_enabled=true", "orders_auto_accept=true")
+    url = cli(stack_env, "shops", "show", "s", "--json")["webhook_url"]
+    time.sleep(1.0)  # the gateway notices a changed connection within 0.5 s
+    marker = stack_env["SHOPSYNC_E2E_MARKER"]
+    acknowledged: list[str] = []
+
+    def load() -> None:
+        for n in range(400):
+            document = json.loads(SAMPLE_WEBHOOK.read_text())
+            document["orders"]["order"][0]["innerId"] = f"k{n}"
+            body, content_type = multipart_body("data", json.dumps(document).encode())
+            request = urllib.request.Request(
+                url, data=body, method="POST", headers={"Content-Type": content_type}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    if response.status == 200:
+                        acknowledged.append(f"k{n}")
+            except OSError:
+                pass
+            time.sleep(1 / 40)
+
+    sender = threading.Thread(target=load)
+    sender.start()
+    time.sleep(3)
+    [processor] = [p for p in processes_with(marker) if b"order-processor" in _cmdline(p)]
+    os.kill(processor, signal.SIGKILL)
+    sender.join()
+    assert len(acknowledged) == 400  # the gateway and the broker kept going
+
+    def landed() -> list[dict[str, Any]]:
+        documents = cli(
+            stack_env, "documents", "list", "--connection", "s", "--limit", "1000", "--json"
+        )
+        return documents if len(documents) >= len(acknowledged) else []
+
+    documents = wait_until(landed, 120, 1.0)
+    assert sorted(d["order_ref"] for d in documents) == sorted(acknowledged)  # once each
+    assert sorted(int(d["number"].split("-")[1]) for d in documents) == list(range(1, 401))
+    restarted = "".join(log)
+    assert "order-processor was killed by SIGKILL; restarting" in restarted
+    assert proc.poll() is None  # the stack is still up
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

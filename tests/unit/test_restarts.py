@@ -1,0 +1,23 @@
+"""`shopsync up` restarts a child after a growing pause and gives up on one failing in a loop."""
+
+from __future__ import annotations
+
+import signal
+
+from shopsync.restarts import RestartPolicy, exit_reason
+
+
+def test_pauses_grow_and_too_many_exits_in_the_window_give_up() -> None:
+    policy = RestartPolicy(window_s=60, max_restarts=3, base_delay_s=0.5, max_delay_s=30)
+    assert [policy.after_exit(t) for t in (0.0, 1.0, 2.0)] == [0.5, 1.0, 2.0]
+    assert policy.after_exit(3.0) is None
+
+
+def test_exits_far_apart_never_add_up_to_giving_up() -> None:
+    policy = RestartPolicy(window_s=60, max_restarts=3)
+    assert all(policy.after_exit(t * 100.0) == 0.5 for t in range(20))
+
+
+def test_the_reason_names_the_signal_or_the_code() -> None:
+    assert exit_reason(-signal.SIGKILL) == "was killed by SIGKILL"
+    assert exit_reason(1) == "exited with code 1"
