@@ -10,11 +10,12 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from shopsync.health import Readiness
 from shopsync.settings import Settings
 
 
 async def start_status_pages(
-    registry: CollectorRegistry, settings: Settings, port: int
+    registry: CollectorRegistry, settings: Settings, port: int, readiness: Readiness
 ) -> web.AppRunner:
     """Serve the registry and the health pages on `port`; the caller cleans the runner up."""
 
@@ -26,10 +27,16 @@ async def start_status_pages(
     async def ok(request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
+    async def ready(request: web.Request) -> web.Response:
+        problems = await readiness.problems()
+        if problems:
+            return web.json_response({"status": "not ready", "problems": problems}, status=503)
+        return web.json_response({"status": "ready"})
+
     app = web.Application()
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/healthz", ok)
-    app.router.add_get("/readyz", ok)
+    app.router.add_get("/readyz", ready)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.service_bind_host, port).start()

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+log = logging.getLogger(__name__)
 Probe = Callable[[], Awaitable[str | None]]  # None when fine, else what is wrong
 
 
@@ -69,3 +71,24 @@ def broker_probe(bootstrap: str, timeout_s: float = 1.0) -> Probe:
         return f"no broker answers at {bootstrap}"
 
     return probe
+
+
+def service_readiness(
+    sessions: async_sessionmaker[AsyncSession], bootstrap: str | None = None
+) -> Readiness:
+    """A service's database (and broker, when it uses one) as readiness probes."""
+    probes = {"database": database_probe(sessions)}
+    if bootstrap is not None:
+        probes["broker"] = broker_probe(bootstrap)
+    return Readiness(probes)
+
+
+async def survived(readiness: Readiness, name: str, work: Awaitable[object]) -> None:
+    """Run periodic work; a failure (an outage, say) is logged and reported, never fatal."""
+    try:
+        await work
+    except Exception as exc:  # a timer that raises would stop the whole worker
+        log.warning("%s failed, tried again on the next round: %r", name, exc)
+        readiness.problem(name, f"{type(exc).__name__}: {exc}")
+        return
+    readiness.clear(name)

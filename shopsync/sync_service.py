@@ -21,6 +21,7 @@ from shopsync.db.models import ShopConnection
 from shopsync.deadletters import dead_letter
 from shopsync.domain.ticks import TickSchedule
 from shopsync.events import SyncTick
+from shopsync.health import Readiness, survived
 from shopsync.kafka.faust_app import raw_topic
 from shopsync.kafka.topics import SYNC_TICKS
 
@@ -192,6 +193,7 @@ def wire_ticks(
     limit: int,
     registry: CollectorRegistry,
     work: Callable[[int], Awaitable[object]],
+    readiness: Readiness,
 ) -> TickCounters:
     """The leader's tick timer and the tick agent every sync service has; `work` runs per tick."""
     counters = tick_counters(kind, registry)
@@ -204,9 +206,12 @@ def wire_ticks(
     reader = TickReader(app_id, sink)
     runner = ConnectionRunner(work, limit, counters.skipped)
 
+    async def publish() -> None:
+        counters.published.inc(await publisher.publish_due())
+
     @app.timer(1.0, on_leader=True)  # type: ignore[untyped-decorator]
     async def publish_ticks() -> None:
-        counters.published.inc(await publisher.publish_due())
+        await survived(readiness, "tick timer", publish())
 
     @app.agent(raw_topic(app, SYNC_TICKS), name=f"{kind}-ticks", concurrency=1)  # type: ignore[untyped-decorator]
     async def on_tick(stream: Any) -> None:

@@ -15,6 +15,7 @@ from prometheus_client import CollectorRegistry
 
 from services.catalog_sync.cycle import CatalogCycle, catalog_metrics
 from shopsync.db.engine import create_engine, session_factory
+from shopsync.health import service_readiness
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
 from shopsync.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC
 from shopsync.secrets import CredentialCipher, load_or_create_key
@@ -45,6 +46,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     async def run_cycle(connection_id: int) -> str:
         return await cycle_for().run(connection_id)
 
+    readiness = service_readiness(sessions, settings.bootstrap_servers)
     counters = wire_ticks(
         app,
         APP_ID,
@@ -55,6 +57,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         settings.sync_concurrency,
         registry,
         run_cycle,
+        readiness,
     )
 
     @app.agent(raw_topic(app, CATALOG_CHANGES), name="catalog-changes", concurrency=1)
@@ -67,5 +70,5 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         for cycle in cycles:
             await cycle.close()
 
-    add_service_pages(app, registry)
+    add_service_pages(app, registry, readiness)
     return app

@@ -15,6 +15,7 @@ from prometheus_client import CollectorRegistry, Counter
 
 from shopsync.background_service import run_until_signalled, start_status_pages
 from shopsync.db.engine import create_engine, session_factory
+from shopsync.health import service_readiness
 from shopsync.mail.relay import EmailRelay
 from shopsync.mail.smtp import SmtpMailer
 from shopsync.settings import Settings
@@ -32,12 +33,14 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         registry=registry,
     )
     engine = create_engine(settings.resolved_database_url)
+    sessions = session_factory(engine)
     relay = EmailRelay(
-        session_factory(engine),
+        sessions,
         SmtpMailer(settings.smtp_host, settings.smtp_port),
         settings.mail_from,
     )
-    runner = await start_status_pages(registry, settings, settings.order_mailer_port)
+    readiness = service_readiness(sessions)
+    runner = await start_status_pages(registry, settings, settings.order_mailer_port, readiness)
     try:
         while not stop.is_set():
             try:

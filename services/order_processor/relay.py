@@ -22,6 +22,7 @@ from prometheus_client import (
 
 from shopsync.background_service import run_until_signalled, start_status_pages
 from shopsync.db.engine import create_engine, session_factory
+from shopsync.health import service_readiness
 from shopsync.kafka.producer import LazyProducer
 from shopsync.outbox import OutboxRelay
 from shopsync.settings import Settings
@@ -44,7 +45,8 @@ async def serve(settings: Settings, stop: asyncio.Event, idle_s: float = 0.05) -
     engine = create_engine(settings.resolved_database_url)
     sessions = session_factory(engine)
     relay = OutboxRelay(sessions, LazyProducer(settings.bootstrap_servers).send_many)
-    runner = await start_status_pages(registry, settings, settings.outbox_relay_port)
+    readiness = service_readiness(sessions, settings.bootstrap_servers)
+    runner = await start_status_pages(registry, settings, settings.outbox_relay_port, readiness)
     failed_in_a_row = 0
     counted_at = 0.0
     try:

@@ -14,6 +14,7 @@ from prometheus_client import CollectorRegistry
 
 from services.stock_sync.worker import StockWorker, stock_metrics
 from shopsync.db.engine import create_engine, session_factory
+from shopsync.health import service_readiness, survived
 from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
 from shopsync.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS
 from shopsync.secrets import CredentialCipher, load_or_create_key
@@ -33,6 +34,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     worker = StockWorker(
         sessions, CredentialCipher(load_or_create_key(settings)), stock_metrics(registry)
     )
+    readiness = service_readiness(sessions, settings.bootstrap_servers)
     counters = wire_ticks(
         app,
         APP_ID,
@@ -43,6 +45,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         settings.sync_concurrency,
         registry,
         worker.on_tick,
+        readiness,
     )
 
     @app.agent(raw_topic(app, STOCK_MOVEMENTS), name="stock-changes", concurrency=1)
@@ -54,11 +57,11 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     @app.timer(1.0)
     async def flush_owed_stock() -> None:
         # Movements of the last second, coalesced per SKU, go out as one batch per shop.
-        await worker.flush()
+        await survived(readiness, "stock push", worker.flush())
 
     @app.on_before_shutdown.connect
     async def close_http(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         await worker.close()
 
-    add_service_pages(app, registry)
+    add_service_pages(app, registry, readiness)
     return app

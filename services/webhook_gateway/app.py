@@ -16,12 +16,14 @@ from services.webhook_gateway.keys import (
     DRAINING,
     METRICS,
     PUBLISHER,
+    READINESS,
     REGISTRY,
     SETTINGS,
 )
 from services.webhook_gateway.metrics import gateway_metrics
 from services.webhook_gateway.publisher import EventPublisher, KafkaEventPublisher
 from shopsync.db.engine import create_engine, session_factory
+from shopsync.health import service_readiness
 from shopsync.settings import Settings
 
 PublisherFactory = Callable[[Settings], EventPublisher]
@@ -62,8 +64,10 @@ async def _no_version_banner(request: web.Request, response: web.StreamResponse)
 def _database(settings: Settings) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         engine = create_engine(settings.resolved_database_url)
-        directory = ConnectionDirectory(session_factory(engine), settings.connection_cache_ttl_s)
+        sessions = session_factory(engine)
+        directory = ConnectionDirectory(sessions, settings.connection_cache_ttl_s)
         app[DIRECTORY] = directory
+        app[READINESS] = service_readiness(sessions)
         watcher = asyncio.create_task(directory.watch())
         yield
         watcher.cancel()

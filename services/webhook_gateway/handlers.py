@@ -16,6 +16,7 @@ from services.webhook_gateway.keys import (
     DRAINING,
     METRICS,
     PUBLISHER,
+    READINESS,
     REGISTRY,
     SETTINGS,
 )
@@ -129,9 +130,12 @@ async def readyz(request: web.Request) -> web.Response:
         return web.json_response({"status": "draining"}, status=503)
     publisher = request.app[PUBLISHER]
     request.app[METRICS].broker_up.set(1 if publisher.is_reachable() else 0)
-    if publisher.is_reachable():
-        return web.json_response({"status": "ready"})
-    return web.json_response({"status": "broker unreachable"}, status=503)
+    problems = await request.app[READINESS].problems()
+    if not publisher.is_reachable():
+        problems["broker"] = "unreachable"
+    if problems:
+        return web.json_response({"status": "not ready", "problems": problems}, status=503)
+    return web.json_response({"status": "ready"})
 
 
 async def metrics_page(request: web.Request) -> web.Response:

@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry
 from services.webhook_gateway.connections import ConnectionDirectory
 from services.webhook_gateway.metrics import GatewayMetrics
 from services.webhook_gateway.publisher import EventPublisher
+from shopsync.health import Readiness
 from shopsync.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -18,3 +19,4 @@ METRICS = web.AppKey("metrics", GatewayMetrics)
 DIRECTORY = web.AppKey("directory", ConnectionDirectory)
 PUBLISHER = web.AppKey("publisher", EventPublisher)
 DRAINING = web.AppKey("draining", asyncio.Event)
+READINESS = web.AppKey("readiness", Readiness)
