@@ -34,6 +34,9 @@ lint: $(STAMP) ## ruff, ruff format --check, mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+faults: $(STAMP) ## the fault matrix: one fault per scenario under load, a table (~15 min)
+	$(BIN)/python scripts/fault_matrix.py $(SCENARIOS)
+
 bench: $(STAMP) ## run the benchmarks (installs wrk, starts PostgreSQL when it is down)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-wrk.sh || true
@@ -45,4 +48,4 @@ lock: $(STAMP) ## refresh constraints.txt from the current .venv
 clean: ## remove .venv and var/
 	rm -rf $(VENV) var
 
-.PHONY: help install run test test-unit lint bench lock clean
+.PHONY: help install run test test-unit lint bench faults lock clean

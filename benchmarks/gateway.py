@@ -33,7 +33,7 @@ from shopsync.settings import Settings
 from tests.support import database_with_connection
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT.parent / "shared" / "shoprenter" / "samples" / "webhook_order_status_change.json"
+SAMPLE = ROOT / "tests" / "fixtures" / "webhook_order_status_change.json"
 DURATION_S = int(os.environ.get("BENCH_DURATION_S", "10"))
 CONNECTIONS = 64
 BOUNDARY = "------------------------b8c6d2a1e0f94b1b"

@@ -88,5 +88,5 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         counts = ", ".join(f"{n} in {where}" for where, n in EXPORTED.items())
         terminalreporter.write_line(
             f"NAV export: every invoice and storno issued validated against "
-            f"../shared/nav/schemas/invoiceData.xsd ({counts})"
+            f"NAV's invoiceData.xsd ({counts})"
         )

@@ -3,7 +3,7 @@
 Fixtures that own a database call `check_nav_exports(url)` before dropping it: whatever the
 tests issued there — through the handler, the batch path, the real processor process — is
 exported with the same entry point NAV submission will use and validated against NAV's
-schemas in ../shared/nav/schemas. Settings the export needs and the tests had no reason to
+schemas (tests/fixtures/nav_schemas). Settings the export needs and the tests had no reason to
 give (supplier data, the 0% VAT case, a EUR rate) are filled in first, as a user would.
 """
 
@@ -22,7 +22,8 @@ from shopsync.nav.export import export_invoice_data
 from shopsync.nav.schema import validate_invoice_data
 from tests.support import ROOT
 
-NAV_SCHEMAS = ROOT.parent / "shared" / "nav" / "schemas"
+#: NAV's own schemas, a copy of their own kept with the tests (the package ships its copy).
+NAV_SCHEMAS = ROOT / "tests" / "fixtures" / "nav_schemas"
 TEST_SUPPLIER = {
     "name": "Teszt Értékesítő Kft.",
     "tax_number": "12345678-2-41",

@@ -17,9 +17,8 @@ from typing import Any
 import asyncpg
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_WEBHOOK = (
-    ROOT.parent / "shared" / "shoprenter" / "samples" / "webhook_order_status_change.json"
-)
+#: Shoprenter's sample order webhook, verbatim (its numbers are not internally consistent).
+SAMPLE_WEBHOOK = ROOT / "tests" / "fixtures" / "webhook_order_status_change.json"
 PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shopsync.db.models import ShopConnection
 
 log = logging.getLogger(__name__)
+#: How many connections may have been created between two looks at the table (0.5 s).
+NEW_IDS = 1000
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,8 @@ class ConnectionEntry:
 class ConnectionDirectory:
     """Connections by id, cached; the cache is dropped as soon as any connection changes.
 
-    An id above the highest one that exists costs no query at all; other unknown ids are
+    An id far above the highest one that exists costs no query at all (a connection created
+    since the last look is at most NEW_IDS above it); other unknown ids are
     remembered (as None) in a bounded LRU, so a flood of made-up ids neither reaches the
     database every time nor pushes the real connections out wholesale.
     """
@@ -74,8 +77,8 @@ class ConnectionDirectory:
             self._version = version
 
     async def get(self, connection_id: int) -> ConnectionEntry | None:
-        if self._version is not None and connection_id > self._version[2]:
-            return None  # no connection has such an id (yet: a new one changes the version)
+        if self._version is not None and connection_id > self._version[2] + NEW_IDS:
+            return None  # far above every id there is: made up, no query
         now = time.monotonic()
         cached = self._cache.get(connection_id)
         if cached is not None and cached[0] > now:
