@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import signal
 import sys
 import time
@@ -40,28 +39,31 @@ async def spawn(spec: ServiceSpec, env: dict[str, str]) -> asyncio.subprocess.Pr
     )
 
 
+#: Lines a second one child may print; past that (a broker gone: thousands of errors a
+#: second) its lines are counted and the count told once a second.
+LINES_PER_S = 20
+
+
 async def pump(name: str, process: asyncio.subprocess.Process) -> None:
-    """A child's output, prefixed with its name; a line repeated is told once, with a count."""
+    """A child's output, prefixed with its name, at most LINES_PER_S lines a second."""
     assert process.stdout is not None
-    last, repeats = "", 0
+    second, shown, held = int(time.monotonic()), 0, 0
     async for raw in process.stdout:
         line = raw.decode("utf-8", "replace").rstrip()
         if not line:
             continue
-        if gist(line) == gist(last):
-            repeats += 1
-            if repeats % 1000 == 0:
-                print(f"{name:>15} | (the line above {repeats} more times)", flush=True)
+        now = int(time.monotonic())
+        if now != second:
+            if held:
+                print(f"{name:>15} | ({held} more lines in that second, not shown)", flush=True)
+            second, shown, held = now, 0, 0
+        if shown >= LINES_PER_S:
+            held += 1
             continue
-        if repeats % 1000:
-            print(f"{name:>15} | (the line above {repeats % 1000} more times)", flush=True)
-        last, repeats = line, 0
+        shown += 1
         print(f"{name:>15} | {line}", flush=True)
-
-
-def gist(line: str) -> str:
-    """A log line without its leading time stamp."""
-    return re.sub(r"^\[?\d{4}-\d\d-\d\d[ T][\d:,.]+\]?\s*", "", line)
+    if held:
+        print(f"{name:>15} | ({held} more lines in that second, not shown)", flush=True)
 
 
 async def wait_ready(specs: list[ServiceSpec], stop: asyncio.Event) -> bool:

@@ -46,7 +46,7 @@ class KafkaEventPublisher:
             await producer.send(topic, key, value)
         except BrokerUnavailable:
             self._reachable = False
-            if producer.fatal and producer is self._producer:
+            if (producer.fatal or producer.stuck) and producer is self._producer:
                 self._replace_producer()
             raise
 
@@ -54,7 +54,9 @@ class KafkaEventPublisher:
         """A fatal producer never recovers: start a fresh one, retire the old in the background."""
         old, self._producer = self._producer, AsyncProducer(self._config)
         self.replacements += 1
-        log.warning("Kafka producer hit a fatal error: replaced (%d so far)", self.replacements)
+        log.warning(
+            "Kafka producer unusable (fatal or stuck): replaced (%d so far)", self.replacements
+        )
         task = asyncio.create_task(asyncio.to_thread(old.close, 0.5))
         self._retiring.add(task)
         task.add_done_callback(self._retiring.discard)

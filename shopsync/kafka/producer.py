@@ -41,12 +41,23 @@ class AsyncProducer:
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.fatal = False
+        self.timeouts_in_a_row = 0
         self._producer = Producer({**config, "error_cb": self._on_error})
         self._stop = threading.Event()
         self._settled: list[Callable[[], None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._poller = threading.Thread(target=self._poll, name="kafka-poll", daemon=True)
         self._poller.start()
+
+    @property
+    def stuck(self) -> bool:
+        """Deliveries keep timing out: after a broker restart that lost the idempotent
+        producer's state, librdkafka retries for ever without an error; a new producer works."""
+        return self.timeouts_in_a_row >= 2
+
+    def _delivered(self, err: KafkaError | None) -> None:
+        timed_out = err is not None and err.code() == KafkaError._MSG_TIMED_OUT
+        self.timeouts_in_a_row = self.timeouts_in_a_row + 1 if timed_out else 0
 
     def _on_error(self, err: KafkaError) -> None:
         # A fatal error (e.g. the idempotent producer's state lost by a restarted broker)
@@ -72,6 +83,7 @@ class AsyncProducer:
         future: asyncio.Future[Message] = loop.create_future()
 
         def on_delivery(err: KafkaError | None, msg: Message) -> None:
+            self._delivered(err)
             self._settled.append(lambda: _settle(future, err, msg))
 
         self._produce(topic, key, value, on_delivery)
@@ -89,6 +101,7 @@ class AsyncProducer:
         batch = _Batch(loop.create_future(), len(messages))
 
         def on_delivery(err: KafkaError | None, _msg: Message) -> None:
+            self._delivered(err)
             self._settled.append(lambda: batch.settle_one(err))
 
         for topic, key, value in messages:
@@ -173,11 +186,17 @@ class LazyProducer:
         self._producer: AsyncProducer | None = None
 
     async def send(self, topic: str, key: bytes, value: bytes) -> None:
-        if self._producer is None or self._producer.fatal:
-            self._producer = AsyncProducer(self._config)
-        await self._producer.send(topic, key, value)
+        await self._usable().send(topic, key, value)
 
     async def send_many(self, messages: Sequence[tuple[str, bytes, bytes]]) -> None:
-        if self._producer is None or self._producer.fatal:
-            self._producer = AsyncProducer(self._config)
-        await self._producer.send_many(messages)
+        await self._usable().send_many(messages)
+
+    def _usable(self) -> AsyncProducer:
+        """The producer, or a new one when it is fatal or stuck (the old one is let go)."""
+        old = self._producer
+        if old is not None and not (old.fatal or old.stuck):
+            return old
+        self._producer = AsyncProducer(self._config)
+        if old is not None:
+            threading.Thread(target=old.close, args=(0.5,), daemon=True).start()
+        return self._producer

@@ -265,3 +265,54 @@ def _cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
+
+
+@pytest.mark.parametrize("stack_env", ["sqlite"], indirect=True)
+def test_the_embedded_broker_killed_is_restarted_the_services_resume_and_sigterm_ends_all(
+    make_run: tuple[subprocess.Popen[str], list[str]], stack_env: dict[str, str]
+) -> None:
+    proc, log = make_run
+    cli(stack_env, "shops", "add", "b", "--path", "b", "--api-user", "u", "--api-secret", "p")
+    cli(
+        stack_env,
+        "shops",
+        "set",
+        "b",
+        "orders_cancel_status_ids=[7]",
+        "orders_default_kind=invoice",
+    )
+    cli(stack_env, "shops", "set", "b", "orders_enabled=true", "orders_auto_accept=true")
+    url = cli(stack_env, "shops", "show", "b", "--json")["webhook_url"]
+    time.sleep(1.0)
+    port = stack_env["EMBEDDED_KAFKA_PORT"].encode()
+    [broker] = [
+        p
+        for p in processes_with(stack_env["SHOPSYNC_E2E_MARKER"])
+        if b"tansu" in _cmdline(p) and port in _cmdline(p)
+    ]
+    os.kill(broker, signal.SIGKILL)
+    wait_until(lambda: "broker: restarted empty" in "".join(log), 60, 0.5)
+    assert "broker was killed by SIGKILL; restarting" in "".join(log)
+
+    def posted(order_id: str) -> bool:
+        document = json.loads(SAMPLE_WEBHOOK.read_text())
+        document["orders"]["order"][0]["innerId"] = order_id
+        body, content_type = multipart_body("data", json.dumps(document).encode())
+        request = urllib.request.Request(
+            url, data=body, method="POST", headers={"Content-Type": content_type}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    # The services find the new broker: a webhook sent now becomes a document.
+    wait_until(lambda: posted("after-1"), 90, 1.0)
+    documents = wait_until(
+        lambda: cli(stack_env, "documents", "list", "--connection", "b", "--json"), 90, 1.0
+    )
+    assert [d["order_ref"] for d in documents] == ["after-1"]
+    marker = stack_env["SHOPSYNC_E2E_MARKER"]
+    os.kill(proc.pid, signal.SIGTERM)
+    wait_until(lambda: not processes_with(marker), 40, 0.5)  # nothing left behind
