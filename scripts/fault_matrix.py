@@ -117,6 +117,7 @@ class Run:
     refused: int = 0
     webhook_url: str = ""
     fault_at: float = 0.0
+    recovered_at: float = 0.0
 
     def cli(self, *args: str) -> str:
         out = subprocess.run(
@@ -243,6 +244,7 @@ class Run:
             if not injected and time.monotonic() - started >= FAULT_AT_S:
                 threading.Thread(target=inject, args=(self,), daemon=True).start()
                 self.fault_at, injected = time.monotonic(), True
+                threading.Thread(target=self._watch_recovery, daemon=True).start()
             order_id = f"fm-{n}"
             document["orders"]["order"][0]["innerId"] = order_id
             document["orders"]["order"][0]["email"] = "buyer@example.hu"
@@ -270,6 +272,13 @@ class Run:
         except OSError:
             self.refused += 1
             return False
+
+    def _watch_recovery(self) -> None:
+        """Seconds from the fault until every service is ready again (0: never unready)."""
+        time.sleep(0.5)
+        while time.monotonic() - self.fault_at < 150 and not self.ready():
+            time.sleep(0.25)
+        self.recovered_at = time.monotonic()
 
     def ready(self) -> bool:
         for name in (
@@ -403,15 +412,17 @@ def shop_stock(run: Run) -> int:
 def settle(run: Run, row: Row, limit_s: float = 150.0) -> None:
     """Wait until every service is ready, documents stopped coming and e-mails went out."""
     deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline and not run.ready():
+    while time.monotonic() < deadline and not run.recovered_at:
         time.sleep(0.5)
-    row.recovery_s = time.monotonic() - run.fault_at
+    row.recovery_s = max((run.recovered_at or time.monotonic()) - run.fault_at - 0.5, 0.0)
     last, still = -1, 0
-    while time.monotonic() < deadline and still < 8:
+    while time.monotonic() < deadline:
         asyncio.run(measure(run, row))
-        done = row.documents >= row.accepted and not row.mails_unsent and not row.shop_stock_off
-        still = still + 1 if (row.documents == last or done) else 0
+        still = still + 1 if row.documents == last else 0
         last = row.documents
+        documents_done = row.documents >= row.accepted - row.dead_letters or still >= 15
+        if documents_done and not row.mails_unsent and not row.shop_stock_off:
+            return
         time.sleep(1.0)
 
 
