@@ -456,9 +456,8 @@ def restart_postgres(run: Run) -> None:
 
 def shop_fault(**fault: Any) -> Callable[[Run], None]:
     def inject(run: Run) -> None:
+        # Every order moves the SKU's stock, which stock sync pushes to the shop meanwhile.
         run.sandbox_call("/_sandbox/shops/fm/faults", fault)
-        run.cli("stock", "set", SKU, "W", str(STOCK + 7))  # a movement the shop must hear of
-        run.cli("stock", "set", SKU, "W", str(STOCK))
         if "latency_ms" in fault:
             time.sleep(30)
             run.sandbox_call("/_sandbox/shops/fm/faults", {"latency_ms": 0})

@@ -51,9 +51,10 @@ class AsyncProducer:
 
     @property
     def stuck(self) -> bool:
-        """Deliveries keep timing out: after a broker restart that lost the idempotent
-        producer's state, librdkafka retries for ever without an error; a new producer works."""
-        return self.timeouts_in_a_row >= 2
+        """A delivery timed out: after a broker restart that lost the idempotent producer's
+        state, librdkafka retries for ever without an error, and only a new producer works.
+        Replacing it on any timeout costs nothing when the broker is simply down."""
+        return self.timeouts_in_a_row >= 1
 
     def _delivered(self, err: KafkaError | None) -> None:
         timed_out = err is not None and err.code() == KafkaError._MSG_TIMED_OUT

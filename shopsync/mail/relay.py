@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import aiosmtplib
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
@@ -16,7 +17,21 @@ from shopsync.mail.pdf import PdfDocument, PdfLine, render_pdf
 from shopsync.mail.smtp import Mailer
 
 log = logging.getLogger(__name__)
+#: Refusals (a bad address, a 5xx) before an e-mail is given up; an absent server never counts.
 MAX_ATTEMPTS = 5
+OUTAGE_RETRY_S = 5.0
+
+
+def _server_away(exc: Exception) -> bool:
+    """The SMTP server cannot be reached or went away: not the e-mail's fault."""
+    away = (
+        OSError,
+        TimeoutError,
+        aiosmtplib.SMTPConnectError,
+        aiosmtplib.SMTPServerDisconnected,
+        aiosmtplib.SMTPTimeoutError,
+    )
+    return isinstance(exc, away)
 
 
 @dataclass
@@ -117,11 +132,16 @@ class EmailRelay:
         supplier = account.name if account is not None else "ShopSync"
         content = pdf_document(document, supplier, await reference_of(session, document))
         message = document_message(content, render_pdf(content), self._sender, document.buyer_email)
-        document.email_attempts += 1
         try:
             await self._mailer.send(message)
         except Exception as exc:  # any SMTP or socket failure is recorded, never raised
             document.email_error = f"{type(exc).__name__}: {exc}"[:1000]
+            if _server_away(exc):  # nobody's fault: wait for the server, however long
+                document.email_status = "retrying"
+                document.email_next_at = datetime.now(UTC) + timedelta(seconds=OUTAGE_RETRY_S)
+                outcome.retrying += 1
+                return
+            document.email_attempts += 1
             if document.email_attempts >= MAX_ATTEMPTS:
                 document.email_status = "failed"
                 outcome.failed += 1

@@ -79,6 +79,7 @@ class Pipeline:
     inbox: Inbox
     cipher: CredentialCipher
     processor: subprocess.Popen[bytes]
+    broker: subprocess.Popen[bytes] | None = None
 
     def cli(self, *args: str) -> Any:
         out = subprocess.run(
@@ -235,12 +236,14 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
         spawn("order-processor", env),
     )
     wait_ready(int(env["ORDER_PROCESSOR_PORT"]))
+    line.broker = broker
     yield line
     for proc in (line.processor, gateway, mailer, relay):
         stop_process(proc)
     smtp.stop()
-    broker.terminate()
-    broker.wait()
+    if line.broker is not None:
+        line.broker.terminate()
+        line.broker.wait()
     try:
         asyncio.run(check_nav_exports(url, "e2e order flow"))
     finally:
@@ -441,3 +444,48 @@ def test_demo_rules_move_stock_once_and_cancellations_sharing_a_batch_with_their
     assert len(shared) == 50
     stop_process(pipeline.processor)
     pipeline.start_processor()  # the module's other tests keep the usual batching
+
+
+def test_one_order_refused_among_40_is_the_only_dead_letter_even_after_a_broker_restart(
+    pipeline: Pipeline,
+) -> None:
+    """Runs last in this module: it restarts the module's broker."""
+    connection_id, url, _ = pipeline.connect()
+
+    async def refuse() -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(pipeline.database_url.replace("+asyncpg", ""))
+        await conn.execute(
+            "CREATE OR REPLACE FUNCTION refuse_e2e() RETURNS trigger AS $$ BEGIN "
+            "IF NEW.order_ref = 'refused-17' THEN RAISE EXCEPTION 'refused by the test'; "
+            "END IF; RETURN NEW; END $$ LANGUAGE plpgsql; CREATE TRIGGER refuse_e2e BEFORE "
+            "INSERT ON documents FOR EACH ROW EXECUTE FUNCTION refuse_e2e()"
+        )
+        await conn.close()
+
+    asyncio.run(refuse())
+    orders = [f"refused-{n}" for n in range(40)]
+    for order_id in orders:
+        assert post_order(url, order_id) == 200
+
+    def dead() -> list[dict[str, Any]]:
+        return [
+            r
+            for r in pipeline.cli("dlq", "list", "--json")
+            if r["key"] == f"{connection_id}:refused-17"
+        ]
+
+    [letter] = wait_until(dead, 60, 0.5)
+    assert "refused by the test" in letter["reason"]
+    documents = wait_until(lambda: len(documents_of(pipeline, connection_id)) >= 39, 60, 0.5)
+    assert documents and sorted(
+        d.order_ref for d in documents_of(pipeline, connection_id)
+    ) == sorted(o for o in orders if o != "refused-17")
+    assert pipeline.broker is not None
+    pipeline.broker.kill()
+    pipeline.broker.wait()
+    port = int(pipeline.env["KAFKA_BOOTSTRAP_SERVERS"].rsplit(":", 1)[1])
+    pipeline.broker = start_broker(port, Path(pipeline.env["SHOPSYNC_VAR_DIR"]) / "broker2.log")
+    ensure_topics(pipeline.env["KAFKA_BOOTSTRAP_SERVERS"], topic_specs(4))
+    assert [r["event_id"] for r in dead()] == [letter["event_id"]]  # kept in the database

@@ -91,18 +91,50 @@ async def test_a_draft_is_never_emailed(
     assert inbox.messages == []
 
 
-async def test_a_failing_smtp_server_keeps_the_document_and_shows_why_then_gives_up(
+async def test_an_smtp_server_that_is_away_keeps_the_email_waiting_never_given_up(
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
 ) -> None:
     document_id = await issue_one(sessions, cipher)
-    dead = EmailRelay(
+    away = EmailRelay(
         sessions, SmtpMailer("127.0.0.1", free_port(), timeout_s=2), "a@b.hu", base_delay_s=0
     )
-    for _ in range(MAX_ATTEMPTS):
-        await dead.send_due()
+    for _ in range(MAX_ATTEMPTS * 2):
+        async with sessions() as session:  # due again at once, as if the wait had passed
+            document = await session.get(Document, document_id)
+            assert document is not None
+            document.email_next_at = None
+            await session.commit()
+        await away.send_due()
+    async with sessions() as session:
+        document = await session.get(Document, document_id)
+    assert document is not None
+    assert (document.email_status, document.email_attempts) == ("retrying", 0)
+    assert document.email_error and "Connect" in document.email_error
+    assert document.document_number == "INV-000001"  # the document itself is untouched
+
+
+class Refusing:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        return "550 5.1.1 no such mailbox"
+
+
+async def test_a_recipient_the_server_refuses_is_given_up_after_a_few_tries_and_says_why(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
+) -> None:
+    document_id = await issue_one(sessions, cipher)
+    port = free_port()
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        relay = EmailRelay(sessions, SmtpMailer("127.0.0.1", port), "a@b.hu", base_delay_s=0)
+        for _ in range(MAX_ATTEMPTS):
+            await relay.send_due()
+    finally:
+        controller.stop()
     async with sessions() as session:
         document = await session.get(Document, document_id)
     assert document is not None
     assert (document.email_status, document.email_attempts) == ("failed", MAX_ATTEMPTS)
-    assert document.email_error and "Connect" in document.email_error
-    assert document.document_number == "INV-000001"  # the document itself is untouched
+    assert document.email_error and "no such mailbox" in document.email_error
