@@ -390,22 +390,13 @@ async def measure(run: Run, row: Row) -> None:
 
 
 def shop_stock(run: Run) -> int:
-    import base64
-
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{run.env['SANDBOX_PORT']}/fm/products?full=1&limit=200",
-        headers={
-            "Authorization": "Basic " + base64.b64encode(b"u:p").decode(),
-            "Accept": "application/json",
-        },
-    )
+    """The shop's stock1 of the SKU, read through the sandbox's admin door (no budget spent)."""
+    url = f"http://127.0.0.1:{run.env['SANDBOX_PORT']}/_sandbox/shops/fm/stock"
     with (
-        contextlib.suppress(OSError, ValueError, KeyError),
-        urllib.request.urlopen(request, timeout=10) as response,
+        contextlib.suppress(OSError, ValueError, KeyError, TypeError),
+        urllib.request.urlopen(url, timeout=10) as response,
     ):
-        for item in json.loads(response.read())["items"]:
-            if item.get("sku") == SKU:
-                return int(float(item.get("stock1") or 0))
+        return int(float(json.loads(response.read())[SKU]["stock1"] or 0))
     return -1
 
 

@@ -4,7 +4,7 @@ URLs, for a shop named `demo` on http://127.0.0.1:PORT:
   classic API  http://127.0.0.1:PORT/demo/products          (HTTP Basic)
   api2         http://127.0.0.1:PORT/demo/api/products      (Bearer token)
   token        POST http://127.0.0.1:PORT/oauth/demo/app/token
-  admin        /_sandbox/shops[/{shop}[/faults|/stats|/orders|/products]]
+  admin        /_sandbox/shops[/{shop}[/faults|/stats|/orders|/products|/stock]]
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ def create_sandbox_app(world: SandboxWorld | None = None) -> web.Application:
     app.router.add_get("/_sandbox/shops/{shop}/stats", admin_stats)
     app.router.add_post("/_sandbox/shops/{shop}/faults", admin_faults)
     app.router.add_post("/_sandbox/shops/{shop}/products", admin_seed_products)
+    app.router.add_get("/_sandbox/shops/{shop}/stock", admin_stock)
     app.router.add_post("/_sandbox/shops/{shop}/orders", admin_place_order)
     app.router.add_route("*", "/{shop}/api/{tail:.*}", api2)
     app.router.add_route("*", "/{shop}/{tail:.*}", classic)
@@ -280,6 +281,15 @@ async def admin_faults(request: web.Request) -> web.Response:
         else:
             raise web.HTTPBadRequest(text=f"unknown fault {key!r}")
     return web.json_response({"ok": True})
+
+
+async def admin_stock(request: web.Request) -> web.Response:
+    """Every product's stock fields by SKU, read outside the shop's request budget."""
+    rows = _shop(request).table("products").rows.values()
+    fields = ("stock1", "stock2", "stock3", "stock4")
+    return web.json_response(
+        {str(r.fields.get("sku", "")): {f: r.fields.get(f) for f in fields} for r in rows}
+    )
 
 
 async def admin_seed_products(request: web.Request) -> web.Response:
