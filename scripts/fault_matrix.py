@@ -48,6 +48,7 @@ SERVICES = (
     "stock-sync",
 )
 SAMPLE = ROOT / "tests" / "fixtures" / "webhook_order_status_change.json"
+LOGS = ROOT / "var" / "faults"
 
 
 def free_port() -> int:
@@ -158,7 +159,7 @@ class Run:
             "DATABASE_URL": self.pg.url(self.database),
             "SHOPSYNC_VAR_DIR": str(self.work / "var"),
             "SYNC_TICK_INTERVAL_S": "10",
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": os.environ.get("FAULTS_LOG_LEVEL", "WARNING"),
         }
         self.smtp = Controller(self.sink, hostname="127.0.0.1", port=int(ports["SMTP_PORT"]))
         self.smtp.start()
@@ -344,7 +345,7 @@ class Row:
 
     @property
     def verdict(self) -> str:
-        clean = not (
+        clean = self.lost >= 0 and not (
             self.lost
             or self.doubled
             or self.gaps
@@ -400,7 +401,7 @@ def shop_stock(run: Run) -> int:
     return -1
 
 
-def settle(run: Run, row: Row, limit_s: float = 150.0) -> None:
+def settle(run: Run, row: Row, limit_s: float = 240.0) -> None:
     """Wait until every service is ready, documents stopped coming and e-mails went out."""
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline and not run.recovered_at:
@@ -516,6 +517,10 @@ def scenario(
         row.lost = -1
     finally:
         run.stop()
+        if row.verdict != "ok":  # what the stack said, for whoever looks into the row
+            LOGS.mkdir(parents=True, exist_ok=True)
+            (LOGS / f"{n:02d}.log").write_text("".join(run.log))
+            row.expected_loss = row.expected_loss or f"log: {LOGS / f'{n:02d}.log'}"
     return row
 
 

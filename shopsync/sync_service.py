@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from shopsync.health import Readiness, survived
 from shopsync.kafka.faust_app import raw_topic
 from shopsync.kafka.topics import SYNC_TICKS
 
+log = logging.getLogger(__name__)
 Send = Callable[[str, bytes, bytes], Awaitable[None]]
 SyncKind = Literal["catalog", "stock"]
 
@@ -180,7 +182,11 @@ class ConnectionRunner:
         if self._slots is None:  # born in the worker's running loop
             self._slots = asyncio.Semaphore(self._limit)
         async with self._slots:
-            return await self._work(connection_id)
+            try:
+                return await self._work(connection_id)
+            except Exception as exc:  # that shop's turn failed; the next tick tries again
+                log.warning("sync of connection %s failed: %r", connection_id, exc)
+                return None
 
 
 def wire_ticks(

@@ -36,7 +36,7 @@ class PushReport:
 #: A push that failed as a whole (shop down, credentials refused) is tried again after this
 #: pause, doubled after each further failure of that shop, up to RETRY_MAX_S.
 RETRY_FIRST_S = 5.0
-RETRY_MAX_S = 300.0
+RETRY_MAX_S = 60.0  # one attempt a minute costs a down shop nothing; recovery stays prompt
 
 
 class StockOwed:
