@@ -450,9 +450,9 @@ def shop_fault(**fault: Any) -> Callable[[Run], None]:
     def inject(run: Run) -> None:
         # Every order moves the SKU's stock, which stock sync pushes to the shop meanwhile.
         run.sandbox_call("/_sandbox/shops/fm/faults", fault)
-        if "latency_ms" in fault:
+        if "latency_ms" in fault or "throttle_next" in fault:  # a storm of 30 s
             time.sleep(30)
-            run.sandbox_call("/_sandbox/shops/fm/faults", {"latency_ms": 0})
+            run.sandbox_call("/_sandbox/shops/fm/faults", {"latency_ms": 0, "throttle_next": 0})
 
     return inject
 
@@ -489,7 +489,7 @@ SCENARIOS: list[tuple[str, Callable[[Run], None], str]] = [
     *[(f"kill -9 {s}", kill(s), "") for s in SERVICES],
     ("broker killed, restarted", kill_broker, RECONCILIATION),
     ("PostgreSQL restarted", restart_postgres, ""),
-    ("shop: 429 storm", shop_fault(throttle_next=300), ""),
+    ("shop: 429 for 30 s", shop_fault(throttle_next=1_000_000), ""),
     ("shop: 503 burst", shop_fault(fail_next=60), ""),
     ("shop: dropped connections", shop_fault(drop_next=30), ""),
     ("shop: 10 s latency", shop_fault(latency_ms=10_000), ""),
