@@ -47,6 +47,14 @@ SERVICES = (
     "catalog-sync",
     "stock-sync",
 )
+SERVICE_PORTS = (
+    "GATEWAY_PORT",
+    "ORDER_PROCESSOR_PORT",
+    "ORDER_MAILER_PORT",
+    "OUTBOX_RELAY_PORT",
+    "CATALOG_SYNC_PORT",
+    "STOCK_SYNC_PORT",
+)
 SAMPLE = ROOT / "tests" / "fixtures" / "webhook_order_status_change.json"
 LOGS = ROOT / "var" / "faults"
 
@@ -142,12 +150,7 @@ class Run:
         ports = {
             name: str(free_port())
             for name in (
-                "GATEWAY_PORT",
-                "ORDER_PROCESSOR_PORT",
-                "ORDER_MAILER_PORT",
-                "OUTBOX_RELAY_PORT",
-                "CATALOG_SYNC_PORT",
-                "STOCK_SYNC_PORT",
+                *SERVICE_PORTS,
                 "SANDBOX_PORT",
                 "EMBEDDED_KAFKA_PORT",
                 "SMTP_PORT",
@@ -282,14 +285,7 @@ class Run:
         self.recovered_at = time.monotonic()
 
     def ready(self) -> bool:
-        for name in (
-            "GATEWAY_PORT",
-            "ORDER_PROCESSOR_PORT",
-            "ORDER_MAILER_PORT",
-            "OUTBOX_RELAY_PORT",
-            "CATALOG_SYNC_PORT",
-            "STOCK_SYNC_PORT",
-        ):
+        for name in SERVICE_PORTS:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.env[name]}/readyz", timeout=2):
                     pass

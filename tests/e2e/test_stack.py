@@ -207,35 +207,14 @@ def test_a_service_killed_under_load_is_restarted_and_every_acknowledged_order_l
     make_run: tuple[subprocess.Popen[str], list[str]], stack_env: dict[str, str]
 ) -> None:
     proc, log = make_run
-    cli(stack_env, "shops", "add", "s", "--path", "s", "--api-user", "u", "--api-secret", "p")
-    cli(
-        stack_env,
-        "shops",
-        "set",
-        "s",
-        "orders_cancel_status_ids=[7]",
-        "orders_default_kind=invoice",
-    )
-    cli(stack_env, "shops", "set", "s", "orders_enabled=true", "orders_auto_accept=true")
-    url = cli(stack_env, "shops", "show", "s", "--json")["webhook_url"]
-    time.sleep(1.0)  # the gateway notices a changed connection within 0.5 s
+    url = invoicing_shop(stack_env, "s")
     marker = stack_env["SHOPSYNC_E2E_MARKER"]
     acknowledged: list[str] = []
 
     def load() -> None:
         for n in range(400):
-            document = json.loads(SAMPLE_WEBHOOK.read_text())
-            document["orders"]["order"][0]["innerId"] = f"k{n}"
-            body, content_type = multipart_body("data", json.dumps(document).encode())
-            request = urllib.request.Request(
-                url, data=body, method="POST", headers={"Content-Type": content_type}
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    if response.status == 200:
-                        acknowledged.append(f"k{n}")
-            except OSError:
-                pass
+            if post_order(url, f"k{n}"):
+                acknowledged.append(f"k{n}")
             time.sleep(1 / 40)
 
     sender = threading.Thread(target=load)
@@ -260,6 +239,30 @@ def test_a_service_killed_under_load_is_restarted_and_every_acknowledged_order_l
     assert proc.poll() is None  # the stack is still up
 
 
+def invoicing_shop(env: dict[str, str], name: str) -> str:
+    """A shop connected and switched on as `shops add` says (every status an invoice)."""
+    cli(env, "shops", "add", name, "--path", name, "--api-user", "u", "--api-secret", "p")
+    cli(env, "shops", "set", name, "orders_cancel_status_ids=[7]", "orders_default_kind=invoice")
+    cli(env, "shops", "set", name, "orders_enabled=true", "orders_auto_accept=true")
+    time.sleep(1.0)  # the gateway notices a changed connection within 0.5 s
+    return str(cli(env, "shops", "show", name, "--json")["webhook_url"])
+
+
+def post_order(url: str, order_id: str) -> bool:
+    """The sample webhook as order `order_id`; True when the gateway acknowledged it."""
+    document = json.loads(SAMPLE_WEBHOOK.read_text())
+    document["orders"]["order"][0]["innerId"] = order_id
+    body, content_type = multipart_body("data", json.dumps(document).encode())
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": content_type}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
 def _cmdline(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -272,18 +275,7 @@ def test_the_embedded_broker_killed_is_restarted_the_services_resume_and_sigterm
     make_run: tuple[subprocess.Popen[str], list[str]], stack_env: dict[str, str]
 ) -> None:
     proc, log = make_run
-    cli(stack_env, "shops", "add", "b", "--path", "b", "--api-user", "u", "--api-secret", "p")
-    cli(
-        stack_env,
-        "shops",
-        "set",
-        "b",
-        "orders_cancel_status_ids=[7]",
-        "orders_default_kind=invoice",
-    )
-    cli(stack_env, "shops", "set", "b", "orders_enabled=true", "orders_auto_accept=true")
-    url = cli(stack_env, "shops", "show", "b", "--json")["webhook_url"]
-    time.sleep(1.0)
+    url = invoicing_shop(stack_env, "b")
     port = stack_env["EMBEDDED_KAFKA_PORT"].encode()
     [broker] = [
         p
@@ -294,21 +286,8 @@ def test_the_embedded_broker_killed_is_restarted_the_services_resume_and_sigterm
     wait_until(lambda: "broker: restarted empty" in "".join(log), 60, 0.5)
     assert "broker was killed by SIGKILL; restarting" in "".join(log)
 
-    def posted(order_id: str) -> bool:
-        document = json.loads(SAMPLE_WEBHOOK.read_text())
-        document["orders"]["order"][0]["innerId"] = order_id
-        body, content_type = multipart_body("data", json.dumps(document).encode())
-        request = urllib.request.Request(
-            url, data=body, method="POST", headers={"Content-Type": content_type}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status == 200
-        except OSError:
-            return False
-
     # The services find the new broker: a webhook sent now becomes a document.
-    wait_until(lambda: posted("after-1"), 90, 1.0)
+    wait_until(lambda: post_order(url, "after-1"), 90, 1.0)
     documents = wait_until(
         lambda: cli(stack_env, "documents", "list", "--connection", "b", "--json"), 90, 1.0
     )
