@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,7 @@ DEMO_USER, DEMO_PASSWORD = "demo-api", "demo-password"
 DEMO_PRODUCTS = 300
 WAREHOUSES = ("Budapest raktár", "Debrecen raktár")
 PAID, CANCELLED = 6, 5  # the sandbox's order status ids
+DEMO_EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 
 
 def demo_catalog() -> list[dict[str, Any]]:
@@ -201,3 +203,7 @@ def seed_demo_shop(world: SandboxWorld) -> None:
     """The demo shop in the sandbox: credentials, categories and products with stock."""
     shop = world.create_shop(DEMO_SHOP, user=DEMO_USER, password=DEMO_PASSWORD)
     add_products(shop, demo_catalog())
+    # The sandbox forgets its orders when it stops; a shop's order numbers never restart.
+    # Numbering from the seconds since 2026 keeps every run's orders new to ShopSync (an
+    # order every few seconds never catches up with the clock).
+    shop.table("orders").next_inner = int(time.time()) - DEMO_EPOCH
