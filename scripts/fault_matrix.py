@@ -187,7 +187,8 @@ class Run:
                 break
         else:
             raise RuntimeError("shopsync up did not start:\n" + "".join(self.log[-30:]))
-        threading.Thread(target=lambda: self.log.extend(self.up.stdout or []), daemon=True).start()
+        output = self.up.stdout
+        threading.Thread(target=lambda: self.log.extend(output), daemon=True).start()
         self._connect()
 
     def _connect(self) -> None:

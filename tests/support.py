@@ -22,6 +22,13 @@ SAMPLE_WEBHOOK = ROOT / "tests" / "fixtures" / "webhook_order_status_change.json
 PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+def env_settings(**variables: Any) -> Any:
+    """Settings as the environment would give them: `env_settings(DATABASE_URL=...)`."""
+    from shopsync.settings import Settings
+
+    return Settings(**variables)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -184,7 +184,7 @@ def customer_vat_status(
     if override:
         if override not in CUSTOMER_VAT_STATUSES:
             raise NavDataError(f"unknown customerVatStatus {override!r}")
-        return override  # type: ignore[return-value]
+        return override
     if not business:
         return "PRIVATE_PERSON"
     if HUNGARIAN_TAX_NUMBER.match(tax_number.strip()) and country_code in ("", "HU"):
@@ -200,7 +200,7 @@ def payment_method_for(
         if key.strip().lower() in (name.strip().lower(), code.strip().lower()):
             if method not in PAYMENT_METHODS:
                 raise NavDataError(f"payment method mapping {key!r} → {method!r} is not a NAV one")
-            return method  # type: ignore[return-value]
+            return method
     if code.upper() in _CODE_METHODS:
         return _CODE_METHODS[code.upper()]
     lowered = name.lower()

@@ -26,12 +26,23 @@ def start_broker(port: int, log_path: Path | None = None) -> subprocess.Popen[by
             "KAFKA_BOOTSTRAP_SERVERS at the Kafka already running there"
         )
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    proc = subprocess.Popen(
-        [str(broker_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url],
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        preexec_fn=child_preexec,
-    )
+    try:
+        proc = subprocess.Popen(
+            [
+                str(broker_binary()),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=child_preexec,
+        )
+    finally:
+        if log_path:  # the child has its own descriptor now
+            out.close()  # type: ignore[union-attr]
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if proc.poll() is not None:

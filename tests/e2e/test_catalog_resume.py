@@ -95,7 +95,7 @@ async def test_kill_9_halfway_through_the_first_download_resumes_instead_of_rest
         async with sessions() as session:
             return await session.get(CatalogSyncState, cid)
 
-    async def wait_for(predicate, timeout_s: float) -> None:  # type: ignore[no-untyped-def]
+    async def wait_for(predicate, timeout_s: float) -> None:
         for _ in range(int(timeout_s * 10)):
             current = await state()
             if current is not None and predicate(current):

@@ -47,7 +47,7 @@ def orders_on_topic(bootstrap: str, prefix: str) -> list[str]:
         messages = [m for m in consumer.consume(1000, timeout=0.5) if not m.error()]
         idle = 0.0 if messages else idle + 0.5
         for message in messages:
-            order_id = json.loads(message.value())["order_id"]
+            order_id = json.loads(message.value() or b"null")["order_id"]
             if order_id.startswith(prefix):
                 found.append(order_id)
     consumer.close()

@@ -41,7 +41,8 @@ async def local_catalog(
         )
         session.add_all([kept, excluded, selling, sale])
         await session.flush()
-        kept_skus, excluded_skus = [], []
+        kept_skus: list[str] = []
+        excluded_skus: list[str] = []
         for n in range(count):
             group = kept if n % 2 == 0 else excluded
             product = Product(
@@ -74,7 +75,7 @@ async def local_catalog(
         return connection.id, aid, kept_skus, excluded_skus
 
 
-def shop_products(shop) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+def shop_products(shop) -> dict[str, dict]:
     return {row.fields["sku"]: row.fields for row in shop.table("products").rows.values()}
 
 

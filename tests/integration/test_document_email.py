@@ -72,7 +72,7 @@ async def test_an_issued_invoice_is_emailed_once_with_its_pdf(
     async with sessions() as session:
         document = await session.get(Document, document_id)
     assert document is not None and document.email_status == "sent"
-    mine = [m for m in inbox.messages if document.document_number in str(m["Subject"])]
+    mine = [m for m in inbox.messages if str(document.document_number) in str(m["Subject"])]
     assert len(mine) == 1 and mine[0]["To"] == "pterballa@gmail.com"
     parts = [p.get_content_type() for p in mine[0].walk()]
     assert "application/pdf" in parts and "text/html" in parts

@@ -18,9 +18,8 @@ from services.webhook_gateway.app import create_app
 from shopsync.contracts import check
 from shopsync.kafka.topics import ORDER_EVENTS
 from shopsync.secrets import CredentialCipher
-from shopsync.settings import Settings
 from shopsync.shops import add_connection, apply_settings
-from tests.support import INTAKE_ON, SAMPLE_WEBHOOK, free_port, multipart_body, unique
+from tests.support import INTAKE_ON, SAMPLE_WEBHOOK, env_settings, free_port, multipart_body, unique
 
 pytestmark = pytest.mark.integration
 
@@ -45,9 +44,9 @@ def events_for(bootstrap: str, order_id: str, wait_s: float = 3.0) -> list[dict[
         if message is None or message.error():
             idle += 0.25
             continue
-        value = json.loads(message.value())
+        value = json.loads(message.value() or b"null")
         if value["order_id"] == order_id:
-            found.append({"key": message.key().decode(), "value": value})
+            found.append({"key": (message.key() or b"").decode(), "value": value})
     consumer.close()
     return found
 
@@ -79,7 +78,7 @@ async def gateway(database_url: str, kafka_broker: str) -> AsyncIterator[Gateway
     servers: list[TestServer] = []
 
     async def start(**overrides: Any) -> tuple[str, CollectorRegistry]:
-        settings = Settings(
+        settings = env_settings(
             DATABASE_URL=database_url,
             KAFKA_BOOTSTRAP_SERVERS=kafka_broker,
             CONNECTION_CACHE_TTL_S=0,
@@ -181,7 +180,7 @@ async def test_bad_input_gets_a_clear_status_and_reason(
 async def test_broker_unreachable_answers_503_with_retry_after_never_200(
     database_url: str, connection: dict[str, Any]
 ) -> None:
-    settings = Settings(
+    settings = env_settings(
         DATABASE_URL=database_url,
         KAFKA_BOOTSTRAP_SERVERS=f"127.0.0.1:{free_port()}",
         GATEWAY_ACK_TIMEOUT_S=1.5,
@@ -206,7 +205,7 @@ async def test_a_rotated_token_is_refused_at_once_and_the_new_one_accepted(
     sessions: Any,
     cipher: CredentialCipher,
 ) -> None:
-    settings = Settings(
+    settings = env_settings(
         DATABASE_URL=database_url, KAFKA_BOOTSTRAP_SERVERS=kafka_broker, CONNECTION_CACHE_TTL_S=3600
     )  # only change detection can explain a 404
     server = TestServer(create_app(settings, CollectorRegistry()), host="127.0.0.1")
@@ -236,7 +235,7 @@ async def test_a_sender_hanging_up_mid_body_is_counted_and_publishes_nothing(
 ) -> None:
     # Served as `shopsync gateway` serves it (run_app: handlers are not cancelled when the
     # client goes; aiohttp's TestServer would cancel them and hide what production sees).
-    settings = Settings(DATABASE_URL=database_url, KAFKA_BOOTSTRAP_SERVERS=kafka_broker)
+    settings = env_settings(DATABASE_URL=database_url, KAFKA_BOOTSTRAP_SERVERS=kafka_broker)
     registry = CollectorRegistry()
     runner = web.AppRunner(create_app(settings, registry))
     await runner.setup()

@@ -15,8 +15,7 @@ from prometheus_client import CollectorRegistry
 
 from services.webhook_gateway.app import create_app
 from shopsync.secrets import CredentialCipher
-from shopsync.settings import Settings
-from tests.support import SAMPLE_WEBHOOK, multipart_body, shop_connection, unique
+from tests.support import SAMPLE_WEBHOOK, env_settings, multipart_body, shop_connection, unique
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +30,7 @@ async def webhook(
         await session.commit()
         token = cipher.decrypt(connection.webhook_token_encrypted)
         path = f"/webhooks/shoprenter/{connection.id}/{token}"
-    gateway_settings = Settings(
+    gateway_settings = env_settings(
         DATABASE_URL=database_url, KAFKA_BOOTSTRAP_SERVERS=kafka_broker, WEBHOOK_READ_TIMEOUT_S=2
     )
     server = TestServer(create_app(gateway_settings, CollectorRegistry()), host="127.0.0.1")

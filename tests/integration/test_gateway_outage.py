@@ -17,8 +17,13 @@ from shopsync.kafka.admin import ensure_topics
 from shopsync.kafka.embedded import start_broker
 from shopsync.kafka.topics import topic_specs
 from shopsync.secrets import CredentialCipher
-from shopsync.settings import Settings
-from tests.support import SAMPLE_WEBHOOK, database_with_connection, free_port, multipart_body
+from tests.support import (
+    SAMPLE_WEBHOOK,
+    database_with_connection,
+    env_settings,
+    free_port,
+    multipart_body,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -32,7 +37,7 @@ async def test_broker_outage_answers_503_and_200s_resume_within_10_s_of_its_retu
     broker = start_broker(port, tmp_path / "broker1.log")
     bootstrap = f"127.0.0.1:{port}"
     ensure_topics(bootstrap, topic_specs(4))
-    settings = Settings(
+    settings = env_settings(
         DATABASE_URL=url, KAFKA_BOOTSTRAP_SERVERS=bootstrap, GATEWAY_ACK_TIMEOUT_S=2.0
     )
     server = TestServer(create_app(settings, CollectorRegistry()), host="127.0.0.1")

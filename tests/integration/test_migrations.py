@@ -55,11 +55,11 @@ async def test_migrations_go_up_down_and_up_again_on_postgresql() -> None:
         await drop_pg_database(name)
 
 
-async def test_migrations_go_up_down_and_up_again_on_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_migrations_go_up_down_and_up_again_on_sqlite(tmp_path) -> None:
     await _round_trip(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
 
 
-async def test_models_and_migrations_agree(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_models_and_migrations_agree(tmp_path) -> None:
     """Autogenerate finds nothing to add: the migration matches the models."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext

@@ -61,7 +61,7 @@ async def stocked(
         return connection.id, aid, ids
 
 
-def shop_stock(shop, field: str = "stock1") -> dict[str, str]:  # type: ignore[no-untyped-def]
+def shop_stock(shop, field: str = "stock1") -> dict[str, str]:
     return {r.fields["sku"]: r.fields[field] for r in shop.table("products").rows.values()}
 
 

@@ -44,7 +44,7 @@ def report(status: str, minutes: int = 0) -> StatusReported:
 
 
 def run(rules: OrderRules, *events: StatusReported) -> tuple[OrderState, list[object]]:
-    state, actions = OrderState(), []
+    state, actions = OrderState(), list[object]()
     for event in events:
         decision = decide(state, rules, event, CATALOG)
         state = decision.state
