@@ -29,10 +29,11 @@ test: $(STAMP) ## run the test suite (starts PostgreSQL when it is down)
 test-unit: $(STAMP) ## unit tests only (no sockets)
 	$(BIN)/pytest -q tests/unit
 
-lint: $(STAMP) ## ruff, ruff format --check, mypy
+lint: $(STAMP) ## ruff, ruff format --check, mypy (tests too), import-linter (the layers)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 faults: $(STAMP) ## the fault matrix: one fault per scenario under load, a table (~15 min)
 	$(BIN)/python scripts/fault_matrix.py $(SCENARIOS)

@@ -13,15 +13,15 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
-from shopsync.sandbox.app import create_sandbox_app
-from shopsync.sandbox.catalog import add_products
-from shopsync.sandbox.generator import catalog
-from shopsync.sandbox.store import SandboxShop, SandboxWorld
-from shopsync.secrets import CredentialCipher
-from shopsync.shoprenter.credentials import ShopAccess
-from shopsync.shops import add_connection, apply_settings
+from devtools.sandbox.app import create_sandbox_app
+from devtools.sandbox.catalog import add_products
+from devtools.sandbox.generator import catalog
+from devtools.sandbox.store import SandboxShop, SandboxWorld
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.migrate import upgrade
+from shopsync.adapters.secrets import CredentialCipher
+from shopsync.adapters.shoprenter.credentials import ShopAccess
+from shopsync.service_layer.shops import add_connection, apply_settings
 
 
 @dataclass

@@ -15,9 +15,9 @@ from _catalog_bench import catalog_bench
 from sqlalchemy import func, select
 
 from services.catalog_sync.download import CatalogDownloader
-from shopsync.db.models import Product
-from shopsync.shoprenter.client import HttpShoprenterClient
-from shopsync.shoprenter.ratelimit import ShopRateLimiter
+from shopsync.adapters.db.models import Product
+from shopsync.adapters.shoprenter.client import HttpShoprenterClient
+from shopsync.adapters.shoprenter.ratelimit import ShopRateLimiter
 
 PRODUCTS = 20_000
 TARGET = 1.15

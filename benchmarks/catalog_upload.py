@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from services.catalog_sync.download import CatalogDownloader
 from services.catalog_sync.upload import CatalogUploader
-from shopsync.db.models import Product
-from shopsync.shoprenter.client import HttpShoprenterClient
-from shopsync.shoprenter.ratelimit import ShopRateLimiter
+from shopsync.adapters.db.models import Product
+from shopsync.adapters.shoprenter.client import HttpShoprenterClient
+from shopsync.adapters.shoprenter.ratelimit import ShopRateLimiter
 
 PRODUCTS = 20_000
 

@@ -25,10 +25,10 @@ from pathlib import Path
 
 from confluent_kafka import Consumer, TopicPartition
 
-from shopsync.kafka.admin import ensure_topics
-from shopsync.kafka.embedded import start_broker
-from shopsync.kafka.topics import ORDER_EVENTS, topic_specs
-from shopsync.secrets import CredentialCipher, load_or_create_key
+from shopsync.adapters.kafka.admin import ensure_topics
+from shopsync.adapters.kafka.embedded import start_broker
+from shopsync.adapters.kafka.topics import ORDER_EVENTS, topic_specs
+from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
 from tests.support import database_with_connection
 
@@ -174,7 +174,9 @@ def main() -> int:
     bare = subprocess.Popen(
         [sys.executable, str(ROOT / "benchmarks" / "bare_multipart_handler.py"), str(bare_port)]
     )
-    gateway = subprocess.Popen([sys.executable, "-m", "shopsync.cli.main", "gateway"], env=env)
+    gateway = subprocess.Popen(
+        [sys.executable, "-m", "shopsync.entrypoints.cli.main", "gateway"], env=env
+    )
     try:
         wait_http(f"http://127.0.0.1:{gateway_port}/readyz")
         time.sleep(0.5)

@@ -37,16 +37,16 @@ from confluent_kafka import Producer
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select, text
 
-from shopsync.contracts import encode
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
-from shopsync.db.models import Document, Product, StockLevel, Warehouse
-from shopsync.kafka.admin import ensure_topics
-from shopsync.kafka.embedded import start_broker
-from shopsync.kafka.topics import ORDER_EVENTS, topic_specs
-from shopsync.sandbox import generator
-from shopsync.secrets import CredentialCipher
-from shopsync.shops import add_connection, apply_settings
+from devtools.sandbox import generator
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.migrate import upgrade
+from shopsync.adapters.db.models import Document, Product, StockLevel, Warehouse
+from shopsync.adapters.kafka.admin import ensure_topics
+from shopsync.adapters.kafka.contracts import encode
+from shopsync.adapters.kafka.embedded import start_broker
+from shopsync.adapters.kafka.topics import ORDER_EVENTS, topic_specs
+from shopsync.adapters.secrets import CredentialCipher
+from shopsync.service_layer.shops import add_connection, apply_settings
 from tests.support import create_pg_database, drop_pg_database, free_port, multipart_body
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", "20000"))

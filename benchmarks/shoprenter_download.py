@@ -14,13 +14,13 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 
-from shopsync.sandbox.app import create_sandbox_app
-from shopsync.sandbox.catalog import add_products
-from shopsync.sandbox.generator import catalog
-from shopsync.sandbox.store import SandboxWorld
-from shopsync.shoprenter.client import HttpShoprenterClient
-from shopsync.shoprenter.credentials import ShopAccess
-from shopsync.shoprenter.ratelimit import ShopRateLimiter
+from devtools.sandbox.app import create_sandbox_app
+from devtools.sandbox.catalog import add_products
+from devtools.sandbox.generator import catalog
+from devtools.sandbox.store import SandboxWorld
+from shopsync.adapters.shoprenter.client import HttpShoprenterClient
+from shopsync.adapters.shoprenter.credentials import ShopAccess
+from shopsync.adapters.shoprenter.ratelimit import ShopRateLimiter
 
 PRODUCTS = 10_000
 PAGE = 200

@@ -7,9 +7,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from shopsync.db import models  # noqa: F401  (registers the tables)
-from shopsync.db.base import Base
-from shopsync.db.engine import create_engine
+from shopsync.adapters.db import models  # noqa: F401  (registers the tables)
+from shopsync.adapters.db.base import Base
+from shopsync.adapters.db.engine import create_engine
 from shopsync.settings import Settings
 
 config = context.config

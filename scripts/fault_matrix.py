@@ -309,7 +309,7 @@ class Run:
                 self.smtp.stop()
 
     def pid_of(self, service: str) -> int | None:
-        marker = f"shopsync.cli.main {service}".encode()
+        marker = f"shopsync.entrypoints.cli.main {service}".encode()
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 with contextlib.suppress(OSError):

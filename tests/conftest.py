@@ -14,12 +14,12 @@ from cryptography.fernet import Fernet
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from shopsync.db.engine import AsyncSession, create_engine, session_factory
-from shopsync.db.migrate import upgrade
-from shopsync.kafka.admin import ensure_topics
-from shopsync.kafka.embedded import start_broker
-from shopsync.kafka.topics import topic_specs
-from shopsync.secrets import CredentialCipher
+from shopsync.adapters.db.engine import AsyncSession, create_engine, session_factory
+from shopsync.adapters.db.migrate import upgrade
+from shopsync.adapters.kafka.admin import ensure_topics
+from shopsync.adapters.kafka.embedded import start_broker
+from shopsync.adapters.kafka.topics import topic_specs
+from shopsync.adapters.secrets import CredentialCipher
 from tests.nav_check import EXPORTED, check_nav_exports
 from tests.support import create_pg_database, drop_pg_database, free_port, stop_process
 

@@ -14,12 +14,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from shopsync.accounts import set_supplier
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.models import Account, Document, ExchangeRate, ShopConnection
-from shopsync.exchange_rates import set_rate
-from shopsync.nav.export import export_invoice_data
-from shopsync.nav.schema import validate_invoice_data
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.models import Account, Document, ExchangeRate, ShopConnection
+from shopsync.adapters.nav.schema import validate_invoice_data
+from shopsync.service_layer.accounts import set_supplier
+from shopsync.service_layer.exchange_rates import set_rate
+from shopsync.service_layer.nav_export import export_invoice_data
 from tests.support import ROOT
 
 #: NAV's own schemas, a copy of their own kept with the tests (the package ships its copy).

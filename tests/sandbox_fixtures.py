@@ -11,11 +11,11 @@ import pytest
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 
-from shopsync.sandbox.app import create_sandbox_app
-from shopsync.sandbox.store import SandboxShop, SandboxWorld
-from shopsync.shoprenter.client import HttpShoprenterClient
-from shopsync.shoprenter.credentials import ShopAccess
-from shopsync.shoprenter.ratelimit import ShopRateLimiter
+from devtools.sandbox.app import create_sandbox_app
+from devtools.sandbox.store import SandboxShop, SandboxWorld
+from shopsync.adapters.shoprenter.client import HttpShoprenterClient
+from shopsync.adapters.shoprenter.credentials import ShopAccess
+from shopsync.adapters.shoprenter.ratelimit import ShopRateLimiter
 from tests.support import unique
 
 

@@ -109,8 +109,8 @@ def stop_process(proc: subprocess.Popen[Any], timeout_s: float = 15.0) -> None:
 
 async def database_with_connection(url: str, cipher: Any) -> str:
     """Migrate the database at `url`, connect one shop; its webhook path (/webhooks/…)."""
-    from shopsync.db.engine import create_engine, session_factory
-    from shopsync.db.migrate import upgrade
+    from shopsync.adapters.db.engine import create_engine, session_factory
+    from shopsync.adapters.db.migrate import upgrade
 
     await upgrade(url)
     engine = create_engine(url)
@@ -136,7 +136,7 @@ INTAKE_ON: dict[str, Any] = {
 
 async def shop_connection(session: Any, cipher: Any, account: str, **settings: Any) -> Any:
     """A Basic-auth connection named "s" of a fresh account, intake on, settings applied."""
-    from shopsync.shops import add_connection, apply_settings
+    from shopsync.service_layer.shops import add_connection, apply_settings
 
     connection = await add_connection(
         session,
@@ -201,7 +201,7 @@ async def stocked_warehouse(
     session: Any, account_id: int, skus: dict[str, Decimal], name: str = "W"
 ) -> tuple[int, dict[str, int]]:
     """A warehouse holding these quantities of new products: (its id, product ids by SKU)."""
-    from shopsync.db.models import Product, StockLevel, Warehouse
+    from shopsync.adapters.db.models import Product, StockLevel, Warehouse
 
     warehouse = Warehouse(account_id=account_id, name=name)
     session.add(warehouse)

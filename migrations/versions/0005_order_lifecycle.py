@@ -190,7 +190,7 @@ def _state_of(
     for r in rows:
         for warehouse_id, product_id, sku, quantity in held.get(r.id, []):
             stock[(warehouse_id, product_id, sku)] -= quantity
-    # The format of shopsync.db.order_states at this revision.
+    # The format of shopsync.adapters.db.order_states at this revision.
     state = {
         "documents": documents,
         "stock": [[[w, p, s], str(q)] for (w, p, s), q in sorted(stock.items()) if q],

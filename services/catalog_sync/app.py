@@ -14,13 +14,13 @@ import faust
 from prometheus_client import CollectorRegistry
 
 from services.catalog_sync.cycle import CatalogCycle, catalog_metrics
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.health import service_readiness
-from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
-from shopsync.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC
-from shopsync.secrets import CredentialCipher, load_or_create_key
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.health import service_readiness
+from shopsync.adapters.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
+from shopsync.adapters.kafka.ticks import SyncKind, wire_ticks
+from shopsync.adapters.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC
+from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
-from shopsync.sync_service import SyncKind, wire_ticks
 
 APP_ID = "shopsync-catalog-sync"
 KIND: SyncKind = "catalog"

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.download import CatalogDownloader
 from services.catalog_sync.upload import CatalogUploader
-from shopsync.db.models import ShopConnection
-from shopsync.secrets import CredentialCipher
-from shopsync.shoprenter.client import HttpShoprenterClient
-from shopsync.shops import shop_access
+from shopsync.adapters.db.models import ShopConnection
+from shopsync.adapters.secrets import CredentialCipher
+from shopsync.adapters.shoprenter.client import HttpShoprenterClient
+from shopsync.service_layer.shops import shop_access
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shopsync.db.models import (
+from shopsync.adapters.db.models import (
     CatalogSyncState,
     Price,
     Product,
@@ -25,9 +25,9 @@ from shopsync.db.models import (
     ProductLink,
     ShopConnection,
 )
+from shopsync.adapters.shoprenter.client import PAGE_LIMIT, HttpShoprenterClient
+from shopsync.adapters.shoprenter.mapping import RemoteProduct, link_id, product_from_json
 from shopsync.domain.catalog import content_hash
-from shopsync.shoprenter.client import PAGE_LIMIT, HttpShoprenterClient
-from shopsync.shoprenter.mapping import RemoteProduct, link_id, product_from_json
 
 log = logging.getLogger(__name__)
 # Shoprenter compares updatedAfter with its own clock: overlap a little, upserts are idempotent.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.catalog_sync.app import create_app
-from shopsync.kafka.faust_app import run_worker
+from shopsync.adapters.kafka.faust_app import run_worker
 from shopsync.settings import Settings
 
 

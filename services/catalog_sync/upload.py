@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shopsync.db.models import Price, Product, ProductGroup, ProductLink, ShopConnection
+from shopsync.adapters.db.models import Price, Product, ProductGroup, ProductLink, ShopConnection
+from shopsync.adapters.shoprenter.client import BatchRequest, BatchResult, HttpShoprenterClient
+from shopsync.adapters.shoprenter.mapping import price_text
 from shopsync.domain.catalog import (
     LocalProduct,
     PlannedUpload,
@@ -24,8 +26,6 @@ from shopsync.domain.catalog import (
     UploadAction,
     plan_upload,
 )
-from shopsync.shoprenter.client import BatchRequest, BatchResult, HttpShoprenterClient
-from shopsync.shoprenter.mapping import price_text
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,12 @@ from prometheus_client import CollectorRegistry
 
 from services.order_processor.consumer import MessageRef, OrderEventConsumer
 from services.order_processor.metrics import ProcessorMetrics, processor_metrics
-from shopsync.db.dead_letters import DeadLetterSink
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.health import Readiness, broker_probe, database_probe
-from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
-from shopsync.kafka.producer import LazyProducer
-from shopsync.kafka.topics import DLQ_ORDER_PROCESSOR, ORDER_EVENTS
+from shopsync.adapters.db.dead_letters import DeadLetterSink
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.health import Readiness, broker_probe, database_probe
+from shopsync.adapters.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
+from shopsync.adapters.kafka.producer import LazyProducer
+from shopsync.adapters.kafka.topics import DLQ_ORDER_PROCESSOR, ORDER_EVENTS
 from shopsync.service_layer.order_intake import OrderIntake
 from shopsync.settings import Settings
 

@@ -11,11 +11,11 @@ import orjson
 from pydantic import ValidationError
 
 from services.order_processor.metrics import ProcessorMetrics
-from shopsync.contracts import ContractViolation, check
-from shopsync.db.dead_letters import DeadLetterSink
-from shopsync.deadletters import dead_letter
-from shopsync.events import OrderReceived
-from shopsync.health import Readiness
+from shopsync.adapters.db.dead_letters import DeadLetterSink
+from shopsync.adapters.health import Readiness
+from shopsync.adapters.kafka.contracts import ContractViolation, check
+from shopsync.adapters.kafka.deadletters import dead_letter
+from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.service_layer.order_intake import CONSUMER, OrderIntake, Outage, Outcome, PoisonEvent
 
 log = logging.getLogger(__name__)

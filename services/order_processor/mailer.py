@@ -13,11 +13,11 @@ import os
 
 from prometheus_client import CollectorRegistry, Counter
 
-from shopsync.background_service import run_until_signalled, start_status_pages
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.health import service_readiness
-from shopsync.mail.relay import EmailRelay
-from shopsync.mail.smtp import SmtpMailer
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.health import service_readiness
+from shopsync.adapters.mail.relay import EmailRelay
+from shopsync.adapters.mail.smtp import SmtpMailer
+from shopsync.adapters.status_pages import run_until_signalled, start_status_pages
 from shopsync.settings import Settings
 
 log = logging.getLogger(__name__)

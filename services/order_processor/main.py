@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 
 from services.order_processor.app import create_app
-from shopsync.kafka.faust_app import run_worker
+from shopsync.adapters.kafka.faust_app import run_worker
 from shopsync.settings import Settings
 
 

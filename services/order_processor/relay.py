@@ -20,11 +20,11 @@ from prometheus_client import (
     Gauge,
 )
 
-from shopsync.background_service import run_until_signalled, start_status_pages
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.health import service_readiness
-from shopsync.kafka.producer import LazyProducer
-from shopsync.outbox import OutboxRelay
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.health import service_readiness
+from shopsync.adapters.kafka.producer import LazyProducer
+from shopsync.adapters.status_pages import run_until_signalled, start_status_pages
+from shopsync.service_layer.outbox import OutboxRelay
 from shopsync.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -13,13 +13,13 @@ import faust
 from prometheus_client import CollectorRegistry
 
 from services.stock_sync.worker import StockWorker, stock_metrics
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.health import service_readiness, survived
-from shopsync.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
-from shopsync.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS
-from shopsync.secrets import CredentialCipher, load_or_create_key
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.health import service_readiness, survived
+from shopsync.adapters.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
+from shopsync.adapters.kafka.ticks import SyncKind, wire_ticks
+from shopsync.adapters.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS
+from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
-from shopsync.sync_service import SyncKind, wire_ticks
 
 APP_ID = "shopsync-stock-sync"
 KIND: SyncKind = "stock"

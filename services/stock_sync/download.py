@@ -9,9 +9,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shopsync.db.models import Product, ShopConnection, StockLevel, StockMovement
+from shopsync.adapters.db.models import Product, ShopConnection, StockLevel, StockMovement
+from shopsync.adapters.shoprenter.client import HttpShoprenterClient
 from shopsync.domain.shoprenter_values import decimal, text
-from shopsync.shoprenter.client import HttpShoprenterClient
 
 
 @dataclass

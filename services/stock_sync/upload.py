@@ -17,10 +17,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shopsync.db.models import Product, ProductLink, ShopConnection, StockLevel
+from shopsync.adapters.db.models import Product, ProductLink, ShopConnection, StockLevel
+from shopsync.adapters.shoprenter.client import BatchRequest, HttpShoprenterClient
+from shopsync.adapters.shoprenter.mapping import product_update_json
 from shopsync.domain.shoprenter_values import decimal
-from shopsync.shoprenter.client import BatchRequest, HttpShoprenterClient
-from shopsync.shoprenter.mapping import product_update_json
 
 log = logging.getLogger(__name__)
 

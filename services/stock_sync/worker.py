@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.stock_sync.download import StockDownloader
 from services.stock_sync.upload import StockOwed, StockUploader
-from shopsync.db.models import ShopConnection
-from shopsync.secrets import CredentialCipher
-from shopsync.shoprenter.client import HttpShoprenterClient
-from shopsync.shoprenter.retry import RetryPolicy
-from shopsync.shops import shop_access
+from shopsync.adapters.db.models import ShopConnection
+from shopsync.adapters.secrets import CredentialCipher
+from shopsync.adapters.shoprenter.client import HttpShoprenterClient
+from shopsync.adapters.shoprenter.retry import RetryPolicy
+from shopsync.service_layer.shops import shop_access
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from services.webhook_gateway.keys import (
 )
 from services.webhook_gateway.metrics import gateway_metrics
 from services.webhook_gateway.publisher import EventPublisher, KafkaEventPublisher
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.health import service_readiness
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.health import service_readiness
 from shopsync.settings import Settings
 
 PublisherFactory = Callable[[Settings], EventPublisher]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shopsync.db.models import ShopConnection
+from shopsync.adapters.db.models import ShopConnection
 
 log = logging.getLogger(__name__)
 #: How many connections may have been created between two looks at the table (0.5 s).

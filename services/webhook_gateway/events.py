@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.domain.orders import order_status
 from shopsync.domain.shoprenter_values import text
-from shopsync.events import OrderReceived
 
 
 def order_event(

@@ -20,9 +20,9 @@ from services.webhook_gateway.keys import (
     REGISTRY,
     SETTINGS,
 )
-from shopsync.contracts import ContractViolation, encode
-from shopsync.kafka.producer import BrokerUnavailable
-from shopsync.kafka.topics import ORDER_EVENTS
+from shopsync.adapters.kafka.contracts import ContractViolation, encode
+from shopsync.adapters.kafka.producer import BrokerUnavailable
+from shopsync.adapters.kafka.topics import ORDER_EVENTS
 
 log = logging.getLogger(__name__)
 NOT_FOUND = "no such webhook"

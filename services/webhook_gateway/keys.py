@@ -10,7 +10,7 @@ from prometheus_client import CollectorRegistry
 from services.webhook_gateway.connections import ConnectionDirectory
 from services.webhook_gateway.metrics import GatewayMetrics
 from services.webhook_gateway.publisher import EventPublisher
-from shopsync.health import Readiness
+from shopsync.adapters.health import Readiness
 from shopsync.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)

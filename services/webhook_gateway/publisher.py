@@ -7,7 +7,7 @@ import contextlib
 import logging
 from typing import Protocol
 
-from shopsync.kafka.producer import AsyncProducer, BrokerUnavailable, producer_config
+from shopsync.adapters.kafka.producer import AsyncProducer, BrokerUnavailable, producer_config
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ What the reported document holds is decided here: the customer's VAT status and 
 person's record leaves out, the payment method, line natures, VAT rates as fractions or as
 exemption / out-of-scope cases, HUF values of a foreign-currency invoice, the summary by VAT
 rate, and the reference of a storno to its invoice. Validation against the schema is the
-adapter's (shopsync.nav.schema); this module only builds.
+adapter's (shopsync.adapters.nav.schema); this module only builds.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopsync.db.models import Account, Price, PriceGroup, Product, ProductGroup, Warehouse
-from shopsync.db.outbox_records import catalog_changed
-from shopsync.db.uow import SqlAlchemyUnitOfWork
+from shopsync.adapters.db.models import Account, Price, PriceGroup, Product, ProductGroup, Warehouse
+from shopsync.adapters.db.outbox_records import catalog_changed
+from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
 from shopsync.domain.product_input import ProductSpec
 
 Change = Literal["created", "updated", "unchanged"]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopsync.db.models import (
+from shopsync.adapters.db.models import (
     Document,
     Price,
     PriceGroup,

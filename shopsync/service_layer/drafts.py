@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from shopsync.db.connection_rules import rules_of
-from shopsync.db.models import Document, ShopConnection
-from shopsync.db.order_states import load_states, save_states
-from shopsync.db.order_writer import OrderDecisionWriter, Planned
-from shopsync.db.uow import SqlAlchemyUnitOfWork
+from shopsync.adapters.db.connection_rules import rules_of
+from shopsync.adapters.db.models import Document, ShopConnection
+from shopsync.adapters.db.order_states import load_states, save_states
+from shopsync.adapters.db.order_writer import OrderDecisionWriter, Planned
+from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
 from shopsync.domain.documents import DocumentKind
 from shopsync.domain.order_actions import Result
 from shopsync.domain.order_lifecycle import FinalizeRequested, decide

@@ -8,15 +8,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shopsync.db.connection_rules import rules_of
-from shopsync.db.held_orders import mark_released, open_holds
-from shopsync.db.models import ShopConnection
+from shopsync.adapters.db.connection_rules import rules_of
+from shopsync.adapters.db.held_orders import mark_released, open_holds
+from shopsync.adapters.db.models import ShopConnection
+from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.domain.document_content import content_for
 from shopsync.domain.documents import DocumentKind
 from shopsync.domain.order_reading import OrderRejected, read_order
-from shopsync.events import OrderReceived
 from shopsync.service_layer.order_intake import OrderIntake
-from shopsync.shops import require_connection
+from shopsync.service_layer.shops import require_connection
 
 
 class NothingHeld(Exception):

@@ -7,19 +7,19 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopsync.db.connection_rules import rules_of
-from shopsync.db.held_orders import held_row
-from shopsync.db.models import ShopConnection
-from shopsync.db.order_reads import claim_events, connections_by_id, products_by_sku
-from shopsync.db.order_states import OrderKey, load_states
-from shopsync.db.order_writer import Applied, Planned
+from shopsync.adapters.db.connection_rules import rules_of
+from shopsync.adapters.db.held_orders import held_row
+from shopsync.adapters.db.models import ShopConnection
+from shopsync.adapters.db.order_reads import claim_events, connections_by_id, products_by_sku
+from shopsync.adapters.db.order_states import OrderKey, load_states
+from shopsync.adapters.db.order_writer import Applied, Planned
+from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.domain.order_actions import Decision, IssueDocument, IssueStorno, NumberDocument
 from shopsync.domain.order_lifecycle import StatusReported, decide
 from shopsync.domain.order_reading import OrderRejected, read_order
 from shopsync.domain.order_rules import OrderRules
 from shopsync.domain.order_state import OrderState
 from shopsync.domain.orders import Order
-from shopsync.events import OrderReceived
 
 
 class PoisonEvent(Exception):

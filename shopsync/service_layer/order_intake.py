@@ -13,13 +13,13 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shopsync.db.bulk import custom_plans
-from shopsync.db.failures import is_conflict, is_outage
-from shopsync.db.held_orders import keep_held
-from shopsync.db.order_states import save_states
-from shopsync.db.order_writer import OrderDecisionWriter
-from shopsync.db.uow import SqlAlchemyUnitOfWork
-from shopsync.events import OrderReceived
+from shopsync.adapters.db.bulk import custom_plans
+from shopsync.adapters.db.failures import is_conflict, is_outage
+from shopsync.adapters.db.held_orders import keep_held
+from shopsync.adapters.db.order_states import save_states
+from shopsync.adapters.db.order_writer import OrderDecisionWriter
+from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
+from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.service_layer.order_batch import OrderBatch, Outcome, PoisonEvent
 
 __all__ = ["CONSUMER", "OrderIntake", "Outage", "Outcome", "PoisonEvent"]

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopsync.db.models import Document, SkuMiss, Warehouse
-from shopsync.db.order_states import load_states
-from shopsync.shops import require_connection
+from shopsync.adapters.db.models import Document, SkuMiss, Warehouse
+from shopsync.adapters.db.order_states import load_states
+from shopsync.service_layer.shops import require_connection
 
 
 class OrderNotFound(Exception):

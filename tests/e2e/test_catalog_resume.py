@@ -15,18 +15,18 @@ from aiohttp.test_utils import TestServer
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select, update
 
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
-from shopsync.db.models import CatalogSyncState, Product, ShopConnection
-from shopsync.kafka.admin import ensure_topics
-from shopsync.kafka.embedded import start_broker
-from shopsync.kafka.topics import topic_specs
-from shopsync.sandbox.app import create_sandbox_app
-from shopsync.sandbox.catalog import add_products
-from shopsync.sandbox.generator import catalog
-from shopsync.sandbox.store import SandboxWorld
-from shopsync.secrets import CredentialCipher
-from shopsync.shops import add_connection, apply_settings
+from devtools.sandbox.app import create_sandbox_app
+from devtools.sandbox.catalog import add_products
+from devtools.sandbox.generator import catalog
+from devtools.sandbox.store import SandboxWorld
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.migrate import upgrade
+from shopsync.adapters.db.models import CatalogSyncState, Product, ShopConnection
+from shopsync.adapters.kafka.admin import ensure_topics
+from shopsync.adapters.kafka.embedded import start_broker
+from shopsync.adapters.kafka.topics import topic_specs
+from shopsync.adapters.secrets import CredentialCipher
+from shopsync.service_layer.shops import add_connection, apply_settings
 from tests.support import free_port, stop_process
 
 pytestmark = pytest.mark.e2e

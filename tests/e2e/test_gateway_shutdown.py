@@ -22,8 +22,8 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 from cryptography.fernet import Fernet
 
-from shopsync.kafka.topics import ORDER_EVENTS
-from shopsync.secrets import CredentialCipher
+from shopsync.adapters.kafka.topics import ORDER_EVENTS
+from shopsync.adapters.secrets import CredentialCipher
 from tests.support import (
     SAMPLE_WEBHOOK,
     database_with_connection,

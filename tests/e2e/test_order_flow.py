@@ -27,10 +27,9 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from services.webhook_gateway.events import event_key, order_event
-from shopsync.contracts import encode
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
-from shopsync.db.models import (
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.migrate import upgrade
+from shopsync.adapters.db.models import (
     Document,
     ProcessedEvent,
     Product,
@@ -39,12 +38,13 @@ from shopsync.db.models import (
     StockMovement,
     Warehouse,
 )
-from shopsync.kafka.admin import ensure_topics
-from shopsync.kafka.embedded import start_broker
-from shopsync.kafka.producer import producer_config
-from shopsync.kafka.topics import ORDER_EVENTS, topic_specs
-from shopsync.secrets import CredentialCipher
-from shopsync.shops import add_connection, apply_settings
+from shopsync.adapters.kafka.admin import ensure_topics
+from shopsync.adapters.kafka.contracts import encode
+from shopsync.adapters.kafka.embedded import start_broker
+from shopsync.adapters.kafka.producer import producer_config
+from shopsync.adapters.kafka.topics import ORDER_EVENTS, topic_specs
+from shopsync.adapters.secrets import CredentialCipher
+from shopsync.service_layer.shops import add_connection, apply_settings
 from tests.nav_check import check_nav_exports
 from tests.support import (
     INTAKE_ON,

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shopsync.db.bulk import COPY_MIN_ROWS, insert_returning_ids, insert_rows
-from shopsync.db.models import Document, DocumentLine
-from shopsync.secrets import CredentialCipher
+from shopsync.adapters.db.bulk import COPY_MIN_ROWS, insert_returning_ids, insert_rows
+from shopsync.adapters.db.models import Document, DocumentLine
+from shopsync.adapters.secrets import CredentialCipher
 from tests.support import shop_connection, unique
 
 pytestmark = pytest.mark.integration

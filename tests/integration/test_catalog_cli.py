@@ -12,9 +12,9 @@ from click.testing import CliRunner, Result
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from shopsync.cli.main import cli
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.models import OutboxMessage
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.models import OutboxMessage
+from shopsync.entrypoints.cli.main import cli
 
 pytestmark = pytest.mark.integration
 
@@ -194,7 +194,7 @@ def test_stock_sync_switched_off_keeps_its_mode_and_is_switched_back_on(shopsync
 
 
 def test_shops_set_help_lists_every_setting(shopsync: Cli) -> None:
-    from shopsync.connection_settings import SETTING_FIELDS
+    from shopsync.service_layer.connection_settings import SETTING_FIELDS
 
     text = shopsync("shops", "set", "--help").output
     missing = [name for name in SETTING_FIELDS if name not in text]

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from devtools.sandbox.catalog import add_products
+from devtools.sandbox.generator import catalog
 from services.catalog_sync.download import CatalogDownloader
-from shopsync.db.models import CatalogSyncState, Price, PriceGroup, Product, ProductGroup
-from shopsync.sandbox.catalog import add_products
-from shopsync.sandbox.generator import catalog
-from shopsync.secrets import CredentialCipher
-from shopsync.shops import apply_settings
+from shopsync.adapters.db.models import CatalogSyncState, Price, PriceGroup, Product, ProductGroup
+from shopsync.adapters.secrets import CredentialCipher
+from shopsync.service_layer.shops import apply_settings
 from tests.sandbox_fixtures import Sandbox, client_for
 from tests.support import shop_connection, unique
 
@@ -124,7 +124,7 @@ async def test_a_catalog_tick_downloads_with_the_connections_own_stored_credenti
     from prometheus_client import CollectorRegistry
 
     from services.catalog_sync.cycle import CatalogCycle, catalog_metrics
-    from shopsync.db.models import ShopConnection
+    from shopsync.adapters.db.models import ShopConnection
 
     shop = sandbox.shop(user="api-user", password="api-pass")
     add_products(shop, catalog(random.Random(5), 30))

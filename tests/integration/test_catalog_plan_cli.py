@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
-from shopsync.cli.main import cli
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
-from shopsync.db.models import Product, ProductGroup, ProductLink
-from shopsync.secrets import CredentialCipher
-from shopsync.shops import add_connection, apply_settings
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.migrate import upgrade
+from shopsync.adapters.db.models import Product, ProductGroup, ProductLink
+from shopsync.adapters.secrets import CredentialCipher
+from shopsync.entrypoints.cli.main import cli
+from shopsync.service_layer.shops import add_connection, apply_settings
 
 pytestmark = pytest.mark.integration
 

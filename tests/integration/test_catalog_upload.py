@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from devtools.sandbox.catalog import add_products
+from devtools.sandbox.generator import catalog
 from services.catalog_sync.download import CatalogDownloader
 from services.catalog_sync.upload import CatalogUploader
-from shopsync.db.models import Price, PriceGroup, Product, ProductGroup, ProductLink
+from shopsync.adapters.db.models import Price, PriceGroup, Product, ProductGroup, ProductLink
+from shopsync.adapters.secrets import CredentialCipher
 from shopsync.domain.catalog import UploadAction
-from shopsync.sandbox.catalog import add_products
-from shopsync.sandbox.generator import catalog
-from shopsync.secrets import CredentialCipher
-from shopsync.shops import apply_settings
+from shopsync.service_layer.shops import apply_settings
 from tests.sandbox_fixtures import Sandbox, client_for
 from tests.support import shop_connection, unique
 

@@ -14,12 +14,12 @@ from aiosmtpd.controller import Controller
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
-from shopsync.db.models import Document
-from shopsync.mail.relay import MAX_ATTEMPTS, EmailRelay
-from shopsync.mail.smtp import SmtpMailer
-from shopsync.secrets import CredentialCipher
+from shopsync.adapters.db.models import Document
+from shopsync.adapters.mail.relay import MAX_ATTEMPTS, EmailRelay
+from shopsync.adapters.mail.smtp import SmtpMailer
+from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.order_intake import OrderIntake
-from shopsync.shops import apply_settings
+from shopsync.service_layer.shops import apply_settings
 from tests.support import SAMPLE_WEBHOOK, free_port, shop_connection, unique
 
 pytestmark = pytest.mark.integration

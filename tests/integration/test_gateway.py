@@ -15,10 +15,10 @@ from confluent_kafka import Consumer, TopicPartition
 from prometheus_client import CollectorRegistry
 
 from services.webhook_gateway.app import create_app
-from shopsync.contracts import check
-from shopsync.kafka.topics import ORDER_EVENTS
-from shopsync.secrets import CredentialCipher
-from shopsync.shops import add_connection, apply_settings
+from shopsync.adapters.kafka.contracts import check
+from shopsync.adapters.kafka.topics import ORDER_EVENTS
+from shopsync.adapters.secrets import CredentialCipher
+from shopsync.service_layer.shops import add_connection, apply_settings
 from tests.support import INTAKE_ON, SAMPLE_WEBHOOK, env_settings, free_port, multipart_body, unique
 
 pytestmark = pytest.mark.integration
@@ -134,7 +134,7 @@ async def test_unknown_wrong_or_disabled_webhooks_all_get_404_and_publish_nothin
     elif case == "garbage_id":
         target = f"abc/{connection['token']}"
     else:
-        from shopsync.db.models import ShopConnection
+        from shopsync.adapters.db.models import ShopConnection
 
         async with sessions() as session:
             row = await session.get(ShopConnection, connection["id"])
@@ -215,8 +215,8 @@ async def test_a_rotated_token_is_refused_at_once_and_the_new_one_accepted(
         body, content_type = multipart_body("data", order_payload(uuid.uuid4().hex[:12]))
         old = f"{base}/webhooks/shoprenter/{connection['id']}/{connection['token']}"
         assert (await post(old, body, content_type))[0] == 200
-        from shopsync.db.models import ShopConnection
-        from shopsync.shops import rotate_token
+        from shopsync.adapters.db.models import ShopConnection
+        from shopsync.service_layer.shops import rotate_token
 
         async with sessions() as session:
             row = await session.get(ShopConnection, connection["id"])

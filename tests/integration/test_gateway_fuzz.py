@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from prometheus_client import CollectorRegistry
 
 from services.webhook_gateway.app import create_app
-from shopsync.secrets import CredentialCipher
+from shopsync.adapters.secrets import CredentialCipher
 from tests.support import SAMPLE_WEBHOOK, env_settings, multipart_body, shop_connection, unique
 
 pytestmark = pytest.mark.integration

@@ -13,10 +13,10 @@ from aiohttp.test_utils import TestServer
 from prometheus_client import CollectorRegistry
 
 from services.webhook_gateway.app import create_app
-from shopsync.kafka.admin import ensure_topics
-from shopsync.kafka.embedded import start_broker
-from shopsync.kafka.topics import topic_specs
-from shopsync.secrets import CredentialCipher
+from shopsync.adapters.kafka.admin import ensure_topics
+from shopsync.adapters.kafka.embedded import start_broker
+from shopsync.adapters.kafka.topics import topic_specs
+from shopsync.adapters.secrets import CredentialCipher
 from tests.support import (
     SAMPLE_WEBHOOK,
     database_with_connection,

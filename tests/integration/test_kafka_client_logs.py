@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from shopsync.kafka.producer import AsyncProducer, BrokerUnavailable, producer_config
+from shopsync.adapters.kafka.producer import AsyncProducer, BrokerUnavailable, producer_config
 from tests.support import free_port
 
 pytestmark = pytest.mark.integration
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 async def test_an_unreachable_broker_is_logged_as_a_record_not_a_raw_stderr_line(
     caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="shopsync.kafka.librdkafka")
+    caplog.set_level(logging.WARNING, logger="shopsync.adapters.kafka.librdkafka")
     producer = AsyncProducer(producer_config(f"127.0.0.1:{free_port()}", 1000))
     try:
         with pytest.raises(BrokerUnavailable):
@@ -25,6 +25,6 @@ async def test_an_unreachable_broker_is_logged_as_a_record_not_a_raw_stderr_line
     finally:
         await asyncio.to_thread(producer.close, 0.5)
     refused = [r for r in caplog.records if "Connection refused" in r.getMessage()]
-    assert refused and refused[0].name == "shopsync.kafka.librdkafka"
+    assert refused and refused[0].name == "shopsync.adapters.kafka.librdkafka"
     assert refused[0].levelno >= logging.WARNING
     assert "|FAIL|" not in capfd.readouterr().err

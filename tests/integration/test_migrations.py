@@ -12,12 +12,12 @@ from cryptography.fernet import Fernet
 from sqlalchemy import inspect, select
 
 from services.webhook_gateway.events import order_event
-from shopsync.db.base import Base
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import downgrade, upgrade
-from shopsync.db.models import Document
-from shopsync.db.order_states import load_states
-from shopsync.secrets import CredentialCipher
+from shopsync.adapters.db.base import Base
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.migrate import downgrade, upgrade
+from shopsync.adapters.db.models import Document
+from shopsync.adapters.db.order_states import load_states
+from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.order_intake import OrderIntake
 from tests.support import (
     SAMPLE_WEBHOOK,

@@ -17,16 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
-from shopsync.accounts import set_supplier
-from shopsync.cli.main import cli
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
-from shopsync.db.models import Account, Document, ShopConnection
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.migrate import upgrade
+from shopsync.adapters.db.models import Account, Document, ShopConnection
+from shopsync.adapters.nav.schema import validate_invoice_data
+from shopsync.adapters.secrets import CredentialCipher
 from shopsync.domain.nav_invoice import DATA_NS
-from shopsync.exchange_rates import set_rate
-from shopsync.nav.export import ExportRefused, export_invoice_data
-from shopsync.nav.schema import validate_invoice_data
-from shopsync.secrets import CredentialCipher
+from shopsync.entrypoints.cli.main import cli
+from shopsync.service_layer.accounts import set_supplier
+from shopsync.service_layer.exchange_rates import set_rate
+from shopsync.service_layer.nav_export import ExportRefused, export_invoice_data
 from shopsync.service_layer.order_intake import OrderIntake
 from tests.nav_check import NAV_SCHEMAS, TEST_SUPPLIER
 from tests.support import SAMPLE_WEBHOOK, shop_connection, unique

@@ -14,13 +14,13 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
-from shopsync.contracts import check
-from shopsync.db.models import Account, Document, OutboxMessage, SkuMiss, StockLevel
-from shopsync.events import OrderReceived
-from shopsync.kafka.topics import DOCUMENTS_ISSUED, STOCK_MOVEMENTS
-from shopsync.secrets import CredentialCipher
+from shopsync.adapters.db.models import Account, Document, OutboxMessage, SkuMiss, StockLevel
+from shopsync.adapters.kafka.contracts import check
+from shopsync.adapters.kafka.records import OrderReceived
+from shopsync.adapters.kafka.topics import DOCUMENTS_ISSUED, STOCK_MOVEMENTS
+from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.order_intake import OrderIntake, PoisonEvent
-from shopsync.shops import apply_settings
+from shopsync.service_layer.shops import apply_settings
 from tests.support import SAMPLE_WEBHOOK, free_port, shop_connection, stocked_warehouse, unique
 
 pytestmark = pytest.mark.integration
@@ -217,7 +217,7 @@ async def test_one_event_the_database_refuses_is_poison_alone_and_the_rest_are_i
 async def test_a_database_that_cannot_be_reached_is_an_outage_not_poison(
     cipher: CredentialCipher,
 ) -> None:
-    from shopsync.db.engine import create_engine, session_factory
+    from shopsync.adapters.db.engine import create_engine, session_factory
     from shopsync.service_layer.order_intake import Outage
 
     for url in (
@@ -235,7 +235,7 @@ async def test_a_database_that_cannot_be_reached_is_an_outage_not_poison(
 async def test_a_bad_order_in_a_batch_is_held_with_its_reason_and_released_once_allowed(
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
 ) -> None:
-    from shopsync.db.models import ShopConnection
+    from shopsync.adapters.db.models import ShopConnection
     from shopsync.service_layer.held_orders import held_orders, release
 
     cid, aid, _, _ = await stocked_connection(sessions, cipher)

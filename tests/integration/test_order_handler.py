@@ -13,19 +13,19 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
-from shopsync.db.models import (
+from shopsync.adapters.db.models import (
     Document,
     OutboxMessage,
     ShopConnection,
     SkuMiss,
     StockLevel,
 )
-from shopsync.db.uow import SqlAlchemyUnitOfWork
-from shopsync.mail.relay import reference_of
-from shopsync.secrets import CredentialCipher
+from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
+from shopsync.adapters.mail.relay import reference_of
+from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.drafts import DocumentError, finalize
 from shopsync.service_layer.order_intake import OrderIntake, Outcome, PoisonEvent
-from shopsync.shops import apply_settings
+from shopsync.service_layer.shops import apply_settings
 from tests.support import SAMPLE_WEBHOOK, shop_connection, stocked_warehouse, unique
 
 pytestmark = pytest.mark.integration

@@ -25,17 +25,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.models import (
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.models import (
     Document,
     OutboxMessage,
     Product,
     StockLevel,
     StockMovement,
 )
-from shopsync.events import OrderReceived
-from shopsync.kafka.topics import DOCUMENTS_ISSUED, DOCUMENTS_VOIDED, STOCK_MOVEMENTS
-from shopsync.secrets import CredentialCipher
+from shopsync.adapters.kafka.records import OrderReceived
+from shopsync.adapters.kafka.topics import DOCUMENTS_ISSUED, DOCUMENTS_VOIDED, STOCK_MOVEMENTS
+from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.order_intake import OrderIntake, Outcome, PoisonEvent
 from tests.support import SAMPLE_WEBHOOK, shop_connection, stocked_warehouse, unique
 

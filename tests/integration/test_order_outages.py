@@ -15,13 +15,13 @@ from sqlalchemy import func, select
 from services.order_processor.consumer import MessageRef, OrderEventConsumer
 from services.order_processor.metrics import processor_metrics
 from services.webhook_gateway.events import order_event
-from shopsync.contracts import encode
-from shopsync.db.dead_letters import DeadLetterSink
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
-from shopsync.db.models import DeadLetterRow, Document
-from shopsync.health import Readiness, database_probe
-from shopsync.secrets import CredentialCipher
+from shopsync.adapters.db.dead_letters import DeadLetterSink
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.migrate import upgrade
+from shopsync.adapters.db.models import DeadLetterRow, Document
+from shopsync.adapters.health import Readiness, database_probe
+from shopsync.adapters.kafka.contracts import encode
+from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.order_intake import OrderIntake
 from tests.support import SAMPLE_WEBHOOK, create_pg_database, drop_pg_database, shop_connection
 

@@ -7,9 +7,9 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.connections import ConnectionDirectory
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.health import Readiness, database_probe, survived
-from shopsync.sync_service import TickPublisher, tick_counters
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.health import Readiness, database_probe, survived
+from shopsync.adapters.kafka.ticks import TickPublisher, tick_counters
 from tests.support import free_port
 
 pytestmark = pytest.mark.integration

@@ -15,10 +15,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from devtools.sandbox import generator
 from services.webhook_gateway.body import parse_body
+from shopsync.adapters.shoprenter.ids import decode_id
 from shopsync.domain.order_reading import read_order
-from shopsync.sandbox import generator
-from shopsync.shoprenter.ids import decode_id
 from tests.sandbox_fixtures import Sandbox, client_for
 from tests.support import ROOT, SAMPLE_WEBHOOK
 

@@ -8,10 +8,10 @@ import time
 import aiohttp
 import pytest
 
-from shopsync.sandbox.store import SandboxShop
-from shopsync.shoprenter.client import BatchRequest
-from shopsync.shoprenter.errors import ShoprenterAuthError, ShoprenterNotFound
-from shopsync.shoprenter.ids import encode_id
+from devtools.sandbox.store import SandboxShop
+from shopsync.adapters.shoprenter.client import BatchRequest
+from shopsync.adapters.shoprenter.errors import ShoprenterAuthError, ShoprenterNotFound
+from shopsync.adapters.shoprenter.ids import encode_id
 from tests.sandbox_fixtures import Sandbox, client_for
 
 pytestmark = pytest.mark.integration

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from shopsync.cli.main import cli
-from shopsync.db.engine import create_engine, session_factory
-from shopsync.db.migrate import upgrade
-from shopsync.db.models import Account, OutboxMessage, Product, StockMovement, Warehouse
+from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.migrate import upgrade
+from shopsync.adapters.db.models import Account, OutboxMessage, Product, StockMovement, Warehouse
+from shopsync.entrypoints.cli.main import cli
 
 pytestmark = pytest.mark.integration
 

@@ -11,16 +11,22 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from devtools.sandbox.catalog import add_products
 from services.stock_sync.download import StockDownloader
 from services.stock_sync.upload import RETRY_FIRST_S, StockOwed, StockUploader
 from services.stock_sync.worker import StockWorker, stock_metrics
-from shopsync.contracts import encode
-from shopsync.db.models import Product, ShopConnection, StockLevel, StockMovement, Warehouse
-from shopsync.events import StockMoved
-from shopsync.sandbox.catalog import add_products
-from shopsync.secrets import CredentialCipher
-from shopsync.shoprenter.retry import RetryPolicy
-from shopsync.shops import apply_settings
+from shopsync.adapters.db.models import (
+    Product,
+    ShopConnection,
+    StockLevel,
+    StockMovement,
+    Warehouse,
+)
+from shopsync.adapters.kafka.contracts import encode
+from shopsync.adapters.kafka.records import StockMoved
+from shopsync.adapters.secrets import CredentialCipher
+from shopsync.adapters.shoprenter.retry import RetryPolicy
+from shopsync.service_layer.shops import apply_settings
 from tests.sandbox_fixtures import Sandbox, client_for
 from tests.support import shop_connection, unique
 

@@ -13,14 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
-from shopsync.contracts import check
-from shopsync.db.models import OutboxMessage
-from shopsync.kafka.topics import DOCUMENTS_ISSUED, SYNC_TICKS
-from shopsync.outbox import OutboxRelay
-from shopsync.secrets import CredentialCipher
+from shopsync.adapters.db.models import OutboxMessage
+from shopsync.adapters.kafka.contracts import check
+from shopsync.adapters.kafka.ticks import TickPublisher
+from shopsync.adapters.kafka.topics import DOCUMENTS_ISSUED, SYNC_TICKS
+from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.order_intake import OrderIntake
-from shopsync.shops import add_connection, apply_settings
-from shopsync.sync_service import TickPublisher
+from shopsync.service_layer.outbox import OutboxRelay
+from shopsync.service_layer.shops import add_connection, apply_settings
 from tests.support import INTAKE_ON, SAMPLE_WEBHOOK, unique
 
 pytestmark = pytest.mark.integration

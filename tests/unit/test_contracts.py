@@ -11,9 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.webhook_gateway.events import order_event
-from shopsync.contracts import SCHEMA_DIR, ContractViolation, check, encode
-from shopsync.deadletters import dead_letter
-from shopsync.events import CatalogChanged, DocumentIssued, OrderReceived, StockMoved, SyncTick
+from shopsync.adapters.kafka.contracts import SCHEMA_DIR, ContractViolation, check, encode
+from shopsync.adapters.kafka.deadletters import dead_letter
+from shopsync.adapters.kafka.records import (
+    CatalogChanged,
+    DocumentIssued,
+    OrderReceived,
+    StockMoved,
+    SyncTick,
+)
 from tests.support import SAMPLE_WEBHOOK
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -77,7 +83,7 @@ def test_gateway_order_event_from_the_sample_validates_and_keeps_the_order() -> 
     ids=lambda e: type(e).__name__,
 )
 def test_each_producers_records_validate_against_their_schema(event: object) -> None:
-    from shopsync.events import Event
+    from shopsync.adapters.kafka.records import Event
 
     assert isinstance(event, Event)
     check(event.schema_name, json.loads(encode(event)))

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from fontTools.ttLib import TTFont
 
-from shopsync.mail.message import document_message
-from shopsync.mail.pdf import FONT, PdfDocument, PdfLine, render_pdf
+from shopsync.adapters.mail.message import document_message
+from shopsync.adapters.mail.pdf import FONT, PdfDocument, PdfLine, render_pdf
 
 DOCUMENT = PdfDocument(
     kind="invoice",

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shopsync.adapters.nav.schema import validate_invoice_data
 from shopsync.domain.documents import DocumentKind, build_document, storno_of
 from shopsync.domain.nav_invoice import (
     DATA_NS,
@@ -24,7 +25,6 @@ from shopsync.domain.nav_invoice import (
     payment_method_for,
 )
 from shopsync.domain.orders import Buyer, Order, OrderItem
-from shopsync.nav.schema import validate_invoice_data
 from tests.nav_check import NAV_SCHEMAS
 from tests.support import make_order
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shopsync.connection_settings import SETTING_FIELDS
+from shopsync.service_layer.connection_settings import SETTING_FIELDS
 from tests.support import ROOT
 
 

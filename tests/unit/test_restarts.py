@@ -6,7 +6,7 @@ import signal
 
 import pytest
 
-from shopsync.restarts import RestartPolicy, exit_reason
+from shopsync.entrypoints.restarts import RestartPolicy, exit_reason
 
 
 def test_pauses_grow_and_too_many_exits_in_the_window_give_up() -> None:
@@ -31,7 +31,7 @@ async def test_a_child_flooding_its_output_is_cut_to_a_few_lines_a_second_with_a
     import asyncio
     import sys
 
-    from shopsync.children import LINES_PER_S, pump
+    from shopsync.entrypoints.children import LINES_PER_S, pump
 
     process = await asyncio.create_subprocess_exec(
         sys.executable,

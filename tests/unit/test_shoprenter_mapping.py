@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from shopsync.adapters.shoprenter.ids import decode_id, encode_id
+from shopsync.adapters.shoprenter.mapping import link_id, product_from_json, product_update_json
 from shopsync.domain.order_reading import read_order
-from shopsync.shoprenter.ids import decode_id, encode_id
-from shopsync.shoprenter.mapping import link_id, product_from_json, product_update_json
 from tests.support import ROOT, SAMPLE_WEBHOOK
 
 PRODUCT = json.loads((ROOT / "tests" / "fixtures" / "shoprenter_product_get.json").read_text())

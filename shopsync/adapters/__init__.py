@@ -1,0 +1,1 @@
+"""Adapters: PostgreSQL/SQLite, Kafka, the Shoprenter API, SMTP, NAV schemas, processes."""

@@ -1,0 +1,139 @@
+"""Documents as table rows and back: the one mapping between the domain and `documents`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from shopsync.adapters.db.models import DocumentLine
+from shopsync.domain.document_content import DocumentContent
+from shopsync.domain.documents import DocumentDraft, DocumentKind, Line, LineKind, format_number
+from shopsync.domain.order_state import DocumentRef
+from shopsync.domain.orders import Buyer
+
+
+def document_row(
+    content: DocumentContent,
+    owner: tuple[int, int, str],
+    ref: DocumentRef,
+    draft: bool,
+    now: datetime,
+) -> dict[str, Any]:
+    """The columns of a new document (unnumbered); owner is (account, connection, order)."""
+    account_id, connection_id, order_ref = owner
+    buyer = content.buyer
+    return {
+        "account_id": account_id,
+        "connection_id": connection_id,
+        "order_ref": order_ref,
+        "order_status": content.order_status[:50],
+        "kind": ref.kind.value,
+        "generation": ref.generation,
+        "status": "live",
+        "draft": draft,
+        "series": content.series,
+        "number": None,
+        "document_number": None,
+        "buyer_name": buyer.name,
+        "buyer_tax_number": buyer.tax_number,
+        "buyer_kind": content.buyer_kind,
+        "buyer_email": buyer.email,
+        "buyer_address": {
+            "country": buyer.country,
+            "country_code": buyer.country_code,
+            "postcode": buyer.postcode,
+            "city": buyer.city,
+            "address": buyer.address,
+        },
+        "currency": content.body.currency,
+        "payment_method": content.payment_method[:200],
+        "payment_method_code": content.payment_method_code[:50],
+        "total_net": content.body.total_net,
+        "total_vat": content.body.total_vat,
+        "total_gross": content.body.total_gross,
+        "created_at": now,
+        "issued_at": None,
+        "email_status": "not_requested",
+        "email_attempts": 0,
+    }
+
+
+def numbered(
+    series: str, number: int, email: bool, buyer_email: str, now: datetime
+) -> dict[str, Any]:
+    """What a number changes: number, issue time, final, and an e-mail owed if asked for."""
+    return {
+        "number": number,
+        "document_number": format_number(series, number),
+        "issued_at": now,
+        "draft": False,
+        "email_status": "requested" if email and buyer_email else "not_requested",
+    }
+
+
+def line_rows(body: DocumentDraft) -> list[dict[str, Any]]:
+    return [
+        {
+            "position": position,
+            "line_kind": line.kind.value,
+            "name": line.name[:500],
+            "sku": line.sku[:100],
+            "quantity": line.quantity,
+            "unit_net_price": line.unit_net_price,
+            "vat_rate": line.vat_rate,
+            "net": line.net,
+            "vat": line.vat,
+            "gross": line.gross,
+        }
+        for position, line in enumerate(body.lines, 1)
+    ]
+
+
+def lines_of(lines: Iterable[DocumentLine] | Iterable[Any]) -> tuple[Line, ...]:
+    """Stored lines (ORM objects or rows, in position order) as the domain's Line values."""
+    return tuple(
+        Line(
+            LineKind(r.line_kind),
+            r.name,
+            r.sku,
+            r.quantity,
+            r.unit_net_price,
+            r.vat_rate,
+            r.net,
+            r.vat,
+            r.gross,
+        )
+        for r in lines
+    )
+
+
+def content_of(document: Mapping[str, Any], lines: Iterable[Any]) -> DocumentContent:
+    """A stored document's columns and lines as the domain's content."""
+    address = document["buyer_address"] or {}
+    return DocumentContent(
+        series=document["series"],
+        order_status=document["order_status"],
+        buyer=Buyer(
+            name=document["buyer_name"],
+            company="",
+            tax_number=document["buyer_tax_number"],
+            email=document["buyer_email"],
+            country=address.get("country", ""),
+            country_code=address.get("country_code", ""),
+            postcode=address.get("postcode", ""),
+            city=address.get("city", ""),
+            address=address.get("address", ""),
+        ),
+        buyer_kind=document["buyer_kind"],
+        payment_method=document["payment_method"],
+        payment_method_code=document["payment_method_code"],
+        body=DocumentDraft(
+            DocumentKind(document["kind"]),
+            document["currency"],
+            lines_of(lines),
+            document["total_net"],
+            document["total_vat"],
+            document["total_gross"],
+        ),
+    )

@@ -1,0 +1,100 @@
+"""The records written to the outbox, each built in one place from the rows just written."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal, NamedTuple, cast
+
+from shopsync.adapters.kafka.contracts import encode_trusted
+from shopsync.adapters.kafka.records import (
+    CatalogChanged,
+    DocumentIssued,
+    DocumentVoided,
+    Event,
+    StockMoved,
+)
+from shopsync.adapters.kafka.topics import (
+    CATALOG_CHANGES,
+    DOCUMENTS_ISSUED,
+    DOCUMENTS_VOIDED,
+    STOCK_MOVEMENTS,
+)
+
+StockReason = Literal["order", "storno", "void", "manual", "download", "reconciliation"]
+
+
+class Outgoing(NamedTuple):
+    topic: str
+    key: str
+    event: Event
+
+
+def outbox_row(out: Outgoing) -> dict[str, Any]:
+    """An outbox table row (see service_layer.outbox): relayed to its topic after commit."""
+    return {
+        "topic": out.topic,
+        "key": out.key,
+        "payload": encode_trusted(out.event).decode(),
+        "created_at": datetime.now(UTC),
+        "sent_at": None,
+    }
+
+
+def document_issued(document_id: int, row: dict[str, Any]) -> Outgoing:
+    """DocumentIssued of a document row: once as a draft (if it is one), once final."""
+    event = DocumentIssued.model_construct(
+        event_id=f"document:{document_id}:{'draft' if row['draft'] else 'final'}",
+        **_document(document_id, row),
+        draft=row["draft"],
+        currency=row["currency"],
+        total_gross=row["total_gross"],
+        issued_at=row["issued_at"] or row["created_at"],
+    )
+    return Outgoing(DOCUMENTS_ISSUED, f"{row['connection_id']}:{row['order_ref']}", event)
+
+
+def document_voided(document_id: int, row: dict[str, Any], at: datetime) -> Outgoing:
+    """DocumentVoided of a withdrawn draft or proforma."""
+    event = DocumentVoided.model_construct(
+        event_id=f"document:{document_id}:voided", **_document(document_id, row), voided_at=at
+    )
+    return Outgoing(DOCUMENTS_VOIDED, f"{row['connection_id']}:{row['order_ref']}", event)
+
+
+def _document(document_id: int, row: dict[str, Any]) -> dict[str, Any]:
+    """What every document record says of the document: which it is and whose."""
+    names = ("account_id", "connection_id", "order_ref", "kind", "document_number")
+    return {"document_id": document_id, **{name: row[name] for name in names}}
+
+
+def stock_moved(movement_id: int, row: dict[str, Any], sku: str) -> Outgoing:
+    """StockMoved of a stock_movements row; keyed by account and SKU for stock sync."""
+    event = StockMoved.model_construct(
+        event_id=f"movement:{movement_id}",
+        movement_id=movement_id,
+        account_id=row["account_id"],
+        warehouse_id=row["warehouse_id"],
+        sku=sku or "?",
+        quantity=row["quantity"],
+        reason=cast(StockReason, row["reason"]),
+        document_id=row["document_id"],
+        created_at=row["created_at"],
+    )
+    return Outgoing(STOCK_MOVEMENTS, f"{row['account_id']}:{sku}", event)
+
+
+def catalog_changed(
+    account_id: int, product_id: int, sku: str, change: Literal["created", "updated"]
+) -> Outgoing:
+    """A local catalog edit (CLI add or import): uploading shops hear of it."""
+    now = datetime.now(UTC)
+    event = CatalogChanged(
+        event_id=f"catalog:{product_id}:{now.timestamp():.6f}",
+        account_id=account_id,
+        product_id=product_id,
+        sku=sku,
+        change=change,
+        origin="local",
+        changed_at=now,
+    )
+    return Outgoing(CATALOG_CHANGES, f"{account_id}:{sku}", event)

@@ -1,0 +1,230 @@
+"""What catalog_sync and stock_sync share: the leader tick timer and tick decoding."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import orjson
+from prometheus_client import CollectorRegistry, Counter
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shopsync.adapters.db.dead_letters import DeadLetterSink
+from shopsync.adapters.db.models import ShopConnection
+from shopsync.adapters.health import Readiness, survived
+from shopsync.adapters.kafka.contracts import ContractViolation, check, encode
+from shopsync.adapters.kafka.deadletters import dead_letter
+from shopsync.adapters.kafka.faust_app import raw_topic
+from shopsync.adapters.kafka.records import SyncTick
+from shopsync.adapters.kafka.topics import SYNC_TICKS
+from shopsync.domain.ticks import TickSchedule
+
+log = logging.getLogger(__name__)
+Send = Callable[[str, bytes, bytes], Awaitable[None]]
+SyncKind = Literal["catalog", "stock"]
+
+
+class TickPublisher:
+    """Runs on the leader only: publishes a tick per enabled connection per interval."""
+
+    def __init__(
+        self,
+        kind: SyncKind,
+        sessions: async_sessionmaker[AsyncSession],
+        send: Send,
+        default_interval_s: float,
+    ) -> None:
+        self._kind = kind
+        self._sessions = sessions
+        self._send = send
+        self._default_interval_s = default_interval_s
+        self._schedule = TickSchedule()
+
+    async def publish_due(self) -> int:
+        intervals = await self._enabled_intervals()
+        due = self._schedule.due(time.time(), intervals)
+        now = datetime.now(UTC)
+        for connection_id in due:
+            tick = SyncTick(
+                event_id=f"{self._kind}:{connection_id}:{int(now.timestamp())}",
+                connection_id=connection_id,
+                kind=self._kind,
+                due_at=now,
+                interval_s=intervals[connection_id],
+            )
+            await self._send(SYNC_TICKS, str(connection_id).encode(), encode(tick))
+        return len(due)
+
+    async def _enabled_intervals(self) -> dict[int, float]:
+        async with self._sessions() as session:
+            connections = (
+                await session.execute(
+                    select(ShopConnection).where(ShopConnection.enabled.is_(True))
+                )
+            ).scalars()
+            if self._kind == "catalog":
+                return {
+                    c.id: float(c.products_interval_s or self._default_interval_s)
+                    for c in connections
+                    if c.products_download_enabled or c.products_upload_enabled
+                }
+            return {
+                c.id: self._default_interval_s for c in connections if c.stock_sync_mode != "off"
+            }
+
+
+def decode_tick(value: bytes) -> SyncTick:
+    """A tick from a message; ValueError when it breaks the contract."""
+    try:
+        document = orjson.loads(value)
+        check("sync-ticks/v1", document)
+        document.pop("schema")
+        return SyncTick.model_validate(document)
+    except (orjson.JSONDecodeError, ContractViolation, ValidationError, TypeError) as exc:
+        raise ValueError(f"undecodable sync tick: {str(exc)[:500]}") from exc
+
+
+class TickReader:
+    """Decodes tick messages; a malformed one is kept as a dead letter (database and topic)."""
+
+    def __init__(self, consumer: str, dead_letters: DeadLetterSink) -> None:
+        self._consumer = consumer
+        self._dead_letters = dead_letters
+
+    async def read(self, event: Any) -> SyncTick | None:
+        try:
+            return decode_tick(event.value)
+        except ValueError as exc:
+            message = event.message
+            record = dead_letter(
+                self._consumer,
+                message.topic,
+                message.partition,
+                message.offset,
+                message.key,
+                event.value,
+                str(exc),
+            )
+            await self._dead_letters.put(record)
+            return None
+
+
+@dataclass(frozen=True)
+class TickCounters:
+    published: Counter
+    received: Counter
+    changes: Counter
+    dead_letters: Counter
+    skipped: Counter
+
+
+def tick_counters(kind: SyncKind, registry: CollectorRegistry) -> TickCounters:
+    """The counters every sync service keeps about its ticks and change events."""
+    return TickCounters(
+        published=Counter(
+            f"shopsync_{kind}_ticks_published_total",
+            "Sync ticks published by the leader",
+            registry=registry,
+        ),
+        received=Counter(
+            f"shopsync_{kind}_ticks_received_total",
+            "Sync ticks received by this worker",
+            registry=registry,
+        ),
+        changes=Counter(
+            f"shopsync_{kind}_changes_received_total", "Change events received", registry=registry
+        ),
+        dead_letters=Counter(
+            f"shopsync_{kind}_dead_letters_total",
+            "Messages sent to the dead-letter topic",
+            registry=registry,
+        ),
+        skipped=Counter(
+            f"shopsync_{kind}_ticks_skipped_total",
+            "Ticks dropped because the shop's previous run was still going",
+            registry=registry,
+        ),
+    )
+
+
+class ConnectionRunner:
+    """Runs per-connection work side by side, at most `limit` at once, never twice for one shop.
+
+    Each shop is paced on its own (3 requests/s), so one-at-a-time could not serve hundreds of
+    shops. Ticks are periodic and the work resumable: a tick lost in a crash only delays that
+    shop by one interval.
+    """
+
+    def __init__(
+        self, work: Callable[[int], Awaitable[object]], limit: int, skipped: Counter
+    ) -> None:
+        self._work = work
+        self._limit = limit
+        self._skipped = skipped
+        self._running: dict[int, asyncio.Task[object]] = {}
+        self._slots: asyncio.Semaphore | None = None
+
+    def start(self, connection_id: int) -> None:
+        current = self._running.get(connection_id)
+        if current is not None and not current.done():
+            self._skipped.inc()
+            return
+        self._running[connection_id] = asyncio.create_task(self._run(connection_id))
+
+    async def _run(self, connection_id: int) -> object:
+        if self._slots is None:  # born in the worker's running loop
+            self._slots = asyncio.Semaphore(self._limit)
+        async with self._slots:
+            try:
+                return await self._work(connection_id)
+            except Exception as exc:  # that shop's turn failed; the next tick tries again
+                log.warning("sync of connection %s failed: %r", connection_id, exc)
+                return None
+
+
+def wire_ticks(
+    app: Any,
+    app_id: str,
+    kind: SyncKind,
+    dlq_topic: str,
+    sessions: async_sessionmaker[AsyncSession],
+    interval_s: float,
+    limit: int,
+    registry: CollectorRegistry,
+    work: Callable[[int], Awaitable[object]],
+    readiness: Readiness,
+) -> TickCounters:
+    """The leader's tick timer and the tick agent every sync service has; `work` runs per tick."""
+    counters = tick_counters(kind, registry)
+
+    async def send(topic: str, key: bytes, value: bytes) -> None:
+        await app.producer.send_and_wait(topic, key, value, None, None, None)
+
+    publisher = TickPublisher(kind, sessions, send, interval_s)
+    sink = DeadLetterSink(sessions, send, dlq_topic, counters.dead_letters)
+    reader = TickReader(app_id, sink)
+    runner = ConnectionRunner(work, limit, counters.skipped)
+
+    async def publish() -> None:
+        counters.published.inc(await publisher.publish_due())
+
+    @app.timer(1.0, on_leader=True)  # type: ignore[untyped-decorator]
+    async def publish_ticks() -> None:
+        await survived(readiness, "tick timer", publish())
+
+    @app.agent(raw_topic(app, SYNC_TICKS), name=f"{kind}-ticks", concurrency=1)  # type: ignore[untyped-decorator]
+    async def on_tick(stream: Any) -> None:
+        async for event in stream.events():
+            tick = await reader.read(event)
+            if tick is not None and tick.kind == kind:
+                counters.received.inc()
+                runner.start(tick.connection_id)
+
+    return counters

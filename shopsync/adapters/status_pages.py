@@ -1,0 +1,58 @@
+"""What the plain-asyncio background processes (mailer, outbox relay) share: their status pages
+(/metrics, /healthz, /readyz) and running until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from shopsync.adapters.health import Readiness
+from shopsync.settings import Settings
+
+
+async def start_status_pages(
+    registry: CollectorRegistry, settings: Settings, port: int, readiness: Readiness
+) -> web.AppRunner:
+    """Serve the registry and the health pages on `port`; the caller cleans the runner up."""
+
+    async def metrics(request: web.Request) -> web.Response:
+        return web.Response(
+            body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )
+
+    async def ok(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def ready(request: web.Request) -> web.Response:
+        problems = await readiness.problems()
+        if problems:
+            return web.json_response({"status": "not ready", "problems": problems}, status=503)
+        return web.json_response({"status": "ready"})
+
+    app = web.Application()
+    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/healthz", ok)
+    app.router.add_get("/readyz", ready)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.service_bind_host, port).start()
+    return runner
+
+
+def run_until_signalled(
+    serve: Callable[[Settings, asyncio.Event], Awaitable[None]], settings: Settings
+) -> None:
+    """Run `serve(settings, stop)`; SIGINT or SIGTERM sets `stop`."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(settings, stop)
+
+    asyncio.run(main())

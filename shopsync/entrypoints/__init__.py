@@ -1,0 +1,1 @@
+"""Entry points: the `shopsync` command, `shopsync up` and its children."""

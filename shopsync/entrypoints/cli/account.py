@@ -1,0 +1,105 @@
+"""`shopsync account` and `shopsync rates`: supplier data and exchange rates for NAV."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import click
+
+from shopsync.entrypoints.cli.context import database, emit_json, run, settings
+from shopsync.service_layer.accounts import AccountError, account_named, set_supplier
+from shopsync.service_layer.exchange_rates import set_rate
+
+
+@click.group("account")
+def account() -> None:
+    """The account's supplier data, reported on every invoice."""
+
+
+@account.command("set")
+@click.argument("name")
+@click.option("--name", "supplier_name", help="the seller's registered name")
+@click.option("--tax-number", help="Hungarian tax number, 12345678-2-41")
+@click.option("--country-code", help="ISO country code (default HU)")
+@click.option("--postcode")
+@click.option("--city")
+@click.option("--address", help="street, number and the rest, as one line")
+@click.option("--bank-account", help="12345678-12345678[-12345678] or an IBAN")
+@click.option("--json", "as_json", is_flag=True)
+def set_(name: str, supplier_name: str | None, as_json: bool, **fields: str | None) -> None:
+    """Set the supplier data of account NAME (only the options given change)."""
+    changes: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
+    if supplier_name is not None:
+        changes["name"] = supplier_name
+    if not changes:
+        raise click.UsageError("give at least one of the options (see --help)")
+    current = settings()
+
+    async def go() -> dict[str, Any]:
+        async with database(current) as session:
+            account_row = await account_named(session, name)
+            supplier = set_supplier(account_row, changes)
+            await session.commit()
+            return supplier
+
+    try:
+        supplier = run(go)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        emit_json(supplier)
+    else:
+        click.echo(
+            f"account {name}: supplier " + ", ".join(f"{k}={v}" for k, v in supplier.items())
+        )
+
+
+@account.command("show")
+@click.argument("name")
+def show(name: str) -> None:
+    """The account's supplier data, as JSON."""
+    current = settings()
+
+    async def go() -> dict[str, Any]:
+        async with database(current) as session:
+            account_row = await account_named(session, name)
+            return dict((account_row.settings or {}).get("supplier", {}))
+
+    try:
+        emit_json(run(go))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group("rates")
+def rates() -> None:
+    """Exchange rates (HUF per unit) for foreign-currency invoices."""
+
+
+@rates.command("set")
+@click.argument("currency")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("rate")
+@click.option("--source", default="manual", show_default=True, help="e.g. MNB")
+def set_rate_(currency: str, day: Any, rate: str, source: str) -> None:
+    """Record CURRENCY's RATE for DAY (YYYY-MM-DD): later days without one use it too."""
+    try:
+        value = Decimal(rate)
+    except InvalidOperation as exc:
+        raise click.BadParameter(f"{rate!r} is not a number", param_hint="RATE") from exc
+    if not value.is_finite() or value <= 0:
+        raise click.BadParameter("a rate is a positive number of HUF", param_hint="RATE")
+    if len(currency) != 3 or not currency.isalpha():
+        raise click.BadParameter(f"{currency!r} is not an ISO currency code", param_hint="CURRENCY")
+    current = settings()
+    on: date = day.date()
+
+    async def go() -> None:
+        async with database(current) as session:
+            await set_rate(session, currency, on, value, source)
+            await session.commit()
+
+    run(go)
+    click.echo(f"{currency.upper()} {on.isoformat()}: {value} HUF ({source})")

@@ -1,0 +1,111 @@
+"""`shopsync dlq ...`: events a consumer gave up on, kept with the reason, replayed when fixed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from confluent_kafka import KafkaException, Producer
+
+from shopsync.adapters.db.dead_letters import dead_letters, mark_replayed
+from shopsync.adapters.kafka.producer import producer_config
+from shopsync.adapters.kafka.topics import DLQ_BY_CONSUMER
+from shopsync.entrypoints.cli.context import database, emit_json, emit_table, run, settings
+
+CONSUMER = click.option(
+    "--consumer",
+    type=click.Choice(sorted(DLQ_BY_CONSUMER)),
+    default="order-processor",
+    show_default=True,
+)
+
+
+def _records(consumer: str, replayed: bool) -> list[dict[str, Any]]:
+    current = settings()
+
+    async def go() -> list[dict[str, Any]]:
+        async with database(current) as session:
+            return [
+                {
+                    "id": r.id,
+                    "event_id": r.event_id,
+                    "source_topic": r.source_topic,
+                    "key": r.key,
+                    "payload": r.payload,
+                    "reason": r.reason,
+                    "failed_at": r.failed_at,
+                    "replayed_at": r.replayed_at,
+                }
+                for r in await dead_letters(session, consumer, replayed)
+            ]
+
+    return run(go)
+
+
+@click.group("dlq")
+def dlq() -> None:
+    """Events a consumer could not handle, with the reason (kept in the database)."""
+
+
+@dlq.command("list")
+@CONSUMER
+@click.option("--all", "replayed", is_flag=True, help="replayed ones too")
+@click.option("--json", "as_json", is_flag=True)
+def list_(consumer: str, replayed: bool, as_json: bool) -> None:
+    """List dead-lettered events of one consumer (those not replayed yet)."""
+    records = _records(consumer, replayed)
+    if as_json:
+        emit_json(records)
+    else:
+        emit_table(
+            [{**r, "reason": r["reason"][:80]} for r in records],
+            ["event_id", "source_topic", "key", "failed_at", "reason"],
+        )
+
+
+@dlq.command("replay")
+@CONSUMER
+@click.option("--event-id", "event_ids", multiple=True, help="only these (default: all)")
+def replay(consumer: str, event_ids: tuple[str, ...]) -> None:
+    """Send dead-lettered events back to their topic (handling is idempotent: repeats are safe)."""
+    current = settings()
+    chosen = [r for r in _records(consumer, False) if not event_ids or r["event_id"] in event_ids]
+    if not chosen:
+        click.echo("nothing to replay")
+        return
+    failures = _produce(current.bootstrap_servers, chosen)
+    if failures:
+        raise click.ClickException(
+            f"{len(failures)} of {len(chosen)} events could not be sent ({failures[0]}): "
+            "is ShopSync running? start it with make run"
+        )
+
+    async def mark() -> None:
+        async with database(current) as session:
+            await mark_replayed(session, [r["id"] for r in chosen])
+            await session.commit()
+
+    run(mark)
+    click.echo(f"replayed {len(chosen)} events to their topics")
+
+
+def _produce(bootstrap: str, records: list[dict[str, Any]]) -> list[str]:
+    producer = Producer(producer_config(bootstrap, 10_000))
+    failures: list[str] = []
+
+    def delivered(err: Any, _message: Any) -> None:
+        if err is not None:
+            failures.append(str(err))
+
+    try:
+        for record in records:
+            producer.produce(
+                record["source_topic"],
+                value=record["payload"].encode(),
+                key=(record["key"] or "").encode(),
+                on_delivery=delivered,
+            )
+        remaining = producer.flush(15)
+    except KafkaException as exc:
+        return [str(exc)]
+    return failures + ["not acknowledged in 15 s"] * remaining

@@ -1,0 +1,80 @@
+"""Account-level settings: the supplier (seller) data every reported invoice carries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopsync.adapters.db.models import Account
+from shopsync.domain.nav_invoice import Address, Supplier
+
+
+class AccountError(Exception):
+    """An account operation that cannot be done; the message says why."""
+
+
+class SupplierSettings(BaseModel):
+    """What `shopsync account set` may change; every field is checked as NAV would."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, min_length=1, max_length=512)
+    tax_number: str | None = Field(default=None, pattern=r"^\d{8}-?[1-5]-?\d{2}$")
+    country_code: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    postcode: str | None = Field(default=None, pattern=r"^[A-Z0-9][A-Z0-9\s\-]{1,8}[A-Z0-9]$")
+    city: str | None = Field(default=None, min_length=1, max_length=255)
+    address: str | None = Field(default=None, min_length=1, max_length=255)
+    bank_account: str | None = Field(
+        default=None,
+        pattern=r"^([0-9]{8}-[0-9]{8}(-[0-9]{8})?|[A-Z]{2}[0-9]{2}[0-9A-Za-z]{11,30})$",
+    )
+
+
+REQUIRED_SUPPLIER_FIELDS = ("name", "tax_number", "postcode", "city", "address")
+
+
+async def account_named(session: AsyncSession, name: str) -> Account:
+    account = (
+        await session.execute(select(Account).where(Account.name == name))
+    ).scalar_one_or_none()
+    if account is None:
+        raise AccountError(f"no account named {name!r}")
+    return account
+
+
+def set_supplier(account: Account, changes: dict[str, Any]) -> dict[str, Any]:
+    """Validate and store supplier fields; returns the account's supplier data after."""
+    try:
+        parsed = SupplierSettings.model_validate(changes)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise AccountError(f"invalid supplier data: {problems}") from exc
+    supplier = {**(account.settings or {}).get("supplier", {})}
+    supplier.update(parsed.model_dump(exclude_unset=True))
+    account.settings = {**(account.settings or {}), "supplier": supplier}
+    return supplier
+
+
+def supplier_of(account: Account) -> Supplier:
+    """The account's supplier data for NAV; AccountError naming what is missing."""
+    data: dict[str, str] = (account.settings or {}).get("supplier", {})
+    missing = [name for name in REQUIRED_SUPPLIER_FIELDS if not data.get(name)]
+    if missing:
+        options = " ".join(f"--{name.replace('_', '-')} ..." for name in missing)
+        raise AccountError(
+            f"account {account.name!r} has no supplier {', '.join(missing)} for NAV: "
+            f"shopsync account set {account.name} {options}"
+        )
+    return Supplier(
+        name=data["name"],
+        tax_number=data["tax_number"],
+        address=Address(
+            data.get("country_code") or "HU", data["postcode"], data["city"], data["address"]
+        ),
+        bank_account=data.get("bank_account") or "",
+    )

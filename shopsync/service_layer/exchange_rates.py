@@ -1,0 +1,51 @@
+"""Exchange rates by day: recorded by hand (`shopsync rates set`) or by a rate feed."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopsync.adapters.db.models import ExchangeRate
+
+
+class RateMissing(LookupError):
+    """No rate for the currency on or before the day; the message says how to add one."""
+
+
+async def set_rate(
+    session: AsyncSession, currency: str, day: date, rate: Decimal, source: str = "manual"
+) -> ExchangeRate:
+    if rate <= 0:
+        raise ValueError("an exchange rate is a positive number of HUF per unit")
+    currency = currency.upper()
+    row = await session.get(ExchangeRate, (currency, day))
+    if row is None:
+        row = ExchangeRate(currency=currency, rate_date=day, rate=rate, source=source)
+        session.add(row)
+    else:
+        row.rate, row.source = rate, source
+    await session.flush()
+    return row
+
+
+async def rate_on(session: AsyncSession, currency: str, day: date) -> Decimal:
+    """HUF per unit on `day`, or the last rate published before it (weekends, holidays)."""
+    if currency.upper() == "HUF":
+        return Decimal(1)
+    rate = (
+        await session.execute(
+            select(ExchangeRate.rate)
+            .where(ExchangeRate.currency == currency.upper(), ExchangeRate.rate_date <= day)
+            .order_by(ExchangeRate.rate_date.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if rate is None:
+        raise RateMissing(
+            f"no {currency.upper()} exchange rate on or before {day.isoformat()}: "
+            f"shopsync rates set {currency.upper()} {day.isoformat()} RATE"
+        )
+    return rate

@@ -1,0 +1,202 @@
+"""Shop connections: adding, listing, switching and changing settings (service layer)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from typing import Any, Literal
+
+from pydantic import SecretStr, ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopsync.adapters.db.models import Account, PriceGroup, ProductGroup, ShopConnection, Warehouse
+from shopsync.adapters.secrets import CredentialCipher
+from shopsync.adapters.shoprenter.credentials import ShopAccess
+from shopsync.domain.order_rules import intake_problem
+from shopsync.service_layer.connection_settings import SETTING_FIELDS, ConnectionSettings
+
+SHOP_PATH_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+
+class ShopError(Exception):
+    """A shop command cannot be carried out; the message says why."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def get_or_create_account(session: AsyncSession, name: str) -> Account:
+    account = (
+        await session.execute(select(Account).where(Account.name == name))
+    ).scalar_one_or_none()
+    if account is None:
+        account = Account(name=name, settings={})
+        session.add(account)
+        await session.flush()
+    return account
+
+
+async def add_connection(
+    session: AsyncSession,
+    cipher: CredentialCipher,
+    *,
+    account: str,
+    name: str,
+    path: str,
+    auth_kind: Literal["basic", "oauth"],
+    api_user: str,
+    api_secret: str,
+    api_url: str | None = None,
+    oauth_token_url: str | None = None,
+) -> ShopConnection:
+    """Create a connection with a fresh webhook token; secrets are stored encrypted."""
+    if not re.match(SHOP_PATH_PATTERN, path):
+        raise ShopError(
+            f"shop path {path!r} is not valid: use the xxxx of xxxx.api.myshoprenter.hu"
+        )
+    if not api_user or not api_secret:
+        raise ShopError("credentials are incomplete: a user (or client id) and a secret are needed")
+    owner = await get_or_create_account(session, account)
+    if await find_connection(session, name, account) is not None:
+        raise ShopError(f"a connection named {name!r} already exists")
+    token = secrets.token_urlsafe(32)
+    connection = ShopConnection(
+        account_id=owner.id,
+        name=name,
+        shoprenter_path=path,
+        auth_kind=auth_kind,
+        api_user=api_user,
+        api_secret_encrypted=cipher.encrypt(api_secret),
+        api_url=api_url,
+        oauth_token_url=oauth_token_url,
+        webhook_token_hash=hash_token(token),
+        webhook_token_encrypted=cipher.encrypt(token),
+    )
+    session.add(connection)
+    await session.flush()
+    return connection
+
+
+async def find_connection(
+    session: AsyncSession, name: str, account: str | None = None
+) -> ShopConnection | None:
+    query = select(ShopConnection).join(Account).where(ShopConnection.name == name)
+    if account is not None:
+        query = query.where(Account.name == account)
+    found = (await session.execute(query)).scalars().all()
+    if len(found) > 1:
+        raise ShopError(f"{name!r} names connections of several accounts: give --account")
+    return found[0] if found else None
+
+
+async def require_connection(
+    session: AsyncSession, name: str, account: str | None = None
+) -> ShopConnection:
+    connection = await find_connection(session, name, account)
+    if connection is None:
+        raise ShopError(f"no connection named {name!r}")
+    return connection
+
+
+def apply_settings(connection: ShopConnection, changes: dict[str, Any]) -> dict[str, Any]:
+    """Validate and apply setting changes; returns what was applied."""
+    try:
+        parsed = ConnectionSettings.model_validate(changes)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ShopError(f"invalid settings: {problems}") from exc
+    applied = parsed.model_dump(exclude_unset=True)
+    auto_accept = applied.get("orders_auto_accept", connection.orders_auto_accept)
+    cancel = applied.get("orders_cancel_status_ids", connection.orders_cancel_status_ids)
+    problem = intake_problem(bool(auto_accept), list(cancel or []))
+    if problem:
+        raise ShopError(
+            f"{problem}: shopsync shops set {connection.name} orders_cancel_status_ids=[7] "
+            "(the ids of your shop's cancelled statuses), then switch auto-accept on"
+        )
+    for key, value in applied.items():
+        setattr(connection, key, value)
+    return applied
+
+
+#: Settings that name rows of the account, and what they name.
+REFERENCES: dict[str, tuple[type[Warehouse] | type[PriceGroup] | type[ProductGroup], str]] = {
+    "orders_stock_warehouse_id": (Warehouse, "warehouses"),
+    "stock_download_warehouse_id": (Warehouse, "warehouses"),
+    "stock_upload_warehouse_ids": (Warehouse, "warehouses"),
+    "products_download_price_group_id": (PriceGroup, "price-groups"),
+    "products_selling_price_group_id": (PriceGroup, "price-groups"),
+    "products_sale_price_group_id": (PriceGroup, "price-groups"),
+    "products_excluded_group_ids": (ProductGroup, "products"),
+}
+
+
+async def check_references(
+    session: AsyncSession, connection: ShopConnection, applied: dict[str, Any]
+) -> None:
+    """Refuse ids that are not the account's warehouses, price groups or product groups."""
+    for name, (model, command) in REFERENCES.items():
+        value = applied.get(name)
+        listed = value if isinstance(value, list) else [value]
+        wanted = {int(v) for v in listed if v is not None}
+        if not wanted:
+            continue
+        found = set(
+            (
+                await session.execute(
+                    select(model.id).where(
+                        model.account_id == connection.account_id, model.id.in_(wanted)
+                    )
+                )
+            ).scalars()
+        )
+        if wanted - found:
+            raise ShopError(
+                f"{name}: no such id {sorted(wanted - found)} in this account "
+                f"(`shopsync {command} list` shows them)"
+            )
+
+
+def rotate_token(connection: ShopConnection, cipher: CredentialCipher) -> str:
+    token = secrets.token_urlsafe(32)
+    connection.webhook_token_hash = hash_token(token)
+    connection.webhook_token_encrypted = cipher.encrypt(token)
+    return token
+
+
+def webhook_url(base_url: str, connection: ShopConnection, cipher: CredentialCipher) -> str:
+    token = cipher.decrypt(connection.webhook_token_encrypted)
+    return f"{base_url}/webhooks/shoprenter/{connection.id}/{token}"
+
+
+def describe(connection: ShopConnection, account_name: str) -> dict[str, Any]:
+    """A connection for display: every setting, never a secret."""
+    data: dict[str, Any] = {
+        "id": connection.id,
+        "name": connection.name,
+        "account": account_name,
+        "path": connection.shoprenter_path,
+        "auth": connection.auth_kind,
+        "api_user": connection.api_user if connection.auth_kind == "basic" else None,
+        "client_id": connection.api_user if connection.auth_kind == "oauth" else None,
+    }
+    for name in SETTING_FIELDS:
+        data[name] = getattr(connection, name)
+    return data
+
+
+def shop_access(connection: ShopConnection, cipher: CredentialCipher) -> ShopAccess:
+    """How to reach the connection's shop, with its secret decrypted (never logged)."""
+    return ShopAccess(
+        connection.shoprenter_path,
+        "oauth" if connection.auth_kind == "oauth" else "basic",
+        connection.api_user,
+        SecretStr(cipher.decrypt(connection.api_secret_encrypted)),
+        api_url=connection.api_url,
+        token_url=connection.oauth_token_url,
+    )
