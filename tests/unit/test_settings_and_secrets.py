@@ -22,10 +22,7 @@ def test_defaults_are_the_embedded_sqlite_file_and_the_embedded_broker(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SHOPSYNC_VAR_DIR", str(tmp_path))
     current = Settings()
-    assert (
-        current.resolved_database_url
-        == f"sqlite+aiosqlite:///{tmp_path.resolve()}/shopsync.db"
-    )
+    assert current.resolved_database_url == f"sqlite+aiosqlite:///{tmp_path.resolve()}/shopsync.db"
     assert current.uses_embedded_broker
     assert current.bootstrap_servers == "127.0.0.1:19092"
 
