@@ -11,23 +11,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestServer
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select, update
 
-from devtools.sandbox.app import create_sandbox_app
 from devtools.sandbox.catalog import add_products
 from devtools.sandbox.generator import catalog
-from devtools.sandbox.store import SandboxWorld
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
 from shopsync.adapters.db.models import CatalogSyncState, Product, ShopConnection
 from shopsync.adapters.kafka.admin import ensure_topics
-from shopsync.adapters.kafka.embedded import start_broker
 from shopsync.adapters.kafka.topics import topic_specs
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.shops import add_connection, apply_settings
-from tests.support import free_port, stop_process
+from tests.e2e.conftest import Processes
+from tests.sandbox_fixtures import Sandbox
+from tests.support import free_port
 
 pytestmark = pytest.mark.e2e
 SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
@@ -35,13 +33,10 @@ PRODUCTS = 3000  # 15 pages: about 5 s at 3 requests/s
 
 
 async def test_kill_9_halfway_through_the_first_download_resumes_instead_of_restarting(
-    tmp_path: Path,
+    tmp_path: Path, processes: Processes, sandbox: Sandbox
 ) -> None:
-    world = SandboxWorld()
-    shop = world.create_shop("resume")
+    shop = sandbox.world.create_shop("resume")
     add_products(shop, catalog(random.Random(2), PRODUCTS))
-    server = TestServer(create_sandbox_app(world), host="127.0.0.1")
-    await server.start_server()
     url = f"sqlite+aiosqlite:///{tmp_path / 'cat.db'}"
     await upgrade(url)
     key = Fernet.generate_key()
@@ -57,7 +52,7 @@ async def test_kill_9_halfway_through_the_first_download_resumes_instead_of_rest
             auth_kind="basic",
             api_user=shop.user,
             api_secret=shop.password,
-            api_url=f"{str(server.make_url('')).rstrip('/')}/resume",
+            api_url=f"{sandbox.url}/resume",
         )
         apply_settings(connection, {"products_download_enabled": True})
         await session.flush()
@@ -70,7 +65,7 @@ async def test_kill_9_halfway_through_the_first_download_resumes_instead_of_rest
         await session.commit()
         cid = connection.id
     port = free_port()
-    broker = start_broker(port, tmp_path / "broker.log")
+    processes.broker(port, tmp_path / "broker.log")
     ensure_topics(f"127.0.0.1:{port}", topic_specs(4))
     env = {
         **os.environ,
@@ -83,12 +78,8 @@ async def test_kill_9_halfway_through_the_first_download_resumes_instead_of_rest
     }
 
     def worker() -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            [SHOPSYNC, "catalog-sync"],
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        return processes.start(
+            [SHOPSYNC, "catalog-sync"], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
 
     async def state() -> CatalogSyncState | None:
@@ -104,23 +95,13 @@ async def test_kill_9_halfway_through_the_first_download_resumes_instead_of_rest
         raise TimeoutError("catalog state never got there")
 
     first = worker()
-    try:
-        await wait_for(lambda s: s.next_page >= 6, 60)
-        os.killpg(first.pid, signal.SIGKILL)
-        first.wait()
-        stopped_at = await state()
-        assert stopped_at is not None and not stopped_at.full_done
-        second = worker()
-        try:
-            await wait_for(lambda s: s.full_done, 60)
-        finally:
-            stop_process(second)
-    finally:
-        if first.poll() is None:
-            os.killpg(first.pid, signal.SIGKILL)
-        broker.terminate()
-        broker.wait()
-        await server.close()
+    await wait_for(lambda s: s.next_page >= 6, 60)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    stopped_at = await state()
+    assert stopped_at is not None and not stopped_at.full_done
+    worker()
+    await wait_for(lambda s: s.full_done, 60)
     async with sessions() as session:
         stored = await session.scalar(select(func.count()).select_from(Product))
     await engine.dispose()

@@ -10,22 +10,20 @@ import time
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestServer
 from cryptography.fernet import Fernet
 from sqlalchemy import update
 
-from devtools.sandbox.app import create_sandbox_app
 from devtools.sandbox.catalog import add_products
-from devtools.sandbox.store import SandboxWorld
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
 from shopsync.adapters.db.models import ShopConnection
 from shopsync.adapters.kafka.admin import ensure_topics
-from shopsync.adapters.kafka.embedded import start_broker
 from shopsync.adapters.kafka.topics import topic_specs
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.shops import add_connection, apply_settings
-from tests.support import create_pg_database, drop_pg_database, free_port, stop_process
+from tests.e2e.conftest import Databases, Processes
+from tests.sandbox_fixtures import Sandbox
+from tests.support import free_port
 
 pytestmark = pytest.mark.e2e
 SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
@@ -35,18 +33,16 @@ RUN_S = 3 * INTERVAL_S
 
 
 async def test_two_hundred_shops_are_each_synced_once_per_interval_spread_over_it(
-    tmp_path: Path,
+    tmp_path: Path, processes: Processes, databases: Databases, sandbox: Sandbox
 ) -> None:
-    world = SandboxWorld()
+    world = sandbox.world
     for n in range(SHOPS):
         add_products(
             world.create_shop(f"s{n}"),
             [{"sku": f"P{n}", "name": "Tea", "price": "990", "taxRate": "18"}],
         )
-    server = TestServer(create_sandbox_app(world), host="127.0.0.1")
-    await server.start_server()
-    base = str(server.make_url("")).rstrip("/")
-    db_name, url = await create_pg_database()
+    base = sandbox.url
+    url = await databases.create_async()
     await upgrade(url)
     key = Fernet.generate_key()
     engine = create_engine(url)
@@ -83,7 +79,7 @@ async def test_two_hundred_shops_are_each_synced_once_per_interval_spread_over_i
         await session.commit()
     await engine.dispose()
     port = free_port()
-    broker = start_broker(port, tmp_path / "broker.log")
+    processes.broker(port, tmp_path / "broker.log")
     ensure_topics(f"127.0.0.1:{port}", topic_specs(12))
     env = {
         **os.environ,
@@ -93,32 +89,22 @@ async def test_two_hundred_shops_are_each_synced_once_per_interval_spread_over_i
         "SHOPSYNC_VAR_DIR": str(tmp_path),
         "CATALOG_SYNC_PORT": str(free_port()),
     }
-    worker = subprocess.Popen(
-        [SHOPSYNC, "catalog-sync"],
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    processes.start(
+        [SHOPSYNC, "catalog-sync"], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    try:
-        while not any(shop.stats.requests for shop in world.shops.values()):
-            await asyncio.sleep(0.1)  # the worker joined its group and ticks began
-        started = time.time()
-        async with session_factory(engine)() as session:
-            row = await session.get(ShopConnection, late_connection.id)
-            assert row is not None
-            apply_settings(row, {"products_download_enabled": True})
-            await session.commit()
-        switched_on = time.time()
-        await asyncio.sleep(RUN_S)
-        window = (started, started + RUN_S)
-        await engine.dispose()
-    finally:
-        stop_process(worker)
-        broker.terminate()
-        broker.wait()
-        await server.close()
-        await drop_pg_database(db_name)
+    while not any(shop.stats.requests for shop in world.shops.values()):
+        await asyncio.sleep(0.1)  # the worker joined its group and ticks began
+    started = time.time()
+    async with session_factory(engine)() as session:
+        row = await session.get(ShopConnection, late_connection.id)
+        assert row is not None
+        apply_settings(row, {"products_download_enabled": True})
+        await session.commit()
+    switched_on = time.time()
+    await asyncio.sleep(RUN_S)
+    window = (started, started + RUN_S)
+    await engine.dispose()
+    processes.stop_all()  # what the shops saw is final from here
     late_first = min(world.shops["late"].stats.request_times, default=None)
     assert late_first is not None, "a download switched on ran no cycle"
     assert late_first - switched_on < 15  # within seconds, not its 600-s interval

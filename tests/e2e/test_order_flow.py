@@ -40,17 +40,14 @@ from shopsync.adapters.db.models import (
 )
 from shopsync.adapters.kafka.admin import ensure_topics
 from shopsync.adapters.kafka.contracts import encode
-from shopsync.adapters.kafka.embedded import start_broker
 from shopsync.adapters.kafka.producer import producer_config
 from shopsync.adapters.kafka.topics import ORDER_EVENTS, topic_specs
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.shops import add_connection, apply_settings
-from tests.nav_check import check_nav_exports
+from tests.e2e.conftest import Databases, Processes
 from tests.support import (
     INTAKE_ON,
     SAMPLE_WEBHOOK,
-    create_pg_database,
-    drop_pg_database,
     free_port,
     multipart_body,
     stop_process,
@@ -79,6 +76,7 @@ class Pipeline:
     inbox: Inbox
     cipher: CredentialCipher
     processor: subprocess.Popen[bytes]
+    processes: Processes
     broker: subprocess.Popen[bytes] | None = None
 
     def cli(self, *args: str) -> Any:
@@ -88,7 +86,7 @@ class Pipeline:
         return json.loads(out.stdout) if "--json" in args else out.stdout
 
     def start_processor(self) -> None:
-        self.processor = spawn("order-processor", self.env)
+        self.processor = spawn(self.processes, "order-processor", self.env)
         wait_ready(int(self.env["ORDER_PROCESSOR_PORT"]))
 
     def query(self, statement: Any) -> list[Any]:
@@ -148,13 +146,9 @@ class Pipeline:
         return asyncio.run(go())
 
 
-def spawn(command: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [SHOPSYNC, command],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+def spawn(processes: Processes, command: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return processes.start(
+        [SHOPSYNC, command], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
 
 
@@ -196,13 +190,17 @@ def post_order(
 
 
 @pytest.fixture(scope="module")
-def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
+def pipeline(
+    tmp_path_factory: pytest.TempPathFactory,
+    module_processes: Processes,
+    module_databases: Databases,
+) -> Iterator[Pipeline]:
     work = tmp_path_factory.mktemp("pipeline")
     broker_port = free_port()
-    broker = start_broker(broker_port, work / "broker.log")
+    broker = module_processes.broker(broker_port, work / "broker.log")
     bootstrap = f"127.0.0.1:{broker_port}"
     ensure_topics(bootstrap, topic_specs(4))
-    name, url = asyncio.run(create_pg_database())
+    url = module_databases.create()
     asyncio.run(upgrade(url))
     inbox = Inbox()
     smtp_port = free_port()
@@ -222,9 +220,8 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
         "SMTP_PORT": str(smtp_port),
         "SHOPSYNC_TOPIC_PARTITIONS": "4",
     }
-    gateway = spawn("gateway", env)
-    mailer = spawn("order-mailer", env)
-    relay = spawn("outbox-relay", env)
+    for service in ("gateway", "order-mailer", "outbox-relay"):
+        spawn(module_processes, service, env)
     wait_ready(int(env["GATEWAY_PORT"]))
     wait_ready(int(env["ORDER_MAILER_PORT"]))
     line = Pipeline(
@@ -233,21 +230,14 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
         f"http://127.0.0.1:{env['GATEWAY_PORT']}",
         inbox,
         CredentialCipher(key),
-        spawn("order-processor", env),
+        spawn(module_processes, "order-processor", env),
+        module_processes,
     )
     wait_ready(int(env["ORDER_PROCESSOR_PORT"]))
     line.broker = broker
     yield line
-    for proc in (line.processor, gateway, mailer, relay):
-        stop_process(proc)
+    module_processes.stop_all()  # before the database goes (the fixtures' own teardown)
     smtp.stop()
-    if line.broker is not None:
-        line.broker.terminate()
-        line.broker.wait()
-    try:
-        asyncio.run(check_nav_exports(url, "e2e order flow"))
-    finally:
-        asyncio.run(drop_pg_database(name))
 
 
 def documents_of(pipeline: Pipeline, connection_id: int) -> list[Document]:
@@ -402,7 +392,7 @@ def test_demo_rules_move_stock_once_and_cancellations_sharing_a_batch_with_their
     assert producer.flush(30) == 0
     # A batch of exactly the backlog (450 events), handed over when full: one transaction.
     batching = {"ORDER_BATCH_SIZE": "450", "ORDER_BATCH_WINDOW_MS": "60000"}
-    pipeline.processor = spawn("order-processor", {**pipeline.env, **batching})
+    pipeline.processor = spawn(pipeline.processes, "order-processor", {**pipeline.env, **batching})
 
     def settled() -> list[Document]:
         documents = documents_of(pipeline, connection_id)
@@ -486,6 +476,8 @@ def test_one_order_refused_among_40_is_the_only_dead_letter_even_after_a_broker_
     pipeline.broker.kill()
     pipeline.broker.wait()
     port = int(pipeline.env["KAFKA_BOOTSTRAP_SERVERS"].rsplit(":", 1)[1])
-    pipeline.broker = start_broker(port, Path(pipeline.env["SHOPSYNC_VAR_DIR"]) / "broker2.log")
+    pipeline.broker = pipeline.processes.broker(
+        port, Path(pipeline.env["SHOPSYNC_VAR_DIR"]) / "broker2.log"
+    )
     ensure_topics(pipeline.env["KAFKA_BOOTSTRAP_SERVERS"], topic_specs(4))
     assert [r["event_id"] for r in dead()] == [letter["event_id"]]  # kept in the database

@@ -14,13 +14,10 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
-from devtools.sandbox.app import create_sandbox_app
 from devtools.sandbox.catalog import add_products
-from devtools.sandbox.store import SandboxWorld
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
 from shopsync.adapters.db.models import (
@@ -32,19 +29,16 @@ from shopsync.adapters.db.models import (
     Warehouse,
 )
 from shopsync.adapters.kafka.admin import ensure_topics
-from shopsync.adapters.kafka.embedded import start_broker
 from shopsync.adapters.kafka.topics import topic_specs
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.shops import add_connection, apply_settings
-from tests.nav_check import check_nav_exports
+from tests.e2e.conftest import Databases, Processes
+from tests.sandbox_fixtures import Sandbox
 from tests.support import (
     INTAKE_ON,
     SAMPLE_WEBHOOK,
-    create_pg_database,
-    drop_pg_database,
     free_port,
     multipart_body,
-    stop_process,
 )
 
 pytestmark = pytest.mark.e2e
@@ -64,16 +58,13 @@ def ready(port: int) -> bool:
 
 
 async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_warehouses(
-    tmp_path: Path,
+    tmp_path: Path, processes: Processes, databases: Databases, sandbox: Sandbox
 ) -> None:
-    world = SandboxWorld()
-    shop = world.create_shop("stock")
+    shop = sandbox.world.create_shop("stock")
     add_products(
         shop, [{"sku": s, "name": s, "price": "100", "taxRate": "27", "stock1": "0"} for s in SKUS]
     )
-    server = TestServer(create_sandbox_app(world), host="127.0.0.1")
-    await server.start_server()
-    db_name, url = await create_pg_database()
+    url = await databases.create_async()
     await upgrade(url)
     key = Fernet.generate_key()
     engine = create_engine(url)
@@ -88,7 +79,7 @@ async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_war
             auth_kind="basic",
             api_user=shop.user,
             api_secret=shop.password,
-            api_url=f"{str(server.make_url('')).rstrip('/')}/stock",
+            api_url=f"{sandbox.url}/stock",
         )
         w1 = Warehouse(account_id=connection.account_id, name="Fő")
         w2 = Warehouse(account_id=connection.account_id, name="Tartalék")
@@ -122,7 +113,7 @@ async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_war
         )
         account_id = connection.account_id
     port = free_port()
-    broker = start_broker(port, tmp_path / "broker.log")
+    processes.broker(port, tmp_path / "broker.log")
     ensure_topics(f"127.0.0.1:{port}", topic_specs(12))
     env = {
         **os.environ,
@@ -135,16 +126,8 @@ async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_war
         "STOCK_SYNC_PORT": str(free_port()),
         "OUTBOX_RELAY_PORT": str(free_port()),
     }
-    procs = [
-        subprocess.Popen(
-            [SHOPSYNC, name],
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for name in ("gateway", "order-processor", "outbox-relay", "stock-sync")
-    ]
+    for name in ("gateway", "order-processor", "outbox-relay", "stock-sync"):
+        processes.start([SHOPSYNC, name], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     rng = random.Random(12)
     template = json.loads(SAMPLE_WEBHOOK.read_text())
     hook = f"http://127.0.0.1:{env['GATEWAY_PORT']}/webhooks/shoprenter/{cid}/{token}"
@@ -168,69 +151,58 @@ async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_war
         async with sessions() as session:
             return int(await session.scalar(select(func.count()).select_from(Document)) or 0)
 
-    try:
-        for port_name in ("GATEWAY_PORT", "ORDER_PROCESSOR_PORT", "STOCK_SYNC_PORT"):
-            deadline = time.monotonic() + 60
-            while not ready(int(env[port_name])) and time.monotonic() < deadline:
-                await asyncio.sleep(0.2)
-        async with aiohttp.ClientSession() as http:
+    for port_name in ("GATEWAY_PORT", "ORDER_PROCESSOR_PORT", "STOCK_SYNC_PORT"):
+        deadline = time.monotonic() + 60
+        while not ready(int(env[port_name])) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+    async with aiohttp.ClientSession() as http:
 
-            async def post(n: int, semaphore: asyncio.Semaphore) -> None:
-                document = json.loads(json.dumps(template))
-                order = document["orders"]["order"][0]
-                order["innerId"] = f"s{n}"
-                line = order["orderProducts"]["orderProduct"][0]
-                order["orderProducts"]["orderProduct"] = [
-                    {**line, "sku": sku, "quantity": str(rng.randint(1, 2))}
-                    for sku in rng.sample(SKUS, rng.randint(1, 4))
-                ]
-                body, content_type = multipart_body("data", json.dumps(document).encode())
-                async with (
-                    semaphore,
-                    http.post(hook, data=body, headers={"Content-Type": content_type}) as r,
-                ):
-                    assert r.status == 200
-
-            semaphore = asyncio.Semaphore(16)
-            await asyncio.gather(*(post(n, semaphore) for n in range(ORDERS)))
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline and not (
-                await documents() == ORDERS and await sums_in_shop_match()
+        async def post(n: int, semaphore: asyncio.Semaphore) -> None:
+            document = json.loads(json.dumps(template))
+            order = document["orders"]["order"][0]
+            order["innerId"] = f"s{n}"
+            line = order["orderProducts"]["orderProduct"][0]
+            order["orderProducts"]["orderProduct"] = [
+                {**line, "sku": sku, "quantity": str(rng.randint(1, 2))}
+                for sku in rng.sample(SKUS, rng.randint(1, 4))
+            ]
+            body, content_type = multipart_body("data", json.dumps(document).encode())
+            async with (
+                semaphore,
+                http.post(hook, data=body, headers={"Content-Type": content_type}) as r,
             ):
-                await asyncio.sleep(0.5)
-            assert await documents() == ORDERS
-            assert await sums_in_shop_match()
-            async with sessions() as session:
-                movements = int(
-                    await session.scalar(select(func.count()).select_from(StockMovement)) or 0
-                )
-            calls_per_movement = shop.stats.requests / movements
-            print(
-                f"{movements} movements, {shop.stats.requests} API calls → "
-                f"{calls_per_movement:.4f} calls per movement"
-            )
-            assert calls_per_movement <= 0.05
+                assert r.status == 200
 
-            async with sessions() as session:  # switched off mid-flight: nothing more is sent
-                row = await session.get(ShopConnection, cid)
-                assert row is not None
-                apply_settings(row, {"stock_enabled": False})
-                await session.commit()
-            await asyncio.sleep(1.5)  # the worker's account cache lives one second
-            writes = shop.stats.product_writes
-            await asyncio.gather(*(post(ORDERS + n, semaphore) for n in range(50)))
-            while await documents() < ORDERS + 50:
-                await asyncio.sleep(0.5)
-            await asyncio.sleep(3)
-            assert shop.stats.product_writes == writes
-    finally:
-        for proc in procs:
-            stop_process(proc)
-        broker.terminate()
-        broker.wait()
-        await server.close()
-        await engine.dispose()
-        try:
-            await check_nav_exports(url, "e2e stock flow")
-        finally:
-            await drop_pg_database(db_name)
+        semaphore = asyncio.Semaphore(16)
+        await asyncio.gather(*(post(n, semaphore) for n in range(ORDERS)))
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not (
+            await documents() == ORDERS and await sums_in_shop_match()
+        ):
+            await asyncio.sleep(0.5)
+        assert await documents() == ORDERS
+        assert await sums_in_shop_match()
+        async with sessions() as session:
+            movements = int(
+                await session.scalar(select(func.count()).select_from(StockMovement)) or 0
+            )
+        calls_per_movement = shop.stats.requests / movements
+        print(
+            f"{movements} movements, {shop.stats.requests} API calls → "
+            f"{calls_per_movement:.4f} calls per movement"
+        )
+        assert calls_per_movement <= 0.05
+
+        async with sessions() as session:  # switched off mid-flight: nothing more is sent
+            row = await session.get(ShopConnection, cid)
+            assert row is not None
+            apply_settings(row, {"stock_enabled": False})
+            await session.commit()
+        await asyncio.sleep(1.5)  # the worker's account cache lives one second
+        writes = shop.stats.product_writes
+        await asyncio.gather(*(post(ORDERS + n, semaphore) for n in range(50)))
+        while await documents() < ORDERS + 50:
+            await asyncio.sleep(0.5)
+        await asyncio.sleep(3)
+        assert shop.stats.product_writes == writes
+    await engine.dispose()
