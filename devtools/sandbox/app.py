@@ -18,7 +18,7 @@ import json
 import logging
 import random
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qsl
 
 import aiohttp
@@ -108,9 +108,7 @@ async def _serve(request: web.Request, shop: SandboxShop, prefix: str) -> web.St
         return web.json_response({"message": "Too Many Requests"}, status=429, headers=headers)
     if faults.drop_next > 0:
         faults.drop_next -= 1
-        if request.transport is not None:
-            request.transport.close()
-        raise asyncio.CancelledError
+        _hang_up(request)
     if faults.fail_next > 0:
         faults.fail_next -= 1
         shop.stats.by_status[503] += 1
@@ -124,10 +122,20 @@ async def _serve(request: web.Request, shop: SandboxShop, prefix: str) -> web.St
     api = SandboxApi(shop, base)
     path = "/" + request.match_info["tail"]
     before = _statuses(shop)
+    writes = shop.stats.product_writes
     answer = api.handle(request.method, path, dict(request.query), body)
     shop.stats.by_status[answer.status] += 1
     _fire_webhooks(request, shop, before, base)
+    if faults.drop_after_write > 0 and shop.stats.product_writes > writes:
+        faults.drop_after_write -= 1  # applied, but the answer never reaches the caller
+        _hang_up(request)
     return _json(answer)
+
+
+def _hang_up(request: web.Request) -> NoReturn:
+    if request.transport is not None:
+        request.transport.close()
+    raise asyncio.CancelledError
 
 
 def _json(answer: Any) -> web.Response:

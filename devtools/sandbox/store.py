@@ -102,6 +102,7 @@ class Faults:
     fail_next: int = 0  # answer 503 to the next N requests
     throttle_next: int = 0  # answer 429 to the next N requests
     drop_next: int = 0  # close the connection on the next N requests
+    drop_after_write: int = 0  # apply the next N requests that write products, then hang up
     retry_after: float | None = None  # sent with 429 when set
 
 

@@ -27,7 +27,7 @@ from shopsync.adapters.db.models import (
 )
 from shopsync.adapters.shoprenter.client import PAGE_LIMIT, HttpShoprenterClient
 from shopsync.adapters.shoprenter.mapping import RemoteProduct, link_id, product_from_json
-from shopsync.domain.catalog import content_hash
+from shopsync.domain.catalog import ExchangedContent
 
 log = logging.getLogger(__name__)
 # Shoprenter compares updatedAfter with its own clock: overlap a little, upserts are idempotent.
@@ -181,10 +181,8 @@ async def _upsert_page(
             )
         ).scalars()
     }
-    group_names: dict[str, str] = {}
     for remote in remotes:
         group_name = next((categories[c] for c in remote.category_ids if c in categories), "")
-        group_names[remote.sku] = group_name
         group_id = await _group(session, account_id, group_name, report)
         product = existing.get(remote.sku)
         if product is None:
@@ -211,6 +209,7 @@ async def _upsert_page(
         ).scalars()
     }
     price_group = connection.products_download_price_group_id
+    with_sale = connection.products_sale_price_group_id is not None
     prices = (
         {}
         if not price_group
@@ -239,7 +238,9 @@ async def _upsert_page(
                 )
             else:
                 price.net_price = remote.net_price
-        digest = content_hash(remote.sku, product.name, remote.net_price, group_names[remote.sku])
+        digest = ExchangedContent(
+            remote.sku, remote.name, remote.net_price, remote.sale_price, with_sale
+        ).digest()
         link = links.get(product.id)
         if link is None:
             link = ProductLink(

@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shopsync.adapters.db.models import Price, Product, ProductGroup, ProductLink, ShopConnection
+from shopsync.adapters.db.models import Price, Product, ProductLink, ShopConnection
 from shopsync.adapters.shoprenter.client import BatchRequest, BatchResult, HttpShoprenterClient
+from shopsync.adapters.shoprenter.errors import ShoprenterUnavailable
 from shopsync.adapters.shoprenter.mapping import price_text
 from shopsync.domain.catalog import (
     LocalProduct,
@@ -28,6 +29,7 @@ from shopsync.domain.catalog import (
 )
 
 log = logging.getLogger(__name__)
+CREATE_ATTEMPTS = 3  # sends of a plan whose answers were lost, each after a fresh SKU lookup
 
 
 @dataclass
@@ -60,7 +62,8 @@ class CatalogUploader:
                 ).scalars()
             }
             excluded = set(connection.products_excluded_group_ids or [])
-        return plan_upload(products, links, excluded)
+            with_sale = connection.products_sale_price_group_id is not None
+        return plan_upload(products, links, excluded, with_sale)
 
     async def run(self, connection_id: int, client: HttpShoprenterClient) -> UploadReport:
         plan = await self.plan(connection_id)
@@ -75,10 +78,8 @@ class CatalogUploader:
             connection = await session.get(ShopConnection, connection_id)
             assert connection is not None
             with_specials = connection.products_sale_price_group_id is not None
-        todo = await _resolve_by_sku(client, todo)
         language = await _language_id(client)
-        requests = [_request(p, language, with_specials) for p in todo]
-        results = await client.batch(requests)
+        todo, results = await _send(client, todo, language, with_specials)
         await self._record(connection_id, todo, results, report)
         return report
 
@@ -124,12 +125,9 @@ class CatalogUploader:
 async def _local_products(session: AsyncSession, connection: ShopConnection) -> list[LocalProduct]:
     rows = (
         await session.execute(
-            select(Product, ProductGroup.name)
-            .outerjoin(ProductGroup, ProductGroup.id == Product.group_id)
-            .where(Product.account_id == connection.account_id)
-            .order_by(Product.id)
+            select(Product).where(Product.account_id == connection.account_id).order_by(Product.id)
         )
-    ).all()
+    ).scalars()
     selling = await _prices(session, connection.products_selling_price_group_id)
     sale = await _prices(session, connection.products_sale_price_group_id)
     return [
@@ -138,11 +136,10 @@ async def _local_products(session: AsyncSession, connection: ShopConnection) -> 
             product.sku,
             product.name,
             product.group_id,
-            group or "",
             selling.get(product.id, product.net_price),
             sale.get(product.id),
         )
-        for product, group in rows
+        for product in rows
     ]
 
 
@@ -169,6 +166,25 @@ async def _resolve_by_sku(
         else p
         for p in todo
     ]
+
+
+async def _send(
+    client: HttpShoprenterClient, todo: list[PlannedUpload], language: str, with_specials: bool
+) -> tuple[list[PlannedUpload], list[BatchResult]]:
+    """Send the plan; when an answer is lost, look the SKUs up again before sending creates.
+
+    A create the shop applied before the connection dropped is then found by its SKU and
+    overwritten, never created a second time.
+    """
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        todo = await _resolve_by_sku(client, todo)
+        try:
+            return todo, await client.batch([_request(p, language, with_specials) for p in todo])
+        except ShoprenterUnavailable as exc:
+            if attempt == CREATE_ATTEMPTS:
+                raise
+            log.info("upload answer lost (%s): looking the SKUs up before sending again", exc)
+    raise AssertionError("unreachable")
 
 
 async def _language_id(client: HttpShoprenterClient) -> str:

@@ -21,7 +21,6 @@ class LocalProduct:
     sku: str
     name: str
     group_id: int | None
-    group_name: str
     net_price: Decimal
     sale_price: Decimal | None
 
@@ -42,24 +41,44 @@ class PlannedUpload:
     content_hash: str
 
 
-def content_hash(
-    sku: str, name: str, net_price: Decimal, group: str, sale_price: Decimal | None = None
-) -> str:
-    """What both directions compare to tell a real change from an echo of the other side."""
-    sale = "" if sale_price is None else f"{sale_price.normalize():f}"
-    text = "\x1f".join((sku, name, f"{net_price.normalize():f}", group, sale))
-    return hashlib.sha256(text.encode()).hexdigest()
+@dataclass(frozen=True)
+class ExchangedContent:
+    """What both directions exchange for one product: exactly the fields an upload writes.
+
+    A download stores the digest of what the shop holds, an upload the digest of what it sent;
+    equal digests mean the shop already has what an upload would write, so nothing goes out.
+    The group is not part of it (an upload does not write the shop's categories), and the sale
+    price only when the connection exchanges sale prices (a sale price group is chosen).
+    """
+
+    sku: str
+    name: str
+    net_price: Decimal
+    sale_price: Decimal | None
+    with_sale: bool
+
+    def digest(self) -> str:
+        sale = "-" if not self.with_sale else _amount(self.sale_price)
+        text = "\x1f".join((self.sku, self.name, _amount(self.net_price), sale))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _amount(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
 
 
 def plan_upload(
-    products: list[LocalProduct], shop: dict[int, ShopSide], excluded_groups: set[int]
+    products: list[LocalProduct],
+    shop: dict[int, ShopSide],
+    excluded_groups: set[int],
+    with_sale: bool,
 ) -> list[PlannedUpload]:
     """Per product: create, overwrite, or skip (excluded group, or unchanged since exchanged)."""
     plan = []
     for product in products:
-        digest = content_hash(
-            product.sku, product.name, product.net_price, product.group_name, product.sale_price
-        )
+        digest = ExchangedContent(
+            product.sku, product.name, product.net_price, product.sale_price, with_sale
+        ).digest()
         known = shop.get(product.product_id)
         remote_id = known.remote_id if known else ""
         if product.group_id is not None and product.group_id in excluded_groups:

@@ -14,7 +14,14 @@ from devtools.sandbox.catalog import add_products
 from devtools.sandbox.generator import catalog
 from services.catalog_sync.download import CatalogDownloader
 from services.catalog_sync.upload import CatalogUploader
-from shopsync.adapters.db.models import Price, PriceGroup, Product, ProductGroup, ProductLink
+from shopsync.adapters.db.models import (
+    Price,
+    PriceGroup,
+    Product,
+    ProductGroup,
+    ProductLink,
+    ShopConnection,
+)
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.domain.catalog import UploadAction
 from shopsync.service_layer.shops import apply_settings
@@ -202,3 +209,53 @@ async def test_a_failed_item_is_recorded_with_shoprenters_reason_and_retried(
         assert link.last_error and "404" in link.last_error
     retried = await CatalogUploader(sessions).plan(cid)
     assert [p.product.sku for p in retried if p.action == UploadAction.OVERWRITE] == [kept[0]]
+
+
+async def test_both_directions_on_settle_after_one_exchange_sale_prices_and_local_groups_included(
+    sandbox: Sandbox,
+    http: aiohttp.ClientSession,
+    sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher,
+) -> None:
+    """Download then upload each cycle, as catalog-sync runs them: the second and third send
+    nothing (sale prices on every 4th product, local groups the shop has no category for)."""
+    shop = sandbox.shop()
+    cid, aid, kept, _ = await local_catalog(sessions, cipher)
+    async with sessions() as session:
+        selling = (
+            await session.execute(
+                select(PriceGroup).where(PriceGroup.account_id == aid, PriceGroup.name == "Bolti")
+            )
+        ).scalar_one()
+        connection = await session.get(ShopConnection, cid)
+        assert connection is not None
+        apply_settings(
+            connection,
+            {"products_download_enabled": True, "products_download_price_group_id": selling.id},
+        )
+        await session.commit()
+    client = client_for(sandbox.basic(shop), http)
+    uploaded = []
+    for _ in range(3):
+        await CatalogDownloader(sessions).run(cid, client)
+        report = await CatalogUploader(sessions).run(cid, client)
+        uploaded.append((report.created, report.overwritten))
+    assert uploaded == [(20, 0), (0, 0), (0, 0)]
+    assert sorted(shop_products(shop)) == sorted(kept)
+
+
+async def test_a_create_whose_answer_is_lost_leaves_one_product_per_sku_in_the_shop(
+    sandbox: Sandbox,
+    http: aiohttp.ClientSession,
+    sessions: async_sessionmaker[AsyncSession],
+    cipher: CredentialCipher,
+) -> None:
+    shop = sandbox.shop()
+    cid, _, kept, _ = await local_catalog(sessions, cipher, count=8)
+    shop.faults.drop_after_write = 1  # the shop applies the creates, the answer never arrives
+    report = await CatalogUploader(sessions).run(cid, client_for(sandbox.basic(shop), http))
+    skus = [row.fields["sku"] for row in shop.table("products").rows.values()]
+    assert sorted(skus) == sorted(kept)  # one each, not two
+    assert (report.created, report.overwritten, report.failed) == (0, 4, {})
+    again = await CatalogUploader(sessions).plan(cid)
+    assert {p.action for p in again if p.product.sku in kept} == {UploadAction.SKIP_UNCHANGED}

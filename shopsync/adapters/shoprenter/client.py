@@ -120,12 +120,18 @@ class HttpShoprenterClient:
             url = _href(page.get("next"))
 
     async def batch(self, requests: Sequence[BatchRequest]) -> list[BatchResult]:
-        """Run sub-requests in batches of 200, one batch after another; check each status."""
+        """Run sub-requests in batches of 200, one batch after another; check each status.
+
+        A batch whose answer is lost is sent again only when every sub-request is idempotent:
+        a create (POST) the shop may already have applied is left to the caller, who looks
+        the SKUs up first (ShoprenterUnavailable is raised instead).
+        """
         results: list[BatchResult] = []
         for start in range(0, len(requests), BATCH_LIMIT):
             chunk = requests[start : start + BATCH_LIMIT]
             payload = {"data": {"requests": [self._batch_item(r) for r in chunk]}}
-            answer = await self.request("POST", self.url("batch"), payload, retry_writes=True)
+            idempotent = all(r.method in IDEMPOTENT for r in chunk)
+            answer = await self.request("POST", self.url("batch"), payload, retry_writes=idempotent)
             results.extend(self._batch_results(chunk, answer))
         return results
 
@@ -186,7 +192,9 @@ class HttpShoprenterClient:
                 self._auth.invalidate()  # the token expired early or was revoked: once more
                 renewed = True
                 continue
-            if status in RETRYABLE_STATUSES and attempt < self._retry.max_attempts:
+            # A refusal (429, 503) applied nothing; after 500/502/504 a write may have landed.
+            resend = method in IDEMPOTENT or retry_writes or status in (429, 503)
+            if status in RETRYABLE_STATUSES and resend and attempt < self._retry.max_attempts:
                 if status == 429:
                     self.stats.throttled += 1
                 await self._wait(attempt, retry_after)

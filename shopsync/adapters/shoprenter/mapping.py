@@ -24,6 +24,7 @@ class RemoteProduct:
     tax_class_id: str
     category_ids: tuple[str, ...]
     updated: str
+    sale_price: Decimal | None = None  # the first special by priority (productExtend only)
 
 
 def link_id(link: Any) -> str:
@@ -51,7 +52,17 @@ def product_from_json(data: dict[str, Any]) -> RemoteProduct:
         tax_class_id=link_id(data.get("taxClass")),
         category_ids=tuple(link_id(r.get("category")) for r in relations if r.get("category")),
         updated=text(data.get("dateUpdated")),
+        sale_price=_sale_price(data.get("productSpecials")),
     )
+
+
+def _sale_price(specials: Any) -> Decimal | None:
+    """The shop's sale price as an upload writes it: the special first by priority."""
+    listed = [s for s in as_list(specials) if isinstance(s, dict) and text(s.get("price"))]
+    if not listed:
+        return None
+    first = min(listed, key=lambda s: decimal(s.get("priority")))
+    return decimal(first.get("price"))
 
 
 def price_text(amount: Decimal) -> str:
