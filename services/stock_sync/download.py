@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shopsync.adapters.db.models import Product, ShopConnection, StockLevel, StockMovement
+from shopsync.adapters.db.models import Product, ShopConnection, StockLevel
+from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
 from shopsync.adapters.shoprenter.client import HttpShoprenterClient
 from shopsync.domain.shoprenter_values import decimal, text
+from shopsync.service_layer.stock import LevelChange, record_levels
 
 
 @dataclass
@@ -44,22 +45,24 @@ class StockDownloader:
             if sku:
                 shop_stock[sku] = decimal(item.get(field_name))
         report.seen = len(shop_stock)
-        async with self._sessions() as session:
-            connection = await session.get(ShopConnection, connection_id)
+        async with SqlAlchemyUnitOfWork(self._sessions) as uow:
+            connection = await uow.session.get(ShopConnection, connection_id)
             assert connection is not None
             if connection.stock_sync_mode != "download":  # switched while we were reading
                 return report
-            await _apply(session, connection, shop_stock, report)
-            await session.commit()
+            await _apply(uow, connection, shop_stock, report)
+            await uow.commit()
         return report
 
 
 async def _apply(
-    session: AsyncSession,
+    uow: SqlAlchemyUnitOfWork,
     connection: ShopConnection,
     shop_stock: dict[str, Decimal],
     report: StockDownloadReport,
 ) -> None:
+    """The chosen warehouse's levels set to the shop's; movements and StockMoved as any writer's."""
+    session = uow.session
     warehouse_id = connection.stock_download_warehouse_id
     assert warehouse_id is not None
     products = dict(
@@ -83,30 +86,16 @@ async def _apply(
             )
         ).scalars()
     }
-    now = datetime.now(UTC)
-    for sku, product_id in products.items():
-        level = levels.get(product_id)
-        current = level.quantity if level is not None else Decimal(0)
-        delta = shop_stock[sku] - current
-        if not delta:
-            continue
-        if level is None:
-            session.add(
-                StockLevel(
-                    warehouse_id=warehouse_id, product_id=product_id, quantity=shop_stock[sku]
-                )
-            )
-        else:
-            level.quantity = shop_stock[sku]
-        session.add(
-            StockMovement(
-                account_id=connection.account_id,
-                warehouse_id=warehouse_id,
-                product_id=product_id,
-                quantity=delta,
-                reason="download",
-                note=f"shop {connection.shoprenter_path} {connection.stock_field}",
-                created_at=now,
-            )
+    changes = [
+        LevelChange(
+            connection.account_id,
+            warehouse_id,
+            product_id,
+            sku,
+            levels.get(product_id),
+            shop_stock[sku],
         )
-        report.adjusted += 1
+        for sku, product_id in products.items()
+    ]
+    note = f"shop {connection.shoprenter_path} {connection.stock_field}"
+    report.adjusted = len(await record_levels(uow, changes, "download", note))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
 from shopsync.adapters.db.models import Account, Product, StockLevel, StockMovement, Warehouse
-from shopsync.adapters.db.outbox_records import stock_moved
+from shopsync.adapters.db.outbox_records import StockReason, stock_moved
 from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
 
 
@@ -41,26 +43,61 @@ async def set_stock(
     if store is None:
         raise StockError(f"no warehouse {warehouse!r} in account {account!r}")
     level = await session.get(StockLevel, (store.id, product.id))
-    current = level.quantity if level is not None else Decimal(0)
-    delta = quantity - current
-    if not delta:
-        return delta
-    if level is None:
-        session.add(StockLevel(warehouse_id=store.id, product_id=product.id, quantity=quantity))
-    else:
-        level.quantity = quantity
-    row = {
-        "account_id": owner.id,
-        "warehouse_id": store.id,
-        "product_id": product.id,
-        "quantity": delta,
-        "reason": "manual",
-        "document_id": None,
-        "note": "shopsync stock set",
-        "created_at": datetime.now(UTC),
-    }
-    movement = StockMovement(**row)
-    session.add(movement)
+    change = LevelChange(owner.id, store.id, product.id, sku, level, quantity)
+    moved = await record_levels(uow, [change], "manual", "shopsync stock set")
+    return moved[0] if moved else Decimal(0)
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    """One product's level in one warehouse set to `quantity` (its row, if it has one)."""
+
+    account_id: int
+    warehouse_id: int
+    product_id: int
+    sku: str
+    level: StockLevel | None
+    quantity: Decimal
+
+
+async def record_levels(
+    uow: SqlAlchemyUnitOfWork, changes: list[LevelChange], reason: StockReason, note: str
+) -> list[Decimal]:
+    """Set each level; every difference becomes a movement and its StockMoved, as any writer's.
+
+    Returns the differences recorded (levels already at their quantity record nothing).
+    """
+    session = uow.session
+    now = datetime.now(UTC)
+    written: list[tuple[StockMovement, dict[str, Any], str]] = []
+    for change in changes:
+        current = change.level.quantity if change.level is not None else Decimal(0)
+        delta = change.quantity - current
+        if not delta:
+            continue
+        if change.level is None:
+            session.add(
+                StockLevel(
+                    warehouse_id=change.warehouse_id,
+                    product_id=change.product_id,
+                    quantity=change.quantity,
+                )
+            )
+        else:
+            change.level.quantity = change.quantity
+        row = {
+            "account_id": change.account_id,
+            "warehouse_id": change.warehouse_id,
+            "product_id": change.product_id,
+            "quantity": delta,
+            "reason": reason,
+            "document_id": None,
+            "note": note,
+            "created_at": now,
+        }
+        written.append((StockMovement(**row), row, change.sku))
+    session.add_all([movement for movement, _, _ in written])
     await session.flush()
-    uow.emit(*stock_moved(movement.id, row, sku))
-    return delta
+    for movement, row, sku in written:
+        uow.emit(*stock_moved(movement.id, row, sku))
+    return [row["quantity"] for _, row, _ in written]

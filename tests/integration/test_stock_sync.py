@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -16,14 +17,16 @@ from services.stock_sync.download import StockDownloader
 from services.stock_sync.upload import RETRY_FIRST_S, StockOwed, StockUploader
 from services.stock_sync.worker import StockWorker, stock_metrics
 from shopsync.adapters.db.models import (
+    OutboxMessage,
     Product,
     ShopConnection,
     StockLevel,
     StockMovement,
     Warehouse,
 )
-from shopsync.adapters.kafka.contracts import encode
+from shopsync.adapters.kafka.contracts import check, encode
 from shopsync.adapters.kafka.records import StockMoved
+from shopsync.adapters.kafka.topics import STOCK_MOVEMENTS
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.adapters.shoprenter.retry import RetryPolicy
 from shopsync.service_layer.shops import apply_settings
@@ -154,8 +157,24 @@ async def test_download_writes_the_shops_stock_into_the_chosen_warehouse_only(
                 )
             )
         ).all()
+        announced = (
+            await session.execute(
+                select(OutboxMessage.topic, OutboxMessage.payload).where(
+                    OutboxMessage.key.in_([f"{aid}:{sku}" for sku in SKUS])
+                )
+            )
+        ).all()
     assert levels == {(a, Decimal(5)), (b, Decimal(9)), (c, Decimal(100))}
     assert sorted(reasons) == [("download", Decimal(2))] * 3  # 7 → 9, kept as history
+    # Like every other writer's movement, each is announced: other shops uploading the
+    # warehouse hear of it now, not at the next reconciliation.
+    moved = [json.loads(payload) for _, payload in announced]
+    for record in moved:
+        check(record["schema"], record)
+    assert {topic for topic, _ in announced} == {STOCK_MOVEMENTS}
+    assert sorted(
+        (m["sku"], m["warehouse_id"], Decimal(m["quantity"]), m["reason"]) for m in moved
+    ) == [(sku, b, Decimal(2), "download") for sku in sorted(SKUS)]
 
 
 async def test_reconciliation_finds_and_fixes_only_the_drifted_skus(

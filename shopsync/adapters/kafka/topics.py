@@ -7,7 +7,7 @@ from dataclasses import dataclass
 ORDER_EVENTS = "shopsync.order-events.v1"
 DOCUMENTS_ISSUED = "shopsync.documents-issued.v1"
 DOCUMENTS_VOIDED = "shopsync.documents-voided.v1"
-STOCK_MOVEMENTS = "shopsync.service_layer.stock-movements.v1"
+STOCK_MOVEMENTS = "shopsync.stock-movements.v1"
 CATALOG_CHANGES = "shopsync.catalog-changes.v1"
 SYNC_TICKS = "shopsync.sync-ticks.v1"
 DLQ_ORDER_PROCESSOR = "shopsync.dlq.order-processor.v1"
