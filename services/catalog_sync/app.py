@@ -1,7 +1,7 @@
 """The catalog-sync composition root: leader tick timer, tick and change consumers.
 
-A catalog tick runs the connection's download (resumable, incremental); upload of local
-changes is not built yet (issue 6): change events are received and counted.
+A catalog tick runs the connection's download (resumable, incremental) and upload; a local
+catalog change (CLI add, import, price edit) starts the upload of the account's shops at once.
 """
 
 from __future__ import annotations
@@ -13,10 +13,14 @@ import aiohttp
 import faust
 from prometheus_client import CollectorRegistry
 
+from services.catalog_sync.changes import UploadOnChange
 from services.catalog_sync.cycle import CatalogCycle, catalog_metrics
 from shopsync.adapters.db.engine import create_engine, session_factory
-from shopsync.adapters.health import service_readiness
+from shopsync.adapters.health import service_readiness, survived
+from shopsync.adapters.kafka.decoding import RecordReader
 from shopsync.adapters.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
+from shopsync.adapters.kafka.producer import LazyProducer
+from shopsync.adapters.kafka.records import CatalogChanged
 from shopsync.adapters.kafka.ticks import SyncKind, wire_ticks
 from shopsync.adapters.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC
 from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
@@ -47,28 +51,40 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         return await cycle_for().run(connection_id)
 
     readiness = service_readiness(sessions, settings.bootstrap_servers)
-    counters = wire_ticks(
+    producer = LazyProducer(settings.bootstrap_servers)
+    ticks = wire_ticks(
         app,
         APP_ID,
         KIND,
         DLQ_CATALOG_SYNC,
         sessions,
+        producer.send,
         settings.sync_tick_interval_s,
         settings.sync_concurrency,
         registry,
         run_cycle,
         readiness,
     )
+    changes = RecordReader(APP_ID, CatalogChanged, ticks.dead_letters)
+    uploads = UploadOnChange(sessions, ticks.runner)
 
     @app.agent(raw_topic(app, CATALOG_CHANGES), name="catalog-changes", concurrency=1)
     async def on_change(stream: Any) -> None:
-        async for _value in stream:
-            counters.changes.inc()
+        async for event in stream.events():
+            ticks.counters.changes.inc()
+            change = await changes.read(event)
+            if change is not None:
+                uploads.heard(change)
+
+    @app.timer(2.0)
+    async def upload_changes() -> None:
+        await survived(readiness, "upload on change", uploads.start_due())
 
     @app.on_before_shutdown.connect
     async def close_http(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         for cycle in cycles:
             await cycle.close()
+        producer.close()
 
     add_service_pages(app, registry, readiness)
     return app

@@ -7,14 +7,11 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import orjson
-from pydantic import ValidationError
-
 from services.order_processor.metrics import ProcessorMetrics
 from shopsync.adapters.db.dead_letters import DeadLetterSink
 from shopsync.adapters.health import Readiness
-from shopsync.adapters.kafka.contracts import ContractViolation, check
 from shopsync.adapters.kafka.deadletters import dead_letter
+from shopsync.adapters.kafka.decoding import Undecodable, decode
 from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.service_layer.order_intake import CONSUMER, OrderIntake, Outage, Outcome, PoisonEvent
 
@@ -32,12 +29,9 @@ class MessageRef:
 def decode_order_event(value: bytes) -> OrderReceived:
     """Parse and validate a message; PoisonEvent says why it cannot be an OrderReceived."""
     try:
-        document = orjson.loads(value)
-        check("order-events/v1", document)
-        document.pop("schema")
-        return OrderReceived.model_validate(document)
-    except (orjson.JSONDecodeError, ContractViolation, ValidationError, TypeError) as exc:
-        raise PoisonEvent(f"undecodable order event: {str(exc)[:500]}") from exc
+        return decode(value, OrderReceived)
+    except Undecodable as exc:
+        raise PoisonEvent(str(exc)) from exc
 
 
 class OrderEventConsumer:

@@ -15,7 +15,10 @@ from prometheus_client import CollectorRegistry
 from services.stock_sync.worker import StockWorker, stock_metrics
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.health import service_readiness, survived
+from shopsync.adapters.kafka.decoding import RecordReader
 from shopsync.adapters.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
+from shopsync.adapters.kafka.producer import LazyProducer
+from shopsync.adapters.kafka.records import StockMoved
 from shopsync.adapters.kafka.ticks import SyncKind, wire_ticks
 from shopsync.adapters.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS
 from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
@@ -35,24 +38,29 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         sessions, CredentialCipher(load_or_create_key(settings)), stock_metrics(registry)
     )
     readiness = service_readiness(sessions, settings.bootstrap_servers)
-    counters = wire_ticks(
+    producer = LazyProducer(settings.bootstrap_servers)
+    ticks = wire_ticks(
         app,
         APP_ID,
         KIND,
         DLQ_STOCK_SYNC,
         sessions,
+        producer.send,
         settings.sync_tick_interval_s,
         settings.sync_concurrency,
         registry,
         worker.on_tick,
         readiness,
     )
+    movements = RecordReader(APP_ID, StockMoved, ticks.dead_letters)
 
     @app.agent(raw_topic(app, STOCK_MOVEMENTS), name="stock-changes", concurrency=1)
     async def on_change(stream: Any) -> None:
-        async for value in stream:
-            counters.changes.inc()
-            await worker.on_movement(value)
+        async for event in stream.events():
+            ticks.counters.changes.inc()
+            movement = await movements.read(event)
+            if movement is not None:
+                await worker.on_movement(movement)
 
     @app.timer(1.0)
     async def flush_owed_stock() -> None:
@@ -62,6 +70,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     @app.on_before_shutdown.connect
     async def close_http(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         await worker.close()
+        producer.close()
 
     add_service_pages(app, registry, readiness)
     return app

@@ -7,13 +7,13 @@ import time
 from dataclasses import dataclass
 
 import aiohttp
-import orjson
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.stock_sync.download import StockDownloader
 from services.stock_sync.upload import StockOwed, StockUploader
 from shopsync.adapters.db.models import ShopConnection
+from shopsync.adapters.kafka.records import StockMoved
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.adapters.shoprenter.client import HttpShoprenterClient
 from shopsync.adapters.shoprenter.retry import RetryPolicy
@@ -95,9 +95,8 @@ class StockWorker:
         self._targets: dict[int, tuple[float, list[int]]] = {}
         self._calls = 0
 
-    async def on_movement(self, value: bytes) -> None:
-        event = orjson.loads(value)
-        account_id, sku = int(event["account_id"]), str(event["sku"])
+    async def on_movement(self, event: StockMoved) -> None:
+        account_id, sku = event.account_id, event.sku
         cached = self._targets.get(account_id)
         if cached is None or cached[0] < time.monotonic():
             cached = (

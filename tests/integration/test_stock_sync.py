@@ -24,7 +24,7 @@ from shopsync.adapters.db.models import (
     StockMovement,
     Warehouse,
 )
-from shopsync.adapters.kafka.contracts import check, encode
+from shopsync.adapters.kafka.contracts import check
 from shopsync.adapters.kafka.records import StockMoved
 from shopsync.adapters.kafka.topics import STOCK_MOVEMENTS
 from shopsync.adapters.secrets import CredentialCipher
@@ -222,7 +222,7 @@ async def test_a_failed_push_is_owed_again_after_a_pause_not_forgotten(
     )
     try:
         for sku in SKUS:
-            await worker.on_movement(encode(moved(aid, sku)))
+            await worker.on_movement(moved(aid, sku))
         shop.faults.fail_next = 2  # both attempts of the first call: the shop is down
         await worker.flush()
         assert set(shop_stock(shop).values()) == {"0"}  # nothing reached the shop

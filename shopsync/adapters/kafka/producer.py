@@ -192,6 +192,12 @@ class LazyProducer:
     async def send_many(self, messages: Sequence[tuple[str, bytes, bytes]]) -> None:
         await self._usable().send_many(messages)
 
+    def close(self, timeout_s: float = 5.0) -> None:
+        """Deliver what is queued (up to `timeout_s`) and let the producer go."""
+        if self._producer is not None:
+            self._producer.close(timeout_s)
+            self._producer = None
+
     def _usable(self) -> AsyncProducer:
         """The producer, or a new one when it is fatal or stuck (the old one is let go)."""
         old = self._producer

@@ -10,17 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-import orjson
 from prometheus_client import CollectorRegistry, Counter
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.adapters.db.dead_letters import DeadLetterSink
 from shopsync.adapters.db.models import ShopConnection
 from shopsync.adapters.health import Readiness, survived
-from shopsync.adapters.kafka.contracts import ContractViolation, check, encode
-from shopsync.adapters.kafka.deadletters import dead_letter
+from shopsync.adapters.kafka.contracts import encode
+from shopsync.adapters.kafka.decoding import RecordReader
 from shopsync.adapters.kafka.faust_app import raw_topic
 from shopsync.adapters.kafka.records import SyncTick
 from shopsync.adapters.kafka.topics import SYNC_TICKS
@@ -80,42 +78,6 @@ class TickPublisher:
             }
 
 
-def decode_tick(value: bytes) -> SyncTick:
-    """A tick from a message; ValueError when it breaks the contract."""
-    try:
-        document = orjson.loads(value)
-        check("sync-ticks/v1", document)
-        document.pop("schema")
-        return SyncTick.model_validate(document)
-    except (orjson.JSONDecodeError, ContractViolation, ValidationError, TypeError) as exc:
-        raise ValueError(f"undecodable sync tick: {str(exc)[:500]}") from exc
-
-
-class TickReader:
-    """Decodes tick messages; a malformed one is kept as a dead letter (database and topic)."""
-
-    def __init__(self, consumer: str, dead_letters: DeadLetterSink) -> None:
-        self._consumer = consumer
-        self._dead_letters = dead_letters
-
-    async def read(self, event: Any) -> SyncTick | None:
-        try:
-            return decode_tick(event.value)
-        except ValueError as exc:
-            message = event.message
-            record = dead_letter(
-                self._consumer,
-                message.topic,
-                message.partition,
-                message.offset,
-                message.key,
-                event.value,
-                str(exc),
-            )
-            await self._dead_letters.put(record)
-            return None
-
-
 @dataclass(frozen=True)
 class TickCounters:
     published: Counter
@@ -171,9 +133,12 @@ class ConnectionRunner:
         self._running: dict[int, asyncio.Task[object]] = {}
         self._slots: asyncio.Semaphore | None = None
 
-    def start(self, connection_id: int) -> None:
+    def busy(self, connection_id: int) -> bool:
         current = self._running.get(connection_id)
-        if current is not None and not current.done():
+        return current is not None and not current.done()
+
+    def start(self, connection_id: int) -> None:
+        if self.busy(connection_id):
             self._skipped.inc()
             return
         self._running[connection_id] = asyncio.create_task(self._run(connection_id))
@@ -189,27 +154,33 @@ class ConnectionRunner:
                 return None
 
 
+@dataclass(frozen=True)
+class TickWiring:
+    """What a sync service's own consumers share with its ticks."""
+
+    counters: TickCounters
+    dead_letters: DeadLetterSink
+    runner: ConnectionRunner
+
+
 def wire_ticks(
     app: Any,
     app_id: str,
     kind: SyncKind,
     dlq_topic: str,
     sessions: async_sessionmaker[AsyncSession],
+    send: Send,
     interval_s: float,
     limit: int,
     registry: CollectorRegistry,
     work: Callable[[int], Awaitable[object]],
     readiness: Readiness,
-) -> TickCounters:
+) -> TickWiring:
     """The leader's tick timer and the tick agent every sync service has; `work` runs per tick."""
     counters = tick_counters(kind, registry)
-
-    async def send(topic: str, key: bytes, value: bytes) -> None:
-        await app.producer.send_and_wait(topic, key, value, None, None, None)
-
     publisher = TickPublisher(kind, sessions, send, interval_s)
     sink = DeadLetterSink(sessions, send, dlq_topic, counters.dead_letters)
-    reader = TickReader(app_id, sink)
+    reader = RecordReader(app_id, SyncTick, sink)
     runner = ConnectionRunner(work, limit, counters.skipped)
 
     async def publish() -> None:
@@ -227,4 +198,4 @@ def wire_ticks(
                 counters.received.inc()
                 runner.start(tick.connection_id)
 
-    return counters
+    return TickWiring(counters, sink, runner)
