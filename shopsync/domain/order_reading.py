@@ -18,6 +18,8 @@ from shopsync.domain.vat import STANDARD_VAT_RATES
 
 MAX_MONEY = Decimal("1e10")  # per unit or per order, in the order's currency
 MAX_QUANTITY = Decimal("1e6")
+QUANTITY_STEP = Decimal("0.001")
+ZERO = Decimal(0)
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 #: Longest text each field may have: the database's columns (or sane bounds where it has none).
 LIMITS = {
@@ -111,7 +113,7 @@ def _item(raw: dict[str, Any], vat_rates: Collection[Decimal]) -> OrderItem:
         allowed = ", ".join(f"{r.normalize():f}" for r in sorted(vat_rates))
         raise OrderRejected("orderProduct.taxRate", rate, f"not a VAT rate of the shop ({allowed})")
     quantity = _number("orderProduct.quantity", raw.get("quantity"), default=Decimal(1))
-    if not Decimal(0) < quantity <= MAX_QUANTITY or quantity != quantity.quantize(Decimal("0.001")):
+    if not ZERO < quantity <= MAX_QUANTITY or quantity != quantity.quantize(QUANTITY_STEP):
         raise OrderRejected("orderProduct.quantity", quantity, "must be above 0 (3 decimals)")
     return OrderItem(
         name=_text(raw, "name") or sku or "Termék",
@@ -149,9 +151,13 @@ def _buyer(raw: dict[str, Any]) -> Buyer:
 
 def _text(raw: dict[str, Any], name: str, limit: int | None = None) -> str:
     value = raw.get(name)
-    if is_empty(value) or isinstance(value, dict | list):
+    if type(value) is str:  # nearly every field: skip the general checks
+        value = value.strip()
+    elif is_empty(value) or isinstance(value, dict | list):
         return ""
-    return _limited(name, str(value).strip(), limit or LIMITS.get(name, 300))
+    else:
+        value = str(value).strip()
+    return _limited(name, value, limit or LIMITS.get(name, 300)) if value else ""
 
 
 def _limited(name: str, value: str, limit: int) -> str:
@@ -164,9 +170,9 @@ def _limited(name: str, value: str, limit: int) -> str:
 
 def _money(raw: dict[str, Any], name: str, required: bool = False, signed: bool = False) -> Decimal:
     amount = _number(name, raw.get(name), required=required)
-    if not signed and amount < 0:
+    if not signed and amount < ZERO:
         raise OrderRejected(name, amount, "a price cannot be negative")
-    if abs(amount) > MAX_MONEY:
+    if amount > MAX_MONEY or -amount > MAX_MONEY:
         raise OrderRejected(name, amount, f"more than {MAX_MONEY:,f}")
     return amount
 
@@ -175,14 +181,16 @@ def _number(
     name: str, value: Any, required: bool = False, default: Decimal = Decimal(0)
 ) -> Decimal:
     """A decimal from a string or a number; empty gives the default unless required."""
-    if is_empty(value):
-        if required:
-            raise OrderRejected(name, "", "missing")
-        return default
-    if isinstance(value, dict | list | bool):
-        raise OrderRejected(name, value, "not a number")
+    if type(value) is not str or value == "":  # a string: how Shoprenter sends numbers
+        if is_empty(value):
+            if required:
+                raise OrderRejected(name, "", "missing")
+            return default
+        if isinstance(value, dict | list | bool):
+            raise OrderRejected(name, value, "not a number")
+    written = str(value).strip()
     try:
-        number = Decimal(str(value).strip().replace(",", "."))
+        number = Decimal(written.replace(",", ".") if "," in written else written)
     except InvalidOperation as exc:
         raise OrderRejected(name, value, "not a number") from exc
     if not number.is_finite():
