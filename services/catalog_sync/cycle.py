@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import aiohttp
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.download import CatalogDownloader
+from services.catalog_sync.metrics import CatalogMetrics
 from services.catalog_sync.upload import CatalogUploader
 from shopsync.adapters.db.models import ShopConnection
 from shopsync.adapters.secrets import CredentialCipher
@@ -20,78 +20,6 @@ from shopsync.service_layer.shops import shop_access
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class CatalogMetrics:
-    downloaded: Counter
-    uploaded: Counter
-    upload_failed: Counter
-    cycles: Counter
-    cycle_seconds: Histogram
-    api_requests: Counter
-    throttled: Counter
-    last_success: Gauge
-    download_done: Gauge
-    download_total: Gauge
-
-
-def catalog_metrics(registry: CollectorRegistry) -> CatalogMetrics:
-    return CatalogMetrics(
-        downloaded=Counter(
-            "shopsync_catalog_products_downloaded_total",
-            "Products downloaded from shops",
-            registry=registry,
-        ),
-        uploaded=Counter(
-            "shopsync_catalog_products_uploaded_total",
-            "Products created or overwritten in shops",
-            registry=registry,
-        ),
-        upload_failed=Counter(
-            "shopsync_catalog_products_failed_total",
-            "Products a shop refused (retried next cycle)",
-            registry=registry,
-        ),
-        cycles=Counter(
-            "shopsync_catalog_cycles_total",
-            "Catalog cycles by result",
-            ["result"],
-            registry=registry,
-        ),
-        cycle_seconds=Histogram(
-            "shopsync_catalog_cycle_seconds",
-            "Catalog cycle duration",
-            buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800),
-            registry=registry,
-        ),
-        api_requests=Counter(
-            "shopsync_catalog_api_requests_total", "Shoprenter API requests made", registry=registry
-        ),
-        throttled=Counter(
-            "shopsync_catalog_api_throttled_total",
-            "Shoprenter 429 answers received",
-            registry=registry,
-        ),
-        download_done=Gauge(
-            "shopsync_catalog_download_done_products",
-            "Products stored so far in the current download cycle",
-            ["connection"],
-            registry=registry,
-        ),
-        download_total=Gauge(
-            "shopsync_catalog_download_total_products",
-            "Products the current download cycle expects",
-            ["connection"],
-            registry=registry,
-        ),
-        last_success=Gauge(
-            "shopsync_catalog_last_success_timestamp_seconds",
-            "When the connection's last catalog cycle succeeded",
-            ["connection"],
-            registry=registry,
-        ),
-    )
-
-
 class CatalogCycle:
     """Runs the download for a connection when its product tab says so."""
 
@@ -99,18 +27,15 @@ class CatalogCycle:
         self,
         sessions: async_sessionmaker[AsyncSession],
         cipher: CredentialCipher,
-        http: aiohttp.ClientSession,
+        http: Callable[[], aiohttp.ClientSession],
         metrics: CatalogMetrics,
     ) -> None:
         self._sessions = sessions
         self._cipher = cipher
-        self._http = http
+        self._http = http  # the process's session, owned by its composition root
         self._metrics = metrics
         self._downloader = CatalogDownloader(sessions, self._progress)
         self._uploader = CatalogUploader(sessions)
-
-    async def close(self) -> None:
-        await self._http.close()
 
     def _progress(self, connection_id: int, done: int, total: int) -> None:
         self._metrics.download_done.labels(connection=str(connection_id)).set(done)
@@ -125,7 +50,7 @@ class CatalogCycle:
         upload = connection.products_upload_enabled
         if not (download or upload):
             return "skipped"
-        client = HttpShoprenterClient(shop_access(connection, self._cipher), self._http)
+        client = HttpShoprenterClient(shop_access(connection, self._cipher), self._http())
         started = time.monotonic()
         downloaded = uploaded = 0
         try:

@@ -13,11 +13,10 @@ from prometheus_client import CollectorRegistry
 from services.order_processor.consumer import MessageRef, OrderEventConsumer
 from services.order_processor.metrics import ProcessorMetrics, processor_metrics
 from shopsync.adapters.db.dead_letters import DeadLetterSink
-from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.health import Readiness, broker_probe, database_probe
 from shopsync.adapters.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
-from shopsync.adapters.kafka.producer import LazyProducer
 from shopsync.adapters.kafka.topics import DLQ_ORDER_PROCESSOR, ORDER_EVENTS
+from shopsync.adapters.resources import WorkerResources
 from shopsync.service_layer.order_intake import OrderIntake
 from shopsync.settings import Settings
 
@@ -26,16 +25,13 @@ APP_ID = "shopsync-order-processor"
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
     """Wire the agent (concurrency=1: offsets never pass an unfinished event)."""
-    registry = registry or CollectorRegistry()
     app = create_faust_app(APP_ID, settings, settings.order_processor_port)
+    resources = WorkerResources(settings, registry)
+    app.add_dependency(resources)  # first child: started before the agent, stopped after
+    sessions, registry = resources.sessions, resources.registry
     metrics = processor_metrics(registry)
-    sessions = session_factory(create_engine(settings.resolved_database_url))
-
-    producer = LazyProducer(settings.bootstrap_servers)
-
-    async def send(topic: str, key: bytes, value: bytes) -> None:
-        # Dead letters go out through librdkafka (C), like everything ShopSync produces.
-        await producer.send(topic, key, value)
+    # Dead letters go out through librdkafka (C), like everything ShopSync produces.
+    send = resources.producer.send
 
     readiness = Readiness(
         {

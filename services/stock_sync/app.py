@@ -12,15 +12,15 @@ from typing import Any
 import faust
 from prometheus_client import CollectorRegistry
 
-from services.stock_sync.worker import StockWorker, stock_metrics
-from shopsync.adapters.db.engine import create_engine, session_factory
+from services.stock_sync.metrics import stock_metrics
+from services.stock_sync.worker import StockWorker
 from shopsync.adapters.health import service_readiness, survived
 from shopsync.adapters.kafka.decoding import RecordReader
 from shopsync.adapters.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
-from shopsync.adapters.kafka.producer import LazyProducer
 from shopsync.adapters.kafka.records import StockMoved
 from shopsync.adapters.kafka.ticks import SyncKind, wire_ticks
 from shopsync.adapters.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS
+from shopsync.adapters.resources import WorkerResources
 from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
 
@@ -31,21 +31,24 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
     """Wire the leader timer and the consumers (concurrency=1)."""
-    registry = registry or CollectorRegistry()
     app = create_faust_app(APP_ID, settings, settings.stock_sync_port)
-    sessions = session_factory(create_engine(settings.resolved_database_url))
+    resources = WorkerResources(settings, registry)
+    app.add_dependency(resources)  # first child: started before the agents, stopped after
+    sessions, registry = resources.sessions, resources.registry
     worker = StockWorker(
-        sessions, CredentialCipher(load_or_create_key(settings)), stock_metrics(registry)
+        sessions,
+        CredentialCipher(load_or_create_key(settings)),
+        stock_metrics(registry),
+        lambda: resources.http,
     )
     readiness = service_readiness(sessions, settings.bootstrap_servers)
-    producer = LazyProducer(settings.bootstrap_servers)
     ticks = wire_ticks(
         app,
         APP_ID,
         KIND,
         DLQ_STOCK_SYNC,
         sessions,
-        producer.send,
+        resources.producer.send,
         settings.sync_tick_interval_s,
         settings.sync_concurrency,
         registry,
@@ -66,11 +69,6 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     async def flush_owed_stock() -> None:
         # Movements of the last second, coalesced per SKU, go out as one batch per shop.
         await survived(readiness, "stock push", worker.flush())
-
-    @app.on_before_shutdown.connect
-    async def close_http(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
-        await worker.close()
-        producer.close()
 
     add_service_pages(app, registry, readiness)
     return app

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import aiohttp
-from prometheus_client import CollectorRegistry, Counter, Gauge
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.stock_sync.download import StockDownloader
+from services.stock_sync.metrics import StockMetrics
 from services.stock_sync.upload import StockOwed, StockUploader
 from shopsync.adapters.db.models import ShopConnection
 from shopsync.adapters.kafka.records import StockMoved
@@ -22,57 +22,6 @@ from shopsync.service_layer.shops import shop_access
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class StockMetrics:
-    skus_pushed: Counter
-    api_calls: Counter
-    movements: Counter
-    movements_per_call: Gauge
-    drift_corrected: Counter
-    api_errors: Counter
-    adjusted: Counter
-    owed: Gauge
-
-
-def stock_metrics(registry: CollectorRegistry) -> StockMetrics:
-    return StockMetrics(
-        skus_pushed=Counter(
-            "shopsync_stock_skus_pushed_total", "SKU stock values pushed", registry=registry
-        ),
-        api_calls=Counter(
-            "shopsync_stock_api_calls_total", "Shoprenter API calls made", registry=registry
-        ),
-        movements=Counter(
-            "shopsync_stock_movements_seen_total",
-            "Stock movements received for uploading shops",
-            registry=registry,
-        ),
-        movements_per_call=Gauge(
-            "shopsync_stock_movements_per_api_call",
-            "Coalescing ratio since start",
-            registry=registry,
-        ),
-        drift_corrected=Counter(
-            "shopsync_stock_reconciled_skus_total",
-            "SKUs re-pushed by reconciliation ticks",
-            registry=registry,
-        ),
-        api_errors=Counter(
-            "shopsync_stock_api_errors_total", "Items or calls that failed", registry=registry
-        ),
-        adjusted=Counter(
-            "shopsync_stock_download_adjustments_total",
-            "Warehouse levels changed by downloads",
-            registry=registry,
-        ),
-        owed=Gauge(
-            "shopsync_stock_owed_skus",
-            "SKU stock values waiting to be pushed (incl. those waiting out a failed push)",
-            registry=registry,
-        ),
-    )
-
-
 class StockWorker:
     """Owes SKUs from movement events, flushes them per shop, runs ticks."""
 
@@ -81,6 +30,7 @@ class StockWorker:
         sessions: async_sessionmaker[AsyncSession],
         cipher: CredentialCipher,
         metrics: StockMetrics,
+        http: Callable[[], aiohttp.ClientSession],
         owed: StockOwed | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
@@ -91,7 +41,7 @@ class StockWorker:
         self._retry = retry
         self._uploader = StockUploader(sessions)
         self._downloader = StockDownloader(sessions)
-        self._http: aiohttp.ClientSession | None = None
+        self._http = http  # the process's session, owned by its composition root
         self._targets: dict[int, tuple[float, list[int]]] = {}
         self._calls = 0
 
@@ -160,18 +110,11 @@ class StockWorker:
                 self._metrics.drift_corrected.inc(pushed.skus_pushed)
                 self._count(pushed.skus_pushed, pushed.api_calls, len(pushed.failed))
 
-    async def close(self) -> None:
-        if self._http is not None:
-            await self._http.close()
-            self._http = None
-
     async def _client(self, connection_id: int) -> HttpShoprenterClient | None:
         async with self._sessions() as session:
             connection = await session.get(ShopConnection, connection_id)
         if connection is None:
             return None
-        if self._http is None:
-            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
         return HttpShoprenterClient(
-            shop_access(connection, self._cipher), self._http, retry=self._retry
+            shop_access(connection, self._cipher), self._http(), retry=self._retry
         )

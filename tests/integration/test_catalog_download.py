@@ -123,7 +123,8 @@ async def test_a_catalog_tick_downloads_with_the_connections_own_stored_credenti
 ) -> None:
     from prometheus_client import CollectorRegistry
 
-    from services.catalog_sync.cycle import CatalogCycle, catalog_metrics
+    from services.catalog_sync.cycle import CatalogCycle
+    from services.catalog_sync.metrics import catalog_metrics
     from shopsync.adapters.db.models import ShopConnection
 
     shop = sandbox.shop(user="api-user", password="api-pass")
@@ -135,7 +136,7 @@ async def test_a_catalog_tick_downloads_with_the_connections_own_stored_credenti
         sandbox.point(connection, shop, cipher)
         await session.commit()
     registry = CollectorRegistry()
-    cycle = CatalogCycle(sessions, cipher, http, catalog_metrics(registry))
+    cycle = CatalogCycle(sessions, cipher, lambda: http, catalog_metrics(registry))
     assert await cycle.run(cid) == "ok"
     assert await count(sessions, Product, account_id=aid) == 30
     assert registry.get_sample_value("shopsync_catalog_products_downloaded_total") == 30

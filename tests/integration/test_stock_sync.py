@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from devtools.sandbox.catalog import add_products
 from services.stock_sync.download import StockDownloader
+from services.stock_sync.metrics import stock_metrics
 from services.stock_sync.upload import RETRY_FIRST_S, StockOwed, StockUploader
-from services.stock_sync.worker import StockWorker, stock_metrics
+from services.stock_sync.worker import StockWorker
 from shopsync.adapters.db.models import (
     OutboxMessage,
     Product,
@@ -217,26 +218,24 @@ async def test_a_failed_push_is_owed_again_after_a_pause_not_forgotten(
         sessions,
         cipher,
         stock_metrics(registry),
+        lambda: http,
         owed=StockOwed(clock=lambda: now[0]),
         retry=RetryPolicy(max_attempts=2, base_s=0.01),
     )
-    try:
-        for sku in SKUS:
-            await worker.on_movement(moved(aid, sku))
-        shop.faults.fail_next = 2  # both attempts of the first call: the shop is down
-        await worker.flush()
-        assert set(shop_stock(shop).values()) == {"0"}  # nothing reached the shop
-        assert registry.get_sample_value("shopsync_stock_api_errors_total") == 1
-        assert registry.get_sample_value("shopsync_stock_owed_skus") == 3
-        requests = shop.stats.requests
-        await worker.flush()  # a second later: the shop is left alone during the pause
-        assert shop.stats.requests == requests
-        now[0] += RETRY_FIRST_S
-        await worker.flush()
-        assert shop_stock(shop) == {"S-1": "12", "S-2": "13", "S-3": "14"}
-        assert registry.get_sample_value("shopsync_stock_owed_skus") == 0
-    finally:
-        await worker.close()
+    for sku in SKUS:
+        await worker.on_movement(moved(aid, sku))
+    shop.faults.fail_next = 2  # both attempts of the first call: the shop is down
+    await worker.flush()
+    assert set(shop_stock(shop).values()) == {"0"}  # nothing reached the shop
+    assert registry.get_sample_value("shopsync_stock_api_errors_total") == 1
+    assert registry.get_sample_value("shopsync_stock_owed_skus") == 3
+    requests = shop.stats.requests
+    await worker.flush()  # a second later: the shop is left alone during the pause
+    assert shop.stats.requests == requests
+    now[0] += RETRY_FIRST_S
+    await worker.flush()
+    assert shop_stock(shop) == {"S-1": "12", "S-2": "13", "S-3": "14"}
+    assert registry.get_sample_value("shopsync_stock_owed_skus") == 0
 
 
 def moved(account_id: int, sku: str) -> StockMoved:

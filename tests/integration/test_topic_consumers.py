@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.changes import UploadOnChange
-from services.catalog_sync.cycle import CatalogCycle, catalog_metrics
+from services.catalog_sync.cycle import CatalogCycle
+from services.catalog_sync.metrics import catalog_metrics
 from shopsync.adapters.db.dead_letters import DeadLetterSink
 from shopsync.adapters.db.models import DeadLetterRow, OutboxMessage
 from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
@@ -111,7 +112,7 @@ async def test_a_local_product_added_is_uploaded_to_the_accounts_uploading_shop_
             )
         ).scalars()
         [change] = [decode(p.encode(), CatalogChanged) for p in payloads]
-    cycle = CatalogCycle(sessions, cipher, http, catalog_metrics(CollectorRegistry()))
+    cycle = CatalogCycle(sessions, cipher, lambda: http, catalog_metrics(CollectorRegistry()))
     registry = CollectorRegistry()
     runner = ConnectionRunner(cycle.run, 4, Counter("skipped", "skipped", registry=registry))
     follower = UploadOnChange(sessions, runner)
