@@ -63,7 +63,7 @@ async def save_products(
         changed = await _set_prices(session, product, spec, price_groups) or changed
         if created or changed:
             change: Literal["created", "updated"] = "created" if created else "updated"
-            uow.emit(*catalog_changed(account.id, product.id, spec.sku, change))
+            uow.emit(catalog_changed(account.id, product.id, spec.sku, change))
             results.append((spec.sku, change))
         else:
             results.append((spec.sku, "unchanged"))

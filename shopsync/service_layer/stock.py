@@ -99,5 +99,5 @@ async def record_levels(
     session.add_all([movement for movement, _, _ in written])
     await session.flush()
     for movement, row, sku in written:
-        uow.emit(*stock_moved(movement.id, row, sku))
+        uow.emit(stock_moved(movement.id, row, sku))
     return [row["quantity"] for _, row, _ in written]

@@ -123,4 +123,5 @@ async def test_a_local_product_added_is_uploaded_to_the_accounts_uploading_shop_
         30,
     )
     assert in_shop == ["NEW-1"]
+    await async_wait_until(lambda: asyncio.sleep(0, not runner.busy(uploading.id)), 30)
     assert await follower.start_due() == 0  # heard once, uploaded once

@@ -40,19 +40,23 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[s
 async def insert_returning_ids(
     session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]
 ) -> list[int]:
-    """Insert `rows` and return their new primary keys, in the order of `rows`."""
+    """Insert `rows` and return their new primary keys, in the order of `rows`; each row
+    dict also gets its "id" (the caller's rows are written to, not copied)."""
     if not rows:
         return []
     if len(rows) >= COPY_MIN_ROWS and is_postgresql(session):
         ids = await allocate_ids(session, table, len(rows))
-        await _copy(
-            session, table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)]
-        )
+        for row, id_ in zip(rows, ids, strict=True):
+            row["id"] = id_
+        await _copy(session, table, rows)
         return ids
     result = await session.execute(
         insert(table).returning(table.c.id, sort_by_parameter_order=True), list(rows)
     )
-    return list(result.scalars().all())
+    ids = list(result.scalars().all())
+    for row, id_ in zip(rows, ids, strict=True):
+        row["id"] = id_
+    return ids
 
 
 async def allocate_ids(session: AsyncSession, table: Table, count: int) -> list[int]:

@@ -80,6 +80,7 @@ def line_rows(body: DocumentDraft) -> list[dict[str, Any]]:
             "name": line.name[:500],
             "sku": line.sku[:100],
             "quantity": line.quantity,
+            "unit": "db",  # darab (piece): every line is counted in pieces so far
             "unit_net_price": line.unit_net_price,
             "vat_rate": line.vat_rate,
             "net": line.net,

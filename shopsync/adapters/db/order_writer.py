@@ -199,12 +199,11 @@ class OrderDecisionWriter:
 
     async def _write_documents(self) -> None:
         new = [d for d in self._docs.values() if d.new]
-        ids = await insert_returning_ids(self._session, DOCUMENTS, [d.row for d in new])
-        for doc, document_id in zip(new, ids, strict=True):
-            doc.row["id"] = document_id
-        await insert_rows(
-            self._session, LINES, [{**line, "document_id": d.id} for d in new for line in d.lines]
-        )
+        await insert_returning_ids(self._session, DOCUMENTS, [d.row for d in new])  # sets "id"
+        for doc in new:
+            for line in doc.lines:
+                line["document_id"] = doc.id
+        await insert_rows(self._session, LINES, [line for d in new for line in d.lines])
         links = [
             {"id": d.id, column: self._docs[target].id}
             for d in new

@@ -7,8 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.adapters.db.models import OutboxMessage
-from shopsync.adapters.kafka.contracts import encode
-from shopsync.adapters.kafka.records import Event
+from shopsync.adapters.db.outbox_records import Outgoing
 
 
 class SqlAlchemyUnitOfWork:
@@ -40,9 +39,11 @@ class SqlAlchemyUnitOfWork:
             await self._session.close()
             self._session = None
 
-    def emit(self, topic: str, key: str, event: Event) -> None:
-        """Queue an event in the outbox, in this transaction."""
-        self.session.add(OutboxMessage(topic=topic, key=key, payload=encode(event).decode()))
+    def emit(self, record: Outgoing) -> None:
+        """Queue a record in the outbox, in this transaction."""
+        self.session.add(
+            OutboxMessage(topic=record.topic, key=record.key, payload=record.payload.decode())
+        )
 
     async def commit(self) -> None:
         await self.session.commit()

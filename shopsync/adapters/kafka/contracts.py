@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -51,15 +50,3 @@ def encode(event: Event) -> bytes:
     document = event.to_json_dict()
     check(event.schema_name, document)
     return orjson.dumps(document)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(type(value).__name__)
-
-
-def encode_trusted(event: Event) -> bytes:
-    """JSON for an event ShopSync built itself from checked rows: no re-validation on the hot
-    path. The contract tests run every such builder's output through `check`."""
-    return orjson.dumps({"schema": event.schema_name, **event.__dict__}, default=_plain)
