@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -82,6 +82,11 @@ def status_time(value: str) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHOP_ZONE)
     return moment.astimezone(UTC)
+
+
+def budapest_day(moment: datetime) -> date:
+    """The calendar day a document shows and reports: Hungary's, whatever the server's zone."""
+    return moment.astimezone(SHOP_ZONE).date()
 
 
 def order_status(raw: dict[str, Any]) -> OrderStatus:

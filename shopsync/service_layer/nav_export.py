@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,11 +22,9 @@ from shopsync.domain.nav_invoice import (
     invoice_data_xml,
     payment_method_for,
 )
+from shopsync.domain.orders import budapest_day
 from shopsync.service_layer.accounts import AccountError, supplier_of
 from shopsync.service_layer.exchange_rates import RateMissing, rate_on
-
-#: Invoice dates are Hungarian calendar days, whatever the server's zone.
-HUNGARY = ZoneInfo("Europe/Budapest")
 
 
 class ExportRefused(Exception):
@@ -56,11 +53,11 @@ async def export_invoice_data(session: AsyncSession, document_id: int) -> bytes:
     account = await session.get(Account, document.account_id)
     connection = await session.get(ShopConnection, document.connection_id)
     assert account is not None and connection is not None
-    issue_day = hungarian_day(document.issued_at)
+    issue_day = budapest_day(document.issued_at)
     try:
         original = await _original(session, document)
         # A storno reverses the invoice's supply: its delivery day, so its rate and HUF values.
-        delivery_day = issue_day if original is None else hungarian_day(original[1])
+        delivery_day = issue_day if original is None else budapest_day(original[1])
         invoice = NavInvoice(
             number=document.document_number,
             issue_date=issue_day,
@@ -83,10 +80,6 @@ async def export_invoice_data(session: AsyncSession, document_id: int) -> bytes:
     except (AccountError, RateMissing, NavDataError, NavSchemaError) as exc:
         raise ExportRefused(f"document {document_id} ({document.document_number}): {exc}") from exc
     return xml
-
-
-def hungarian_day(moment: datetime) -> date:
-    return moment.astimezone(HUNGARY).date()
 
 
 def _customer(document: Document, connection: ShopConnection) -> Customer:

@@ -55,3 +55,28 @@ def test_the_email_has_plain_and_html_bodies_and_the_pdf_attached() -> None:
     attachments = list(message.iter_attachments())
     assert [a.get_filename() for a in attachments] == ["INV-000042.pdf"]
     assert attachments[0].get_content() == pdf
+
+
+def test_the_pdf_shows_the_budapest_day_of_issue_not_the_servers_utc_day() -> None:
+    from datetime import UTC, datetime
+
+    from shopsync.adapters.db.models import Document
+    from shopsync.adapters.mail.relay import pdf_document
+
+    late = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # already 1 January in Budapest
+    document = Document(
+        id=1,
+        kind="invoice",
+        document_number="INV-000001",
+        buyer_name="Őze Űrsula",
+        buyer_address={},
+        buyer_tax_number="",
+        issued_at=late,
+        created_at=late,
+        currency="HUF",
+        lines=[],
+        total_net=Decimal(0),
+        total_vat=Decimal(0),
+        total_gross=Decimal(0),
+    )
+    assert pdf_document(document, "Tükörfúró Kft.").issued == "2027-01-01"

@@ -15,6 +15,7 @@ from shopsync.adapters.db.models import Account, Document
 from shopsync.adapters.mail.message import document_message
 from shopsync.adapters.mail.pdf import PdfDocument, PdfLine, render_pdf
 from shopsync.adapters.mail.smtp import Mailer
+from shopsync.domain.orders import budapest_day
 
 log = logging.getLogger(__name__)
 #: Refusals (a bad address, a 5xx) before an e-mail is given up; an absent server never counts.
@@ -58,7 +59,7 @@ def pdf_document(document: Document, supplier: str, reference: str = "") -> PdfD
             if v
         ),
         buyer_tax_number=document.buyer_tax_number,
-        issued=(document.issued_at or document.created_at).date().isoformat(),
+        issued=budapest_day(document.issued_at or document.created_at).isoformat(),
         currency=document.currency,
         lines=tuple(
             PdfLine(line.name, line.quantity, line.unit_net_price, line.vat_rate, line.gross)
