@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from shopsync.adapters.metric_set import MetricSet
+
 
 @dataclass(frozen=True)
 class CatalogMetrics:
@@ -22,58 +24,42 @@ class CatalogMetrics:
 
 
 def catalog_metrics(registry: CollectorRegistry) -> CatalogMetrics:
+    m = MetricSet(registry)
     return CatalogMetrics(
-        downloaded=Counter(
-            "shopsync_catalog_products_downloaded_total",
-            "Products downloaded from shops",
-            registry=registry,
+        downloaded=m.counter(
+            "shopsync_catalog_products_downloaded_total", "Products downloaded from shops"
         ),
-        uploaded=Counter(
-            "shopsync_catalog_products_uploaded_total",
-            "Products created or overwritten in shops",
-            registry=registry,
+        uploaded=m.counter(
+            "shopsync_catalog_products_uploaded_total", "Products created or overwritten in shops"
         ),
-        upload_failed=Counter(
-            "shopsync_catalog_products_failed_total",
-            "Products a shop refused (retried next cycle)",
-            registry=registry,
+        upload_failed=m.counter(
+            "shopsync_catalog_products_failed_total", "Products a shop refused (retried next cycle)"
         ),
-        cycles=Counter(
-            "shopsync_catalog_cycles_total",
-            "Catalog cycles by result",
-            ["result"],
-            registry=registry,
-        ),
-        cycle_seconds=Histogram(
+        cycles=m.counter("shopsync_catalog_cycles_total", "Catalog cycles by result", ["result"]),
+        cycle_seconds=m.histogram(
             "shopsync_catalog_cycle_seconds",
             "Catalog cycle duration",
-            buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800),
-            registry=registry,
+            (1, 5, 15, 30, 60, 120, 300, 600, 1800),
         ),
-        api_requests=Counter(
-            "shopsync_catalog_api_requests_total", "Shoprenter API requests made", registry=registry
+        api_requests=m.counter(
+            "shopsync_catalog_api_requests_total", "Shoprenter API requests made"
         ),
-        throttled=Counter(
-            "shopsync_catalog_api_throttled_total",
-            "Shoprenter 429 answers received",
-            registry=registry,
+        throttled=m.counter(
+            "shopsync_catalog_api_throttled_total", "Shoprenter 429 answers received"
         ),
-        download_done=Gauge(
+        download_done=m.gauge(
             "shopsync_catalog_download_done_products",
             "Products stored so far in the current download cycle",
             ["connection"],
-            registry=registry,
         ),
-        download_total=Gauge(
+        download_total=m.gauge(
             "shopsync_catalog_download_total_products",
             "Products the current download cycle expects",
             ["connection"],
-            registry=registry,
         ),
-        last_success=Gauge(
+        last_success=m.gauge(
             "shopsync_catalog_last_success_timestamp_seconds",
             "When the connection's last catalog cycle succeeded",
             ["connection"],
-            registry=registry,
         ),
     )

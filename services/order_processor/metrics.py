@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from shopsync.adapters.metric_set import MetricSet
+
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -22,50 +24,39 @@ class ProcessorMetrics:
 
 
 def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
+    m = MetricSet(registry)
     return ProcessorMetrics(
-        events=Counter(
-            "shopsync_order_events_total",
-            "Order events handled by result",
-            ["result"],
-            registry=registry,
+        events=m.counter(
+            "shopsync_order_events_total", "Order events handled by result", ["result"]
         ),
-        documents=Counter(
-            "shopsync_documents_total",
-            "Documents by kind and outcome",
-            ["kind", "outcome"],
-            registry=registry,
+        documents=m.counter(
+            "shopsync_documents_total", "Documents by kind and outcome", ["kind", "outcome"]
         ),
-        processing_seconds=Histogram(
+        processing_seconds=m.histogram(
             "shopsync_order_processing_seconds",
             "Time to handle one batch of order events (one transaction)",
-            buckets=BUCKETS,
-            registry=registry,
+            BUCKETS,
         ),
-        dead_letters=Counter(
+        dead_letters=m.counter(
             "shopsync_order_dead_letters_total",
             "Order events given up, kept as dead letters (database and topic)",
-            registry=registry,
         ),
-        skus_not_found=Counter(
+        skus_not_found=m.counter(
             "shopsync_skus_not_found_total",
             "Order lines whose SKU matched no product (no stock moved)",
-            registry=registry,
         ),
-        event_age_seconds=Histogram(
+        event_age_seconds=m.histogram(
             "shopsync_order_event_age_seconds",
             "From the webhook's arrival at the gateway to the committed document",
-            buckets=BUCKETS,
-            registry=registry,
+            BUCKETS,
         ),
-        outage_retries=Counter(
+        outage_retries=m.counter(
             "shopsync_order_outage_retries_total",
             "Batches tried again because the database could not be reached or used",
-            registry=registry,
         ),
-        consumer_lag=Gauge(
+        consumer_lag=m.gauge(
             "shopsync_order_consumer_lag",
             "Order events on the topic not yet handled by this worker, per partition",
             ["partition"],
-            registry=registry,
         ),
     )

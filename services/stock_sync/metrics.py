@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from shopsync.adapters.metric_set import MetricSet
+
 
 @dataclass(frozen=True)
 class StockMetrics:
@@ -20,39 +22,25 @@ class StockMetrics:
 
 
 def stock_metrics(registry: CollectorRegistry) -> StockMetrics:
+    m = MetricSet(registry)
     return StockMetrics(
-        skus_pushed=Counter(
-            "shopsync_stock_skus_pushed_total", "SKU stock values pushed", registry=registry
+        skus_pushed=m.counter("shopsync_stock_skus_pushed_total", "SKU stock values pushed"),
+        api_calls=m.counter("shopsync_stock_api_calls_total", "Shoprenter API calls made"),
+        movements=m.counter(
+            "shopsync_stock_movements_seen_total", "Stock movements received for uploading shops"
         ),
-        api_calls=Counter(
-            "shopsync_stock_api_calls_total", "Shoprenter API calls made", registry=registry
+        movements_per_call=m.gauge(
+            "shopsync_stock_movements_per_api_call", "Coalescing ratio since start"
         ),
-        movements=Counter(
-            "shopsync_stock_movements_seen_total",
-            "Stock movements received for uploading shops",
-            registry=registry,
+        drift_corrected=m.counter(
+            "shopsync_stock_reconciled_skus_total", "SKUs re-pushed by reconciliation ticks"
         ),
-        movements_per_call=Gauge(
-            "shopsync_stock_movements_per_api_call",
-            "Coalescing ratio since start",
-            registry=registry,
+        api_errors=m.counter("shopsync_stock_api_errors_total", "Items or calls that failed"),
+        adjusted=m.counter(
+            "shopsync_stock_download_adjustments_total", "Warehouse levels changed by downloads"
         ),
-        drift_corrected=Counter(
-            "shopsync_stock_reconciled_skus_total",
-            "SKUs re-pushed by reconciliation ticks",
-            registry=registry,
-        ),
-        api_errors=Counter(
-            "shopsync_stock_api_errors_total", "Items or calls that failed", registry=registry
-        ),
-        adjusted=Counter(
-            "shopsync_stock_download_adjustments_total",
-            "Warehouse levels changed by downloads",
-            registry=registry,
-        ),
-        owed=Gauge(
+        owed=m.gauge(
             "shopsync_stock_owed_skus",
             "SKU stock values waiting to be pushed (incl. those waiting out a failed push)",
-            registry=registry,
         ),
     )

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from shopsync.adapters.metric_set import MetricSet
+
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
@@ -22,47 +24,29 @@ class GatewayMetrics:
 
 
 def gateway_metrics(registry: CollectorRegistry) -> GatewayMetrics:
+    m = MetricSet(registry)
     return GatewayMetrics(
-        requests=Counter(
-            "shopsync_gateway_requests_total",
-            "Webhook requests by outcome",
-            ["outcome"],
-            registry=registry,
+        requests=m.counter(
+            "shopsync_gateway_requests_total", "Webhook requests by outcome", ["outcome"]
         ),
-        rejections=Counter(
-            "shopsync_gateway_rejections_total",
-            "Rejected webhooks by reason",
-            ["reason"],
-            registry=registry,
+        rejections=m.counter(
+            "shopsync_gateway_rejections_total", "Rejected webhooks by reason", ["reason"]
         ),
-        events_published=Counter(
-            "shopsync_gateway_events_published_total",
-            "Order events acknowledged by the broker",
-            registry=registry,
+        events_published=m.counter(
+            "shopsync_gateway_events_published_total", "Order events acknowledged by the broker"
         ),
-        request_seconds=Histogram(
-            "shopsync_gateway_request_seconds",
-            "Webhook request latency",
-            buckets=LATENCY_BUCKETS,
-            registry=registry,
+        request_seconds=m.histogram(
+            "shopsync_gateway_request_seconds", "Webhook request latency", LATENCY_BUCKETS
         ),
-        ack_seconds=Histogram(
+        ack_seconds=m.histogram(
             "shopsync_gateway_broker_ack_seconds",
             "Time from produce to broker acknowledgement",
-            buckets=LATENCY_BUCKETS,
-            registry=registry,
+            LATENCY_BUCKETS,
         ),
-        in_flight=Gauge(
-            "shopsync_gateway_in_flight_requests",
-            "Webhook requests being handled",
-            registry=registry,
-        ),
-        queue_depth=Gauge(
+        in_flight=m.gauge("shopsync_gateway_in_flight_requests", "Webhook requests being handled"),
+        queue_depth=m.gauge(
             "shopsync_gateway_producer_queue_depth",
             "Messages waiting in the producer's local queue",
-            registry=registry,
         ),
-        broker_up=Gauge(
-            "shopsync_gateway_broker_up", "1 while the broker answers", registry=registry
-        ),
+        broker_up=m.gauge("shopsync_gateway_broker_up", "1 while the broker answers"),
     )
