@@ -7,7 +7,6 @@ import logging
 from datetime import UTC, datetime
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.webhook_gateway.body import BodyRejected, WebhookPayload, parse_body
 from services.webhook_gateway.events import event_key, order_event
@@ -23,6 +22,12 @@ from services.webhook_gateway.keys import (
 from shopsync.adapters.kafka.contracts import ContractViolation, encode
 from shopsync.adapters.kafka.producer import BrokerUnavailable
 from shopsync.adapters.kafka.topics import ORDER_EVENTS
+from shopsync.adapters.service_pages import (
+    aiohttp_response,
+    health_answer,
+    metrics_answer,
+    readiness_answer,
+)
 
 log = logging.getLogger(__name__)
 NOT_FOUND = "no such webhook"
@@ -120,27 +125,24 @@ def _reject(request: web.Request, reason: str, message: str, status: int) -> web
 
 
 async def healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    return aiohttp_response(health_answer())
 
 
 async def readyz(request: web.Request) -> web.Response:
     """Ready only while the broker answers and no stop is under way: a load balancer then
     sends traffic elsewhere."""
     if request.app[DRAINING].is_set():
-        return web.json_response({"status": "draining"}, status=503)
+        return aiohttp_response(readiness_answer({}, "draining"))
     publisher = request.app[PUBLISHER]
     request.app[METRICS].broker_up.set(1 if publisher.is_reachable() else 0)
     problems = await request.app[READINESS].problems()
     if not publisher.is_reachable():
         problems["broker"] = "unreachable"
-    if problems:
-        return web.json_response({"status": "not ready", "problems": problems}, status=503)
-    return web.json_response({"status": "ready"})
+    return aiohttp_response(readiness_answer(problems))
 
 
 async def metrics_page(request: web.Request) -> web.Response:
     app = request.app
     app[METRICS].queue_depth.set(app[PUBLISHER].queue_depth())
     app[METRICS].broker_up.set(1 if app[PUBLISHER].is_reachable() else 0)
-    body = generate_latest(app[REGISTRY])
-    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+    return aiohttp_response(metrics_answer(app[REGISTRY]))

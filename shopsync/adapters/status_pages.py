@@ -8,9 +8,15 @@ import signal
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
 
 from shopsync.adapters.health import Readiness
+from shopsync.adapters.service_pages import (
+    aiohttp_response,
+    health_answer,
+    metrics_answer,
+    readiness_answer,
+)
 from shopsync.settings import Settings
 
 
@@ -20,18 +26,13 @@ async def start_status_pages(
     """Serve the registry and the health pages on `port`; the caller cleans the runner up."""
 
     async def metrics(request: web.Request) -> web.Response:
-        return web.Response(
-            body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
-        )
+        return aiohttp_response(metrics_answer(registry))
 
     async def ok(request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
+        return aiohttp_response(health_answer())
 
     async def ready(request: web.Request) -> web.Response:
-        problems = await readiness.problems()
-        if problems:
-            return web.json_response({"status": "not ready", "problems": problems}, status=503)
-        return web.json_response({"status": "ready"})
+        return aiohttp_response(readiness_answer(await readiness.problems()))
 
     app = web.Application()
     app.router.add_get("/metrics", metrics)

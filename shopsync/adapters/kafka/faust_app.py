@@ -9,9 +9,15 @@ from typing import Any, cast
 import aiokafka
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
 
 from shopsync.adapters.health import Readiness
+from shopsync.adapters.service_pages import (
+    PageAnswer,
+    health_answer,
+    metrics_answer,
+    readiness_answer,
+)
 from shopsync.settings import Settings
 
 
@@ -91,24 +97,23 @@ def add_service_pages(
 ) -> None:
     """/metrics, /healthz and /readyz (ready: partitions held, database and broker fine)."""
 
+    def answer(web: Any, page: PageAnswer) -> Any:
+        return web.bytes(page.body, status=page.status, headers={"Content-Type": page.content_type})
+
     @app.page("/metrics")
     async def metrics(web: Any, request: Any) -> Any:
-        # aiohttp refuses a charset inside content_type=: the full header goes in as is.
-        return web.bytes(generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
+        return answer(web, metrics_answer(registry))
 
     @app.page("/healthz")
     async def healthz(web: Any, request: Any) -> Any:
-        return web.json({"status": "ok"})
+        return answer(web, health_answer())
 
     @app.page("/readyz")
     async def readyz(web: Any, request: Any) -> Any:
         problems = await readiness.problems() if readiness is not None else {}
-        if problems:
-            return web.json({"status": "not ready", "problems": problems}, status=503)
         assigned = len(app.consumer.assignment()) if app.consumer is not None else 0
-        if assigned and not app.rebalancing:
-            return web.json({"status": "ready", "partitions": assigned})
-        return web.json({"status": "joining consumer group"}, status=503)
+        joining = "" if assigned and not app.rebalancing else "joining consumer group"
+        return answer(web, readiness_answer(problems, joining, partitions=assigned))
 
 
 def run_worker(app: faust.App, log_level: str) -> None:
