@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.models import Account
 from shopsync.domain.nav_invoice import Address, Supplier
+from shopsync.service_layer.settings_input import parsed_changes
 
 
 class AccountError(Exception):
@@ -47,15 +48,11 @@ async def account_named(session: AsyncSession, name: str) -> Account:
 
 def set_supplier(account: Account, changes: dict[str, Any]) -> dict[str, Any]:
     """Validate and store supplier fields; returns the account's supplier data after."""
-    try:
-        parsed = SupplierSettings.model_validate(changes)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise AccountError(f"invalid supplier data: {problems}") from exc
+    parsed = parsed_changes(SupplierSettings, changes)
+    if isinstance(parsed, str):
+        raise AccountError(f"invalid supplier data: {parsed}")
     supplier = {**(account.settings or {}).get("supplier", {})}
-    supplier.update(parsed.model_dump(exclude_unset=True))
+    supplier.update(parsed)
     account.settings = {**(account.settings or {}), "supplier": supplier}
     return supplier
 

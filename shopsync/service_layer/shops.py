@@ -7,7 +7,7 @@ import re
 import secrets
 from typing import Any, Literal
 
-from pydantic import SecretStr, ValidationError
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +16,7 @@ from shopsync.adapters.secrets import CredentialCipher
 from shopsync.adapters.shoprenter.credentials import ShopAccess
 from shopsync.domain.order_rules import intake_problem
 from shopsync.service_layer.connection_settings import SETTING_FIELDS, ConnectionSettings
+from shopsync.service_layer.settings_input import parsed_changes
 
 SHOP_PATH_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
@@ -103,14 +104,9 @@ async def require_connection(
 
 def apply_settings(connection: ShopConnection, changes: dict[str, Any]) -> dict[str, Any]:
     """Validate and apply setting changes; returns what was applied."""
-    try:
-        parsed = ConnectionSettings.model_validate(changes)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise ShopError(f"invalid settings: {problems}") from exc
-    applied = parsed.model_dump(exclude_unset=True)
+    applied = parsed_changes(ConnectionSettings, changes)
+    if isinstance(applied, str):
+        raise ShopError(f"invalid settings: {applied}")
     auto_accept = applied.get("orders_auto_accept", connection.orders_auto_accept)
     cancel = applied.get("orders_cancel_status_ids", connection.orders_cancel_status_ids)
     problem = intake_problem(bool(auto_accept), list(cancel or []))

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.models import Account, Product, StockLevel, StockMovement, Warehouse
 from shopsync.adapters.db.outbox_records import StockReason, stock_moved
 from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
+
+T = TypeVar("T")
 
 
 class StockError(Exception):
@@ -23,29 +26,31 @@ async def set_stock(
 ) -> Decimal:
     """Set a level; the difference is recorded as a manual movement. Returns the delta."""
     session = uow.session
-    owner = (
-        await session.execute(select(Account).where(Account.name == account))
-    ).scalar_one_or_none()
-    if owner is None:
-        raise StockError(f"no account {account!r}")
-    product = (
-        await session.execute(
-            select(Product).where(Product.account_id == owner.id, Product.sku == sku)
-        )
-    ).scalar_one_or_none()
-    if product is None:
-        raise StockError(f"no product with SKU {sku!r} in account {account!r}")
-    store = (
-        await session.execute(
-            select(Warehouse).where(Warehouse.account_id == owner.id, Warehouse.name == warehouse)
-        )
-    ).scalar_one_or_none()
-    if store is None:
-        raise StockError(f"no warehouse {warehouse!r} in account {account!r}")
+    owner = await _one(
+        session, select(Account).where(Account.name == account), f"no account {account!r}"
+    )
+    where = f"in account {account!r}"
+    product = await _one(
+        session,
+        select(Product).where(Product.account_id == owner.id, Product.sku == sku),
+        f"no product with SKU {sku!r} {where}",
+    )
+    store = await _one(
+        session,
+        select(Warehouse).where(Warehouse.account_id == owner.id, Warehouse.name == warehouse),
+        f"no warehouse {warehouse!r} {where}",
+    )
     level = await session.get(StockLevel, (store.id, product.id))
     change = LevelChange(owner.id, store.id, product.id, sku, level, quantity)
     moved = await record_levels(uow, [change], "manual", "shopsync stock set")
     return moved[0] if moved else Decimal(0)
+
+
+async def _one(session: AsyncSession, query: Select[T], missing: str) -> T:
+    found = (await session.execute(query)).scalar_one_or_none()
+    if found is None:
+        raise StockError(missing)
+    return found
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,34 +25,26 @@ def alembic_config(url: str) -> Config:
 
 async def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at url up to revision."""
-    config = alembic_config(url)
-
-    def _upgrade(connection: Connection) -> None:
-        config.attributes["connection"] = connection
-        with _foreign_keys_checked_after(connection):
-            command.upgrade(config, revision)
-
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(_upgrade)
-    finally:
-        await engine.dispose()
+    await _migrate(url, command.upgrade, revision)
 
 
 async def downgrade(url: str, revision: str = "base") -> None:
     """Take the database at url down to revision."""
+    await _migrate(url, command.downgrade, revision)
+
+
+async def _migrate(url: str, step: Callable[[Config, str], None], revision: str) -> None:
     config = alembic_config(url)
 
-    def _downgrade(connection: Connection) -> None:
+    def run(connection: Connection) -> None:
         config.attributes["connection"] = connection
         with _foreign_keys_checked_after(connection):
-            command.downgrade(config, revision)
+            step(config, revision)
 
     engine = create_engine(url)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_downgrade)
+            await connection.run_sync(run)
     finally:
         await engine.dispose()
 
