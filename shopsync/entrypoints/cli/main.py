@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import os
 import sys
@@ -62,64 +63,37 @@ def create_topics() -> None:
     click.echo(f"created {len(created)} topics" + (f": {', '.join(created)}" if created else ""))
 
 
-@cli.command()
-def gateway() -> None:
-    """Run the webhook gateway (one process; several may share the port)."""
-    from services.webhook_gateway.main import run as run_gateway
-
-    current = settings()
-    _logging(current.log_level)
-    run_gateway(current)
-
-
-@cli.command("order-processor")
-def order_processor() -> None:
-    """Run an order processor worker."""
-    from services.order_processor.main import run as run_processor
-
-    current = settings()
-    _logging(current.log_level)
-    run_processor(current)
-
-
-@cli.command("order-mailer")
-def order_mailer() -> None:
-    """Run the document mailer (PDF + SMTP, after commit, with retries)."""
-    from services.order_processor.mailer import run as run_mailer
-
-    current = settings()
-    _logging(current.log_level)
-    run_mailer(current)
+#: The long-running services: command → (module with `run(settings)`, help).
+SERVICES = {
+    "gateway": (
+        "services.webhook_gateway.main",
+        "Run the webhook gateway (one process; several may share the port).",
+    ),
+    "order-processor": ("services.order_processor.main", "Run an order processor worker."),
+    "order-mailer": (
+        "services.order_processor.mailer",
+        "Run the document mailer (PDF + SMTP, after commit, with retries).",
+    ),
+    "outbox-relay": (
+        "services.order_processor.relay",
+        "Run the outbox relay (documents issued and stock movements → Kafka, after commit).",
+    ),
+    "catalog-sync": ("services.catalog_sync.main", "Run a catalog sync worker."),
+    "stock-sync": ("services.stock_sync.main", "Run a stock sync worker."),
+}
 
 
-@cli.command("outbox-relay")
-def outbox_relay() -> None:
-    """Run the outbox relay (documents issued and stock movements → Kafka, after commit)."""
-    from services.order_processor.relay import run as run_relay
+def _service_command(name: str, module: str, help_text: str) -> None:
+    def run_service() -> None:
+        current = settings()
+        _logging(current.log_level)
+        importlib.import_module(module).run(current)
 
-    current = settings()
-    _logging(current.log_level)
-    run_relay(current)
-
-
-@cli.command("catalog-sync")
-def catalog_sync() -> None:
-    """Run a catalog sync worker."""
-    from services.catalog_sync.main import run as run_catalog
-
-    current = settings()
-    _logging(current.log_level)
-    run_catalog(current)
+    cli.command(name, help=help_text)(run_service)
 
 
-@cli.command("stock-sync")
-def stock_sync() -> None:
-    """Run a stock sync worker."""
-    from services.stock_sync.main import run as run_stock
-
-    current = settings()
-    _logging(current.log_level)
-    run_stock(current)
+for _name, (_module, _help) in SERVICES.items():
+    _service_command(_name, _module, _help)
 
 
 @cli.command()
