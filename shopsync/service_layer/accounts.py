@@ -48,9 +48,11 @@ async def account_named(session: AsyncSession, name: str) -> Account:
 
 def set_supplier(account: Account, changes: dict[str, Any]) -> dict[str, Any]:
     """Validate and store supplier fields; returns the account's supplier data after."""
-    parsed = parsed_changes(SupplierSettings, changes)
-    if isinstance(parsed, str):
-        raise AccountError(f"invalid supplier data: {parsed}")
+    parsed = parsed_changes(
+        SupplierSettings,
+        changes,
+        lambda problems: AccountError(f"invalid supplier data: {problems}"),
+    )
     supplier = {**(account.settings or {}).get("supplier", {})}
     supplier.update(parsed)
     account.settings = {**(account.settings or {}), "supplier": supplier}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -9,11 +10,16 @@ from pydantic import BaseModel, ValidationError
 M = TypeVar("M", bound=BaseModel)
 
 
-def parsed_changes(model: type[M], changes: dict[str, Any]) -> dict[str, Any] | str:
-    """The changes the model accepts, as given (unset fields left out), or every problem in one
-    line: "orders_stock_on: Input should be 'invoice' or 'first_document'; …"."""
+def parsed_changes(
+    model: type[M], changes: dict[str, Any], refused: Callable[[str], Exception]
+) -> dict[str, Any]:
+    """The changes the model accepts, as given (unset fields left out); else `refused(...)` is
+    raised with every problem in one line: "orders_stock_on: Input should be …; …"."""
     try:
         parsed = model.model_validate(changes)
     except ValidationError as exc:
-        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise refused(problems) from exc
     return parsed.model_dump(exclude_unset=True)

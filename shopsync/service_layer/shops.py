@@ -104,9 +104,9 @@ async def require_connection(
 
 def apply_settings(connection: ShopConnection, changes: dict[str, Any]) -> dict[str, Any]:
     """Validate and apply setting changes; returns what was applied."""
-    applied = parsed_changes(ConnectionSettings, changes)
-    if isinstance(applied, str):
-        raise ShopError(f"invalid settings: {applied}")
+    applied = parsed_changes(
+        ConnectionSettings, changes, lambda problems: ShopError(f"invalid settings: {problems}")
+    )
     auto_accept = applied.get("orders_auto_accept", connection.orders_auto_accept)
     cancel = applied.get("orders_cancel_status_ids", connection.orders_cancel_status_ids)
     problem = intake_problem(bool(auto_accept), list(cancel or []))
