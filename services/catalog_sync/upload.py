@@ -176,15 +176,16 @@ async def _send(
     A create the shop applied before the connection dropped is then found by its SKU and
     overwritten, never created a second time.
     """
-    for attempt in range(1, CREATE_ATTEMPTS + 1):
+    attempt = 1
+    while True:
         todo = await _resolve_by_sku(client, todo)
         try:
             return todo, await client.batch([_request(p, language, with_specials) for p in todo])
         except ShoprenterUnavailable as exc:
             if attempt == CREATE_ATTEMPTS:
                 raise
+            attempt += 1
             log.info("upload answer lost (%s): looking the SKUs up before sending again", exc)
-    raise AssertionError("unreachable")
 
 
 async def _language_id(client: HttpShoprenterClient) -> str:

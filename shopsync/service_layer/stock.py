@@ -101,8 +101,10 @@ async def record_levels(
             "created_at": now,
         }
         written.append((StockMovement(**row), row, change.sku))
+    if not written:
+        return []
     session.add_all([movement for movement, _, _ in written])
-    await session.flush()
+    await session.flush()  # the movements' ids, for their events
     for movement, row, sku in written:
         uow.emit(stock_moved(movement.id, row, sku))
     return [row["quantity"] for _, row, _ in written]
