@@ -6,9 +6,18 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, Numeric, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    TypeDecorator,
+)
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -56,3 +65,13 @@ def as_decimal(value: Decimal | int | str) -> Decimal:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class AccountOwned:
+    """Columns of a row one account owns: its own big id and the owning account (indexed).
+
+    sort_order keeps the two first in the table, where the migrations put them.
+    """
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, sort_order=-2)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True, sort_order=-1)

@@ -1,0 +1,47 @@
+"""Tables: accounts, shop connections, catalog, stock, documents, orders, inbox and outbox.
+
+Importing this package registers every table on Base.metadata (the migrations rely on it).
+"""
+
+from shopsync.adapters.db.models.accounts import Account, ShopConnection
+from shopsync.adapters.db.models.catalog import (
+    CatalogSyncState,
+    Price,
+    PriceGroup,
+    Product,
+    ProductGroup,
+    ProductLink,
+)
+from shopsync.adapters.db.models.documents import (
+    Document,
+    DocumentLine,
+    DocumentSeries,
+    ExchangeRate,
+)
+from shopsync.adapters.db.models.messages import DeadLetterRow, OutboxMessage, ProcessedEvent
+from shopsync.adapters.db.models.orders import HeldOrder, OrderStateRow
+from shopsync.adapters.db.models.stock import SkuMiss, StockLevel, StockMovement, Warehouse
+
+__all__ = [
+    "Account",
+    "CatalogSyncState",
+    "DeadLetterRow",
+    "Document",
+    "DocumentLine",
+    "DocumentSeries",
+    "ExchangeRate",
+    "HeldOrder",
+    "OrderStateRow",
+    "OutboxMessage",
+    "Price",
+    "PriceGroup",
+    "ProcessedEvent",
+    "Product",
+    "ProductGroup",
+    "ProductLink",
+    "ShopConnection",
+    "SkuMiss",
+    "StockLevel",
+    "StockMovement",
+    "Warehouse",
+]
