@@ -3,60 +3,70 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from shopsync.adapters.metric_set import MetricSet
+from shopsync.adapters.metric_set import Metric, build
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 @dataclass(frozen=True)
 class ProcessorMetrics:
-    events: Counter
-    documents: Counter
-    processing_seconds: Histogram
-    dead_letters: Counter
-    skus_not_found: Counter
-    event_age_seconds: Histogram
-    consumer_lag: Gauge
-    outage_retries: Counter
-
-
-def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
-    m = MetricSet(registry)
-    return ProcessorMetrics(
-        events=m.counter(
-            "shopsync_order_events_total", "Order events handled by result", ["result"]
-        ),
-        documents=m.counter(
-            "shopsync_documents_total", "Documents by kind and outcome", ["kind", "outcome"]
-        ),
-        processing_seconds=m.histogram(
+    events: Annotated[
+        Counter, Metric("shopsync_order_events_total", "Order events handled by result", ["result"])
+    ]
+    documents: Annotated[
+        Counter,
+        Metric("shopsync_documents_total", "Documents by kind and outcome", ["kind", "outcome"]),
+    ]
+    processing_seconds: Annotated[
+        Histogram,
+        Metric(
             "shopsync_order_processing_seconds",
             "Time to handle one batch of order events (one transaction)",
-            BUCKETS,
+            buckets=BUCKETS,
         ),
-        dead_letters=m.counter(
+    ]
+    dead_letters: Annotated[
+        Counter,
+        Metric(
             "shopsync_order_dead_letters_total",
             "Order events given up, kept as dead letters (database and topic)",
         ),
-        skus_not_found=m.counter(
+    ]
+    skus_not_found: Annotated[
+        Counter,
+        Metric(
             "shopsync_skus_not_found_total",
             "Order lines whose SKU matched no product (no stock moved)",
         ),
-        event_age_seconds=m.histogram(
+    ]
+    event_age_seconds: Annotated[
+        Histogram,
+        Metric(
             "shopsync_order_event_age_seconds",
             "From the webhook's arrival at the gateway to the committed document",
-            BUCKETS,
+            buckets=BUCKETS,
         ),
-        outage_retries=m.counter(
+    ]
+    outage_retries: Annotated[
+        Counter,
+        Metric(
             "shopsync_order_outage_retries_total",
             "Batches tried again because the database could not be reached or used",
         ),
-        consumer_lag=m.gauge(
+    ]
+    consumer_lag: Annotated[
+        Gauge,
+        Metric(
             "shopsync_order_consumer_lag",
             "Order events on the topic not yet handled by this worker, per partition",
             ["partition"],
         ),
-    )
+    ]
+
+
+def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
+    return build(ProcessorMetrics, registry)
