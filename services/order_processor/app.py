@@ -13,10 +13,9 @@ from prometheus_client import CollectorRegistry
 from services.order_processor.consumer import MessageRef, OrderEventConsumer
 from services.order_processor.metrics import ProcessorMetrics, processor_metrics
 from shopsync.adapters.db.dead_letters import DeadLetterSink
-from shopsync.adapters.health import Readiness, broker_probe, database_probe
-from shopsync.adapters.kafka.faust_app import add_service_pages, create_faust_app, raw_topic
+from shopsync.adapters.kafka.faust_app import raw_topic
 from shopsync.adapters.kafka.topics import DLQ_ORDER_PROCESSOR, ORDER_EVENTS
-from shopsync.adapters.resources import WorkerResources
+from shopsync.adapters.kafka.worker_app import WorkerApp, worker_app
 from shopsync.service_layer.order_intake import OrderIntake
 from shopsync.settings import Settings
 
@@ -25,57 +24,52 @@ APP_ID = "shopsync-order-processor"
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
     """Wire the agent (concurrency=1: offsets never pass an unfinished event)."""
-    app = create_faust_app(APP_ID, settings, settings.order_processor_port)
-    resources = WorkerResources(settings, registry)
-    app.add_dependency(resources)  # first child: started before the agent, stopped after
-    sessions, registry = resources.sessions, resources.registry
-    metrics = processor_metrics(registry)
-    # Dead letters go out through librdkafka (C), like everything ShopSync produces.
-    send = resources.producer.send
+    worker = worker_app(APP_ID, settings, settings.order_processor_port, registry)
+    metrics = processor_metrics(worker.registry)
+    consumer = _consumer(worker, metrics)
+    window_s = settings.order_batch_window_ms / 1000
 
-    readiness = Readiness(
-        {
-            "database": database_probe(sessions),
-            "broker": broker_probe(settings.bootstrap_servers),
-        }
-    )
-    dead_letters = DeadLetterSink(sessions, send, DLQ_ORDER_PROCESSOR, metrics.dead_letters)
-    consumer = OrderEventConsumer(OrderIntake(sessions), metrics, dead_letters, readiness)
-
-    @app.agent(raw_topic(app, ORDER_EVENTS), name="order-events", concurrency=1)
+    @worker.app.agent(raw_topic(worker.app, ORDER_EVENTS), name="order-events", concurrency=1)
     async def order_events(stream: Any) -> None:
         # Batches: one transaction per up to 500 events; offsets are acked after the batch.
-        window_s = settings.order_batch_window_ms / 1000
         async for batch in stream.take_events(settings.order_batch_size, within=window_s):
-            await consumer.process_batch(
-                [
-                    (
-                        MessageRef(
-                            e.message.topic, e.message.partition, e.message.offset, e.message.key
-                        ),
-                        e.value,
-                    )
-                    for e in batch
-                ]
-            )
-            _record_lag(app, metrics, batch)
+            await consumer.process_batch(_messages(batch))
+            _record_lag(worker.app, metrics, batch)
 
-    add_service_pages(app, registry, readiness)
-    return app
+    return worker.with_service_pages()
+
+
+def _consumer(worker: WorkerApp, metrics: ProcessorMetrics) -> OrderEventConsumer:
+    # Dead letters go out through librdkafka (C), like everything ShopSync produces.
+    send = worker.resources.producer.send
+    dead_letters = DeadLetterSink(worker.sessions, send, DLQ_ORDER_PROCESSOR, metrics.dead_letters)
+    return OrderEventConsumer(OrderIntake(worker.sessions), metrics, dead_letters, worker.readiness)
+
+
+def _messages(batch: list[Any]) -> list[tuple[MessageRef, bytes]]:
+    """Where each faust event came from, with its raw value."""
+    return [
+        (MessageRef(e.message.topic, e.message.partition, e.message.offset, e.message.key), e.value)
+        for e in batch
+    ]
 
 
 def _record_lag(app: faust.App, metrics: ProcessorMetrics, batch: list[Any]) -> None:
     """Highwater (from the last fetch, no request) minus the next offset, per partition."""
-    last: dict[Any, int] = {}
-    for event in batch:
-        tp = event.message.tp
-        last[tp] = max(last.get(tp, -1), event.message.offset)
-    for tp, offset in last.items():
+    for tp, offset in _last_offsets(batch).items():
         try:
             highwater = app.consumer.highwater(tp)
         except AssertionError:  # revoked meanwhile (aiokafka asserts the assignment)
             highwater = None
         if highwater is not None:
-            metrics.consumer_lag.labels(partition=str(tp.partition)).set(
-                max(highwater - offset - 1, 0)
-            )
+            lag = max(highwater - offset - 1, 0)
+            metrics.consumer_lag.labels(partition=str(tp.partition)).set(lag)
+
+
+def _last_offsets(batch: list[Any]) -> dict[Any, int]:
+    """The batch's highest offset per topic-partition."""
+    last: dict[Any, int] = {}
+    for event in batch:
+        tp = event.message.tp
+        last[tp] = max(last.get(tp, -1), event.message.offset)
+    return last
