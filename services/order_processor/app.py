@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry
 from services.order_processor.consumer import MessageRef, OrderEventConsumer
 from services.order_processor.metrics import ProcessorMetrics, processor_metrics
 from shopsync.adapters.db.dead_letters import DeadLetterSink
+from shopsync.adapters.db.order_store import order_units
 from shopsync.adapters.kafka.faust_app import raw_topic
 from shopsync.adapters.kafka.topics import DLQ_ORDER_PROCESSOR, ORDER_EVENTS
 from shopsync.adapters.kafka.worker_app import WorkerApp, worker_app
@@ -43,7 +44,8 @@ def _consumer(worker: WorkerApp, metrics: ProcessorMetrics) -> OrderEventConsume
     # Dead letters go out through librdkafka (C), like everything ShopSync produces.
     send = worker.resources.producer.send
     dead_letters = DeadLetterSink(worker.sessions, send, DLQ_ORDER_PROCESSOR, metrics.dead_letters)
-    return OrderEventConsumer(OrderIntake(worker.sessions), metrics, dead_letters, worker.readiness)
+    intake = OrderIntake(order_units(worker.sessions))
+    return OrderEventConsumer(intake, metrics, dead_letters, worker.readiness)
 
 
 def _messages(batch: list[Any]) -> list[tuple[MessageRef, bytes]]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shopsync.adapters.db.connection_rules import rules_of
 from shopsync.adapters.db.held_orders import mark_released, open_holds
 from shopsync.adapters.db.models import ShopConnection
+from shopsync.adapters.db.order_store import order_units
 from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.domain.document_content import content_for
 from shopsync.domain.documents import DocumentKind
@@ -63,7 +64,7 @@ async def release(
         again = event.model_copy(
             update={"event_id": f"{event.event_id[:150]}:release:{time.time_ns()}"}
         )
-        outcome = await OrderIntake(sessions).handle(again)
+        outcome = await OrderIntake(order_units(sessions)).handle(again)
         async with sessions() as session:
             await mark_released(session, [hold.id])
             await session.commit()

@@ -3,16 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from shopsync.adapters.db.connection_rules import rules_of
-from shopsync.adapters.db.held_orders import held_row
-from shopsync.adapters.db.models import ShopConnection
-from shopsync.adapters.db.order_reads import claim_events, connections_by_id, products_by_sku
-from shopsync.adapters.db.order_states import OrderKey, load_states
-from shopsync.adapters.db.order_writer import Applied, Planned
 from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.domain.order_actions import Decision, IssueDocument, IssueStorno, NumberDocument
 from shopsync.domain.order_lifecycle import StatusReported, decide
@@ -20,6 +11,7 @@ from shopsync.domain.order_reading import OrderRejected, read_order
 from shopsync.domain.order_rules import OrderRules
 from shopsync.domain.order_state import OrderState
 from shopsync.domain.orders import Order
+from shopsync.service_layer.ports import Applied, Hold, OrderKey, OrderStore, Planned, ShopIntake
 
 
 class PoisonEvent(Exception):
@@ -39,14 +31,17 @@ class Outcome:
 class _Item:
     position: int
     event: OrderReceived
-    connection: ShopConnection
-    rules: OrderRules
+    intake: ShopIntake
     order: Order
     planned: Planned | None = None
 
     @property
     def key(self) -> OrderKey:
-        return (self.connection.id, self.event.order_id)
+        return (self.intake.connection_id, self.event.order_id)
+
+    @property
+    def rules(self) -> OrderRules:
+        return self.intake.rules
 
 
 @dataclass
@@ -55,66 +50,69 @@ class OrderBatch:
 
     results: list[Outcome | PoisonEvent]
     items: list[_Item] = field(default_factory=list)
-    held: list[dict[str, Any]] = field(default_factory=list)
+    held: list[Hold] = field(default_factory=list)
     stored: set[OrderKey] = field(default_factory=set)
     changed: dict[OrderKey, OrderState] = field(default_factory=dict)
 
     @classmethod
     async def claim(
-        cls, session: AsyncSession, consumer: str, events: list[OrderReceived]
+        cls, store: OrderStore, consumer: str, events: list[OrderReceived]
     ) -> OrderBatch:
         """Connections, the inbox claim, and each event read (or held, or refused)."""
-        connections = await connections_by_id(session, {e.connection_id for e in events})
-        owned = {e.event_id for e in events if _owner(e, connections) is not None}
-        fresh = await claim_events(session, consumer, owned)
-        rules = {c.id: rules_of(c) for c in connections.values()}
+        intakes = await store.intakes({e.connection_id for e in events})
+        owned = {e.event_id for e in events if _owner(e, intakes) is not None}
+        fresh = await store.claim(consumer, owned)
         batch = cls([])
         for event in events:
-            connection = _owner(event, connections)
-            if connection is None:
-                batch.results.append(PoisonEvent(f"unknown connection {event.connection_id}"))
-            elif event.event_id not in fresh:
-                batch.results.append(Outcome("duplicate"))
-            else:
-                fresh.discard(event.event_id)  # a second copy in this batch is a duplicate
-                batch.read(event, connection, rules[connection.id])
+            batch.admit(event, _owner(event, intakes), fresh)
         return batch
 
-    def read(self, event: OrderReceived, connection: ShopConnection, rules: OrderRules) -> None:
+    def admit(self, event: OrderReceived, intake: ShopIntake | None, fresh: set[str]) -> None:
+        """Refuse an event of no known connection, skip a duplicate, read any other."""
+        if intake is None:
+            self.results.append(PoisonEvent(f"unknown connection {event.connection_id}"))
+        elif event.event_id not in fresh:
+            self.results.append(Outcome("duplicate"))
+        else:
+            fresh.discard(event.event_id)  # a second copy in this batch is a duplicate
+            self.read(event, intake)
+
+    def read(self, event: OrderReceived, intake: ShopIntake) -> None:
         position = len(self.results)
         self.results.append(Outcome("pending"))
         try:
-            order = read_order(event.order, rules.vat_rates)
+            order = read_order(event.order, intake.rules.vat_rates)
         except OrderRejected as rejected:
-            self.hold(position, event, connection, rejected)
+            self.hold(position, Hold(intake.connection_id, event, rejected))
             return
-        self.items.append(_Item(position, event, connection, rules, order))
+        self.items.append(_Item(position, event, intake, order))
 
-    def hold(
-        self, position: int, event: OrderReceived, connection: ShopConnection, why: OrderRejected
-    ) -> None:
-        self.held.append(held_row(connection.id, event, why))
-        self.results[position] = Outcome("held", note=str(why))
+    def hold(self, position: int, hold: Hold) -> None:
+        self.held.append(hold)
+        self.results[position] = Outcome("held", note=str(hold.why))
 
-    async def decide(self, session: AsyncSession) -> None:
+    async def decide(self, store: OrderStore) -> None:
         """Every event's decision in order, each against the state the one before it left."""
         live = [i for i in self.items if i.rules.intake]
-        states = await load_states(session, {i.key for i in live})
+        states = await store.states({i.key for i in live})
         self.stored = set(states)
-        catalogs = await products_by_sku(session, _skus(live))
+        catalogs = await store.catalogs(_skus(live))
         for item in self.items:
-            state = states.get(item.key, OrderState())
-            report = StatusReported(item.event.status_id, item.order.status_at, item.order)
-            try:
-                decision = decide(
-                    state, item.rules, report, catalogs.get(item.connection.account_id)
-                )
-            except OrderRejected as rejected:
-                self.hold(item.position, item.event, item.connection, rejected)
-                continue
-            if decision.state != state:
-                states[item.key] = self.changed[item.key] = decision.state
-            item.planned = Planned(item.connection.account_id, *item.key, decision)
+            self._decide(item, states, catalogs.get(item.intake.account_id))
+
+    def _decide(
+        self, item: _Item, states: dict[OrderKey, OrderState], catalog: dict[str, int] | None
+    ) -> None:
+        state = states.get(item.key, OrderState())
+        report = StatusReported(item.event.status_id, item.order.status_at, item.order)
+        try:
+            decision = decide(state, item.rules, report, catalog)
+        except OrderRejected as rejected:
+            self.hold(item.position, Hold(item.intake.connection_id, item.event, rejected))
+            return
+        if decision.state != state:
+            states[item.key] = self.changed[item.key] = decision.state
+        item.planned = Planned(item.intake.account_id, *item.key, decision)
 
     @property
     def acting(self) -> list[Planned]:
@@ -134,7 +132,7 @@ class OrderBatch:
 
 def _skus(items: list[_Item]) -> set[tuple[int, str]]:
     return {
-        (i.connection.account_id, line.sku)
+        (i.intake.account_id, line.sku)
         for i in items
         if i.rules.stock is not None
         for line in i.order.items
@@ -142,11 +140,11 @@ def _skus(items: list[_Item]) -> set[tuple[int, str]]:
     }
 
 
-def _owner(event: OrderReceived, connections: dict[int, ShopConnection]) -> ShopConnection | None:
-    connection = connections.get(event.connection_id)
-    if connection is None or connection.account_id != event.account_id:
+def _owner(event: OrderReceived, intakes: dict[int, ShopIntake]) -> ShopIntake | None:
+    intake = intakes.get(event.connection_id)
+    if intake is None or intake.account_id != event.account_id:
         return None
-    return connection
+    return intake
 
 
 def _outcome(decision: Decision, applied: Applied | None) -> Outcome:

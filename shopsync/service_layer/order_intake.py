@@ -10,17 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from shopsync.adapters.db.bulk import custom_plans
-from shopsync.adapters.db.failures import is_conflict, is_outage
-from shopsync.adapters.db.held_orders import keep_held
-from shopsync.adapters.db.order_states import save_states
-from shopsync.adapters.db.order_writer import OrderDecisionWriter
-from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
 from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.service_layer.order_batch import OrderBatch, Outcome, PoisonEvent
+from shopsync.service_layer.ports import Conflict, OrderUnitOfWork, Outage
 
 __all__ = ["CONSUMER", "OrderIntake", "Outage", "Outcome", "PoisonEvent"]
 
@@ -31,15 +25,11 @@ CONSUMER = "order-processor"
 CONFLICT_RETRIES = 4
 
 
-class Outage(Exception):
-    """The database cannot be reached or used: nobody's fault, the work must wait."""
-
-
 class OrderIntake:
     """Order events → documents, stock and outbox records, idempotently, in one transaction."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self, units_of_work: Callable[[], OrderUnitOfWork]) -> None:
+        self._units_of_work = units_of_work
 
     async def handle(self, event: OrderReceived) -> Outcome:
         """One event (a batch of one); PoisonEvent when it can never be handled."""
@@ -56,9 +46,9 @@ class OrderIntake:
         """
         try:
             return await self._batch(events)
+        except Outage:
+            raise
         except Exception as exc:
-            if is_outage(exc):
-                raise Outage(f"{type(exc).__name__}: {exc}"[:500]) from exc
             if len(events) == 1:
                 return [await self._alone(events[0], exc)]
             log.warning("batch of %d failed (%r): splitting it", len(events), exc)
@@ -68,29 +58,30 @@ class OrderIntake:
     async def _alone(self, event: OrderReceived, exc: Exception) -> Outcome | PoisonEvent:
         """One event that failed: a conflict is tried again, anything else is its fault."""
         for attempt in range(CONFLICT_RETRIES):
-            if not is_conflict(exc):
+            if not isinstance(exc, Conflict):
                 break
             await asyncio.sleep(0.05 * 2**attempt)
             try:
                 return (await self._batch([event]))[0]
+            except Outage:
+                raise
             except Exception as again:
-                if is_outage(again):
-                    raise Outage(f"{type(again).__name__}: {again}"[:500]) from again
                 exc = again
         log.error("event %s cannot be handled: %r", event.event_id, exc)
-        return PoisonEvent(f"{type(exc).__name__}: {exc}"[:2000])
+        return PoisonEvent(_reason(exc))
 
     async def _batch(self, events: list[OrderReceived]) -> list[Outcome | PoisonEvent]:
-        async with SqlAlchemyUnitOfWork(self._sessions) as uow:
-            session = uow.session
-            batch = await OrderBatch.claim(session, CONSUMER, events)
-            # Reads first, planned for their actual keys (see custom_plans); writes after.
-            async with custom_plans(session):
-                await batch.decide(session)
-                writer = OrderDecisionWriter(session)
-                await writer.prepare(batch.acting)
-            applied = await writer.write(batch.acting)
-            await keep_held(session, batch.held)
-            await save_states(session, batch.changed, batch.stored)
+        async with self._units_of_work() as uow:
+            batch = await OrderBatch.claim(uow.orders, CONSUMER, events)
+            await batch.decide(uow.orders)
+            applied = await uow.orders.apply(batch.acting)
+            await uow.orders.hold(batch.held)
+            await uow.orders.save_states(batch.changed, batch.stored)
             await uow.commit()
         return batch.settle(applied)
+
+
+def _reason(exc: Exception) -> str:
+    """What a dead letter says of the failure (a Conflict says its cause already)."""
+    said = str(exc) if isinstance(exc, Conflict) else f"{type(exc).__name__}: {exc}"
+    return said[:2000]

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
 from shopsync.adapters.db.models import Document
+from shopsync.adapters.db.order_store import order_units
 from shopsync.adapters.mail.relay import MAX_ATTEMPTS, EmailRelay
 from shopsync.adapters.mail.smtp import SmtpMailer
 from shopsync.adapters.secrets import CredentialCipher
@@ -54,7 +55,7 @@ async def issue_one(
         cid, aid = connection.id, connection.account_id
     order = json.loads(SAMPLE_WEBHOOK.read_text())["orders"]["order"][0]
     order["innerId"] = unique("")
-    outcome = await OrderIntake(sessions).handle(
+    outcome = await OrderIntake(order_units(sessions)).handle(
         order_event(cid, aid, order, "json", datetime.now(UTC))
     )
     assert outcome.document_id is not None

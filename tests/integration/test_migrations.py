@@ -17,6 +17,7 @@ from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import downgrade, upgrade
 from shopsync.adapters.db.models import Document
 from shopsync.adapters.db.order_states import load_states
+from shopsync.adapters.db.order_store import order_units
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.order_intake import OrderIntake
 from tests.support import (
@@ -109,7 +110,7 @@ async def _backfill_round_trip(url: str) -> None:
         connection.orders_stock_warehouse_id = warehouse_id
         await session.commit()
         cid, aid = connection.id, connection.account_id
-    intake = OrderIntake(sessions)
+    intake = OrderIntake(order_units(sessions))
     base = json.loads(SAMPLE_WEBHOOK.read_text())["orders"]["order"][0]
     # Not a cancelled proforma: before the lifecycle none was ever voided, so the rebuilt
     # state rightly takes a proforma without an invoice for live.
@@ -151,7 +152,7 @@ async def _backfill_round_trip(url: str) -> None:
     # The rebuilt state carries on: the backfilled live invoice of "a" is stornoed.
     history = {"status": "7", "statusText": "", "dateAdded": "2026-02-01 10:00:00"}
     order = {**base, "innerId": "a", "orderHistory": history}
-    outcome = await OrderIntake(sessions).handle(
+    outcome = await OrderIntake(order_units(sessions)).handle(
         order_event(cid, aid, order, "json", datetime.now(UTC))
     )
     assert (outcome.result, outcome.kind) == ("cancelled", "storno")

@@ -20,6 +20,7 @@ from services.webhook_gateway.events import order_event
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
 from shopsync.adapters.db.models import Account, Document, ShopConnection
+from shopsync.adapters.db.order_store import order_units
 from shopsync.adapters.nav.schema import validate_invoice_data
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.domain.nav_invoice import DATA_NS
@@ -44,7 +45,7 @@ def sample(order_id: str, status: str = "1", **changes: Any) -> dict[str, Any]:
 async def issue(
     sessions: async_sessionmaker[AsyncSession], cid: int, aid: int, order: dict[str, Any]
 ) -> int:
-    outcome = await OrderIntake(sessions).handle(
+    outcome = await OrderIntake(order_units(sessions)).handle(
         order_event(cid, aid, order, "json", datetime.now(UTC))
     )
     assert outcome.document_id is not None

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
 from shopsync.adapters.db.models import Account, Document, OutboxMessage, SkuMiss, StockLevel
+from shopsync.adapters.db.order_store import order_units
 from shopsync.adapters.kafka.contracts import check
 from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.adapters.kafka.topics import DOCUMENTS_ISSUED, STOCK_MOVEMENTS
@@ -67,7 +68,7 @@ async def test_a_batch_issues_one_document_per_order_numbered_without_gaps_and_m
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
 ) -> None:
     cid, aid, warehouse_id, product_id = await stocked_connection(sessions, cipher)
-    handler = OrderIntake(sessions)
+    handler = OrderIntake(order_units(sessions))
     batch = events(cid, aid, [str(n) for n in range(150)])
     results = await handler.handle_batch(batch + batch[:10])  # duplicates inside the batch
     assert [r.result for r in results if not isinstance(r, PoisonEvent)].count("issued") == 150
@@ -114,7 +115,7 @@ async def test_a_poison_event_in_a_batch_is_singled_out_and_the_rest_processed(
     cid, aid, _, _ = await stocked_connection(sessions, cipher)
     good = events(cid, aid, ["p1", "p2"])
     bad = events(987_654, aid, ["p3"])
-    results = await OrderIntake(sessions).handle_batch([good[0], bad[0], good[1]])
+    results = await OrderIntake(order_units(sessions)).handle_batch([good[0], bad[0], good[1]])
     assert isinstance(results[1], PoisonEvent)
     assert [r.result for r in (results[0], results[2]) if not isinstance(r, PoisonEvent)] == [
         "issued",
@@ -129,7 +130,7 @@ async def test_concurrent_batch_workers_never_skip_or_reuse_a_number(
         pytest.skip("SQLite serialises writers: concurrency is PostgreSQL's question")
     cid, aid, _, _ = await stocked_connection(sessions, cipher)
     batches = [events(cid, aid, [f"{b}-{n}" for n in range(50)]) for b in range(4)]
-    await asyncio.gather(*(OrderIntake(sessions).handle_batch(b) for b in batches))
+    await asyncio.gather(*(OrderIntake(order_units(sessions)).handle_batch(b) for b in batches))
     async with sessions() as session:
         numbers = sorted(
             n or 0
@@ -147,7 +148,7 @@ async def test_a_cancellation_in_the_same_batch_as_its_invoice_stornos_it_and_re
     ids = [f"c{n}" for n in range(20)]
     paid = events(cid, aid, ids, "1", "2025-12-01 10:00:00")
     cancelled = events(cid, aid, ids[:5], "7", "2025-12-01 11:00:00")
-    results = await OrderIntake(sessions).handle_batch(paid + cancelled)
+    results = await OrderIntake(order_units(sessions)).handle_batch(paid + cancelled)
     outcomes = [r.result for r in results if not isinstance(r, PoisonEvent)]
     assert outcomes == ["issued"] * 20 + ["cancelled"] * 5
     async with sessions() as session:
@@ -200,7 +201,7 @@ async def test_one_event_the_database_refuses_is_poison_alone_and_the_rest_are_i
     await refuse_orders_named(sessions, "poison")
     ids = [f"good-{n}" for n in range(39)]
     ids.insert(17, "poison-1")
-    results = await OrderIntake(sessions).handle_batch(events(cid, aid, ids))
+    results = await OrderIntake(order_units(sessions)).handle_batch(events(cid, aid, ids))
     poison = [(i, r) for i, r in zip(ids, results, strict=True) if isinstance(r, PoisonEvent)]
     assert [i for i, _ in poison] == ["poison-1"] and "refused" in str(poison[0][1])
     assert [r.result for r in results if not isinstance(r, PoisonEvent)] == ["issued"] * 39
@@ -227,7 +228,9 @@ async def test_a_database_that_cannot_be_reached_is_an_outage_not_poison(
         engine = create_engine(url)
         try:
             with pytest.raises(Outage):
-                await OrderIntake(session_factory(engine)).handle_batch(events(1, 1, ["o1"]))
+                await OrderIntake(order_units(session_factory(engine))).handle_batch(
+                    events(1, 1, ["o1"])
+                )
         finally:
             await engine.dispose()
 
@@ -242,7 +245,7 @@ async def test_a_bad_order_in_a_batch_is_held_with_its_reason_and_released_once_
     batch = events(cid, aid, [f"h{n}" for n in range(40)])
     odd = batch[7].order
     odd["orderProducts"]["orderProduct"][0]["taxRate"] = "19"  # an Austrian rate, say
-    results = await OrderIntake(sessions).handle_batch(batch)
+    results = await OrderIntake(order_units(sessions)).handle_batch(batch)
     outcomes = [r.result for r in results if not isinstance(r, PoisonEvent)]
     assert outcomes.count("issued") == 39 and outcomes[7] == "held"
     async with sessions() as session:

@@ -20,6 +20,7 @@ from shopsync.adapters.db.models import (
     SkuMiss,
     StockLevel,
 )
+from shopsync.adapters.db.order_store import order_units
 from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
 from shopsync.adapters.mail.relay import reference_of
 from shopsync.adapters.secrets import CredentialCipher
@@ -43,7 +44,7 @@ class Shop:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
-        self.intake = OrderIntake(sessions)
+        self.intake = OrderIntake(order_units(sessions))
 
     async def create(self, cipher: CredentialCipher, **settings: Any) -> Shop:
         async with self.sessions() as session:
@@ -143,7 +144,7 @@ async def test_an_event_for_an_unknown_connection_is_poison(
 ) -> None:
     event = order_event(999_999, 1, sample_order("9"), "json", datetime.now(UTC))
     with pytest.raises(PoisonEvent, match="unknown connection"):
-        await OrderIntake(sessions).handle(event)
+        await OrderIntake(order_units(sessions)).handle(event)
 
 
 async def test_stock_moves_for_known_skus_and_an_unknown_sku_is_recorded(shop: Shop) -> None:

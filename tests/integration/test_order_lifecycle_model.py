@@ -33,6 +33,7 @@ from shopsync.adapters.db.models import (
     StockLevel,
     StockMovement,
 )
+from shopsync.adapters.db.order_store import order_units
 from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.adapters.kafka.topics import DOCUMENTS_ISSUED, DOCUMENTS_VOIDED, STOCK_MOVEMENTS
 from shopsync.adapters.secrets import CredentialCipher
@@ -346,7 +347,7 @@ async def run_scenario(url: str, cipher: CredentialCipher, s: Scenario) -> None:
         expected = [model.apply(*e) for e in s.events]
         one = await Shop(sessions).create(s, cipher)
         many = await Shop(sessions).create(s, cipher)
-        intake = OrderIntake(sessions)
+        intake = OrderIntake(order_units(sessions))
         results: list[str] = []
         for order, status, at in s.events:
             results.append((await intake.handle(one.event(s, order, status, at))).result)

@@ -19,6 +19,7 @@ from shopsync.adapters.db.dead_letters import DeadLetterSink
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
 from shopsync.adapters.db.models import DeadLetterRow, Document
+from shopsync.adapters.db.order_store import order_units
 from shopsync.adapters.health import Readiness, database_probe
 from shopsync.adapters.kafka.contracts import encode
 from shopsync.adapters.secrets import CredentialCipher
@@ -66,7 +67,12 @@ async def test_orders_wait_while_the_database_is_refused_then_all_become_documen
     readiness = Readiness({"database": database_probe(sessions)}, every_s=0)
     sink = DeadLetterSink(sessions, Sent(), "dlq", metrics.dead_letters, retry_max_s=0.5)
     consumer = OrderEventConsumer(
-        OrderIntake(sessions), metrics, sink, readiness, retry_base_s=0.1, retry_max_s=0.5
+        OrderIntake(order_units(sessions)),
+        metrics,
+        sink,
+        readiness,
+        retry_base_s=0.1,
+        retry_max_s=0.5,
     )
     work = asyncio.create_task(consumer.process_batch(messages))
     try:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
 from shopsync.adapters.db.models import OutboxMessage
+from shopsync.adapters.db.order_store import order_units
 from shopsync.adapters.kafka.contracts import check
 from shopsync.adapters.kafka.ticks import TickPublisher
 from shopsync.adapters.kafka.topics import DOCUMENTS_ISSUED, SYNC_TICKS
@@ -94,7 +95,9 @@ async def test_outbox_relay_sends_what_the_handler_committed_once_and_marks_it_s
         await session.commit()
         cid, aid = connection.id, connection.account_id
     order = json.loads(SAMPLE_WEBHOOK.read_text())["orders"]["order"][0]
-    await OrderIntake(sessions).handle(order_event(cid, aid, order, "json", datetime.now(UTC)))
+    await OrderIntake(order_units(sessions)).handle(
+        order_event(cid, aid, order, "json", datetime.now(UTC))
+    )
     send = RecordingSend()
     relay = OutboxRelay(sessions, send.send_many)
     while await relay.relay_once():

@@ -1,0 +1,135 @@
+"""In-memory twins of the ports (`shopsync.service_layer.ports`), for fast use-case tests.
+
+A fake keeps what a transaction wrote aside and makes it visible only on `commit()`, like the
+real unit of work; `fail_on` makes one order's writing fail as a real database would.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from shopsync.domain import order_actions as do
+from shopsync.domain.order_state import OrderState
+from shopsync.service_layer.ports import (
+    Applied,
+    Catalog,
+    Hold,
+    OrderKey,
+    Planned,
+    ShopIntake,
+)
+
+
+@dataclass
+class OrderTables:
+    """What the fake order store holds; one copy committed, one per open transaction."""
+
+    intakes: dict[int, ShopIntake] = field(default_factory=dict)
+    claimed: set[tuple[str, str]] = field(default_factory=set)  # (consumer, event id)
+    states: dict[OrderKey, OrderState] = field(default_factory=dict)
+    catalogs: dict[int, Catalog] = field(default_factory=dict)
+    applied: list[Planned] = field(default_factory=list)
+    holds: list[Hold] = field(default_factory=list)
+
+
+class FakeOrderStore:
+    """The order store over `OrderTables`; `fail_on(order_ref)` raises when it is applied."""
+
+    def __init__(self, tables: OrderTables, failures: dict[str, list[Exception | None]]) -> None:
+        self.tables = tables
+        self._failures = failures
+        self._ids = itertools.count(len(tables.applied) + 1)
+
+    async def intakes(self, connection_ids: set[int]) -> dict[int, ShopIntake]:
+        return {i: self.tables.intakes[i] for i in connection_ids if i in self.tables.intakes}
+
+    async def claim(self, consumer: str, event_ids: set[str]) -> set[str]:
+        fresh = {e for e in event_ids if (consumer, e) not in self.tables.claimed}
+        self.tables.claimed |= {(consumer, e) for e in fresh}
+        return fresh
+
+    async def states(self, keys: set[OrderKey]) -> dict[OrderKey, OrderState]:
+        return {k: self.tables.states[k] for k in keys if k in self.tables.states}
+
+    async def catalogs(self, skus: Iterable[tuple[int, str]]) -> dict[int, Catalog]:
+        found: dict[int, Catalog] = {}
+        for account, sku in skus:
+            if sku in self.tables.catalogs.get(account, {}):
+                found.setdefault(account, {})[sku] = self.tables.catalogs[account][sku]
+        return found
+
+    async def apply(self, planned: list[Planned]) -> list[Applied]:
+        for item in planned:
+            queue = self._failures.get(item.order_ref)
+            raised = (queue[0] if len(queue) == 1 else queue.pop(0)) if queue else None
+            if raised is not None:
+                raise raised
+        self.tables.applied += planned
+        return [self._applied(p) for p in planned]
+
+    async def hold(self, holds: list[Hold]) -> None:
+        self.tables.holds += holds
+
+    async def save_states(
+        self, states: dict[OrderKey, OrderState], stored: Iterable[OrderKey]
+    ) -> None:
+        self.tables.states.update(states)
+
+    def _applied(self, item: Planned) -> Applied:
+        actions = item.decision.actions
+        issues = any(isinstance(a, do.IssueDocument | do.IssueStorno) for a in actions)
+        misses = sum(isinstance(a, do.RecordSkuMiss) for a in actions)
+        return Applied(next(self._ids) if issues else None, misses)
+
+
+class FakeOrderUnitOfWork:
+    """One transaction over a copy of the committed tables; `commit()` makes it the truth."""
+
+    def __init__(self, database: FakeOrderDatabase) -> None:
+        self._database = database
+        self._store: FakeOrderStore | None = None
+
+    @property
+    def orders(self) -> FakeOrderStore:
+        assert self._store is not None, "use the unit of work inside `async with`"
+        return self._store
+
+    async def __aenter__(self) -> FakeOrderUnitOfWork:
+        if self._database.down is not None:
+            raise self._database.down
+        tables = copy.deepcopy(self._database.committed)
+        self._store = FakeOrderStore(tables, self._database.failures)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._store = None
+
+    async def commit(self) -> None:
+        self._database.committed = self.orders.tables
+        self._database.commits += 1
+
+
+@dataclass
+class FakeOrderDatabase:
+    """The committed tables, the failures to come, and a way to take the whole store down."""
+
+    committed: OrderTables = field(default_factory=OrderTables)
+    failures: dict[str, list[Exception | None]] = field(default_factory=dict)  # by order ref
+    down: Exception | None = None
+    commits: int = 0
+
+    def units(self) -> Callable[[], FakeOrderUnitOfWork]:
+        return lambda: FakeOrderUnitOfWork(self)
+
+    def fail_on(self, order_ref: str, *raised: Exception | None) -> None:
+        """Applying this order raises these in turn, the last one for good (None: it passes)."""
+        self.failures[order_ref] = list(raised)
