@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from shopsync.domain.orders import Order
+from shopsync.domain.orders import Order, OrderItem
 from shopsync.domain.vat import STANDARD_VAT_RATES
 
 HUNDRED = Decimal(100)
@@ -78,61 +78,12 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 
 def build_document(order: Order, kind: DocumentKind) -> DocumentDraft:
     """Lines for products, shipping, payment fee and coupon, plus a rounding line if needed."""
-    cur = order.currency
-    lines = [
-        _product_line(item.name, item.sku, item.quantity, item.unit_net_price, item.vat_rate, cur)
-        for item in order.items
-    ]
-    main_rate = _dominant_rate(lines)
-    if order.shipping_gross:
-        lines.append(
-            _gross_line(
-                LineKind.SHIPPING,
-                order.shipping_name,
-                order.shipping_gross,
-                order.shipping_net,
-                main_rate,
-                cur,
-            )
-        )
-    if order.payment_gross:
-        lines.append(
-            _gross_line(
-                LineKind.PAYMENT_FEE,
-                order.payment_name,
-                order.payment_gross,
-                order.payment_net,
-                main_rate,
-                cur,
-            )
-        )
-    if order.coupon_gross:
-        name = f"Kupon {order.coupon_code}".strip()
-        lines.append(
-            _gross_line(
-                LineKind.DISCOUNT, name, -abs(order.coupon_gross), Decimal(0), main_rate, cur
-            )
-        )
-    subtotal = sum((line.gross for line in lines), Decimal(0))
-    target = subtotal if order.total_gross is None else round_money(order.total_gross, cur)
-    difference = target - subtotal
-    if difference:
-        lines.append(
-            Line(
-                LineKind.ROUNDING,
-                "Kerekítés",
-                "",
-                Decimal(1),
-                difference,
-                Decimal(0),
-                difference,
-                Decimal(0),
-                difference,
-            )
-        )
+    lines = [_product_line(item, order.currency) for item in order.items]
+    lines += _charge_lines(order, _dominant_rate(lines))
+    lines += _rounding_lines(order, lines)
     return DocumentDraft(
         kind=kind,
-        currency=cur,
+        currency=order.currency,
         lines=tuple(lines),
         total_net=sum((line.net for line in lines), Decimal(0)),
         total_vat=sum((line.vat for line in lines), Decimal(0)),
@@ -140,12 +91,35 @@ def build_document(order: Order, kind: DocumentKind) -> DocumentDraft:
     )
 
 
-def _product_line(
-    name: str, sku: str, qty: Decimal, unit_net: Decimal, rate: Decimal, cur: str
-) -> Line:
-    net = round_money(unit_net * qty, cur)
-    vat = round_money(net * rate / HUNDRED, cur)
-    return Line(LineKind.PRODUCT, name, sku, qty, unit_net, rate, net, vat, net + vat)
+def _product_line(item: OrderItem, cur: str) -> Line:
+    net = round_money(item.unit_net_price * item.quantity, cur)
+    vat = round_money(net * item.vat_rate / HUNDRED, cur)
+    return Line(
+        LineKind.PRODUCT,
+        item.name,
+        item.sku,
+        item.quantity,
+        item.unit_net_price,
+        item.vat_rate,
+        net,
+        vat,
+        net + vat,
+    )
+
+
+def _charge_lines(order: Order, main_rate: Decimal) -> list[Line]:
+    """Shipping, payment fee and coupon (those the order has), at the goods' dominant rate."""
+    coupon_name = f"Kupon {order.coupon_code}".strip()
+    charges = (
+        (LineKind.SHIPPING, order.shipping_name, order.shipping_gross, order.shipping_net),
+        (LineKind.PAYMENT_FEE, order.payment_name, order.payment_gross, order.payment_net),
+        (LineKind.DISCOUNT, coupon_name, -abs(order.coupon_gross), Decimal(0)),
+    )
+    return [
+        _gross_line(kind, name, gross, net_hint, main_rate, order.currency)
+        for kind, name, gross, net_hint in charges
+        if gross
+    ]
 
 
 def _gross_line(
@@ -155,6 +129,20 @@ def _gross_line(
     rate = _implied_rate(gross, net_hint) if net_hint else fallback_rate
     net = round_money(gross * HUNDRED / (HUNDRED + rate), cur)
     return Line(kind, name, "", Decimal(1), net, rate, net, gross - net, gross)
+
+
+def _rounding_lines(order: Order, lines: list[Line]) -> list[Line]:
+    """The line that brings the lines to the order's own gross total, when they differ."""
+    if order.total_gross is None:
+        return []
+    subtotal = sum((line.gross for line in lines), Decimal(0))
+    difference = round_money(order.total_gross, order.currency) - subtotal
+    return [_rounding_line(difference)] if difference else []
+
+
+def _rounding_line(amount: Decimal) -> Line:
+    zero = Decimal(0)
+    return Line(LineKind.ROUNDING, "Kerekítés", "", Decimal(1), amount, zero, amount, zero, amount)
 
 
 def _implied_rate(gross: Decimal, net: Decimal) -> Decimal:
@@ -175,25 +163,16 @@ def _dominant_rate(lines: list[Line]) -> Decimal:
 
 def storno_of(original: DocumentDraft) -> DocumentDraft:
     """The cancelling document: every line of the original with its sign flipped."""
-    lines = tuple(
-        Line(
-            line.kind,
-            line.name,
-            line.sku,
-            -line.quantity,
-            line.unit_net_price,
-            line.vat_rate,
-            -line.net,
-            -line.vat,
-            -line.gross,
-        )
-        for line in original.lines
-    )
     return DocumentDraft(
         DocumentKind.STORNO,
         original.currency,
-        lines,
+        tuple(_negated(line) for line in original.lines),
         -original.total_net,
         -original.total_vat,
         -original.total_gross,
     )
+
+
+def _negated(line: Line) -> Line:
+    """The line with quantity and amounts negated; unit price and rate stay as they were."""
+    return replace(line, quantity=-line.quantity, net=-line.net, vat=-line.vat, gross=-line.gross)
