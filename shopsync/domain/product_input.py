@@ -38,24 +38,10 @@ def product_spec(
 ) -> ProductSpec:
     """A checked product: SKU and name within the database's limits, a Hungarian VAT rate."""
     sku, name, group = sku.strip(), name.strip(), group.strip()
-    if not sku or len(sku) > 100 or "\x00" in sku:
-        raise ProductInputError(f"sku {sku!r}: 1 to 100 characters")
-    if not name or len(name) > 500 or "\x00" in name:
-        raise ProductInputError(f"name of {sku}: 1 to 500 characters")
-    if len(group) > 200:
-        raise ProductInputError(f"group of {sku}: at most 200 characters")
-    rate = _amount("vat_rate", vat_rate)
-    if rate not in STANDARD_VAT_RATES:
-        allowed = ", ".join(str(r) for r in STANDARD_VAT_RATES)
-        raise ProductInputError(f"vat_rate {vat_rate!r} of {sku}: one of {allowed}")
-    return ProductSpec(
-        sku,
-        name,
-        rate,
-        group,
-        _amount("net_price", net_price) if net_price.strip() else None,
-        {g: _amount(f"{PRICE_PREFIX}{g}", v) for g, v in (prices or {}).items() if v.strip()},
-    )
+    _check_texts(sku, name, group)
+    rate = _vat_rate(vat_rate, sku)
+    base_price = _amount("net_price", net_price) if net_price.strip() else None
+    return ProductSpec(sku, name, rate, group, base_price, _group_prices(prices or {}))
 
 
 def read_rows(rows: Iterable[Mapping[str, str | None]]) -> list[ProductSpec]:
@@ -63,29 +49,51 @@ def read_rows(rows: Iterable[Mapping[str, str | None]]) -> list[ProductSpec]:
     specs: list[ProductSpec] = []
     errors: list[str] = []
     for line, row in enumerate(rows, start=2):
-        values = {k.strip(): (v or "") for k, v in row.items() if k is not None}
-        prices = {
-            k[len(PRICE_PREFIX) :]: v for k, v in values.items() if k.startswith(PRICE_PREFIX)
-        }
         try:
-            specs.append(
-                product_spec(
-                    values.get("sku", ""),
-                    values.get("name", ""),
-                    values.get("vat_rate", ""),
-                    values.get("group", ""),
-                    values.get("net_price", ""),
-                    prices,
-                )
-            )
+            specs.append(_row_spec(row))
         except ProductInputError as exc:
             errors.append(f"line {line}: {exc}")
-    duplicates = _duplicates(specs)
-    if duplicates:
+    if duplicates := _duplicates(specs):
         errors.append(f"SKUs given more than once: {', '.join(duplicates)}")
     if errors:
         raise ProductInputError("; ".join(errors[:20]) + (" …" if len(errors) > 20 else ""))
     return specs
+
+
+def _check_texts(sku: str, name: str, group: str) -> None:
+    """Within the database's columns, and no NUL (which PostgreSQL's text refuses)."""
+    if not sku or len(sku) > 100 or "\x00" in sku:
+        raise ProductInputError(f"sku {sku!r}: 1 to 100 characters")
+    if not name or len(name) > 500 or "\x00" in name:
+        raise ProductInputError(f"name of {sku}: 1 to 500 characters")
+    if len(group) > 200:
+        raise ProductInputError(f"group of {sku}: at most 200 characters")
+
+
+def _vat_rate(text: str, sku: str) -> Decimal:
+    rate = _amount("vat_rate", text)
+    if rate not in STANDARD_VAT_RATES:
+        allowed = ", ".join(str(r) for r in STANDARD_VAT_RATES)
+        raise ProductInputError(f"vat_rate {text!r} of {sku}: one of {allowed}")
+    return rate
+
+
+def _group_prices(prices: Mapping[str, str]) -> dict[str, Decimal]:
+    """Net price by price group; a group left blank keeps what the product has."""
+    return {g: _amount(f"{PRICE_PREFIX}{g}", v) for g, v in prices.items() if v.strip()}
+
+
+def _row_spec(row: Mapping[str, str | None]) -> ProductSpec:
+    values = {k.strip(): (v or "") for k, v in row.items() if k is not None}
+    prices = {k[len(PRICE_PREFIX) :]: v for k, v in values.items() if k.startswith(PRICE_PREFIX)}
+    return product_spec(
+        values.get("sku", ""),
+        values.get("name", ""),
+        values.get("vat_rate", ""),
+        values.get("group", ""),
+        values.get("net_price", ""),
+        prices,
+    )
 
 
 def _duplicates(specs: list[ProductSpec]) -> list[str]:
