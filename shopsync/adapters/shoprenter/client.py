@@ -13,46 +13,25 @@ from urllib.parse import quote, urlencode
 import aiohttp
 
 from shopsync.adapters.shoprenter.auth import Authenticator
-from shopsync.adapters.shoprenter.credentials import ShopAccess
-from shopsync.adapters.shoprenter.errors import (
-    ShoprenterAuthError,
-    ShoprenterError,
-    ShoprenterNotFound,
-    ShoprenterRateLimited,
-    ShoprenterUnavailable,
-    ShoprenterValidationError,
+from shopsync.adapters.shoprenter.batch import (
+    BATCH_LIMIT,
+    BatchRequest,
+    BatchResult,
+    batch_results,
+    ids_by_sku,
 )
+from shopsync.adapters.shoprenter.credentials import ShopAccess
+from shopsync.adapters.shoprenter.errors import ShoprenterError, ShoprenterUnavailable
 from shopsync.adapters.shoprenter.ratelimit import PROCESS_LIMITERS, ShopRateLimiter
+from shopsync.adapters.shoprenter.responses import body_or_error, href, json_or_text, page_items
 from shopsync.adapters.shoprenter.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+
+__all__ = ["PAGE_LIMIT", "BatchRequest", "BatchResult", "ClientStats", "HttpShoprenterClient"]
 
 log = logging.getLogger(__name__)
 PAGE_LIMIT = 200
-BATCH_LIMIT = 200
 IDEMPOTENT = frozenset({"GET", "PUT", "DELETE"})
-
-
-@dataclass(frozen=True)
-class BatchRequest:
-    method: str
-    uri: str  # absolute, or a path that the client prefixes with the shop's base URL
-    data: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    request: BatchRequest
-    status: int
-    body: Any
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300
-
-    @property
-    def reason(self) -> str:
-        if isinstance(self.body, dict):
-            return str(self.body.get("message") or self.body.get("error") or self.body)
-        return str(self.body)
+Answer = tuple[int, Any, float | None]  # (status, body, Retry-After seconds)
 
 
 @dataclass
@@ -113,11 +92,9 @@ class HttpShoprenterClient:
             page = await self.request("GET", url)
             if not isinstance(page, dict):
                 raise ShoprenterError(self.access.path, f"{resource}: unexpected page shape")
-            items = page.get("items")
-            for item in items if isinstance(items, list) else ([items] if items else []):
-                if isinstance(item, dict):
-                    yield item
-            url = _href(page.get("next"))
+            for item in page_items(page):
+                yield item
+            url = href(page.get("next"))
 
     async def batch(self, requests: Sequence[BatchRequest]) -> list[BatchResult]:
         """Run sub-requests in batches of 200, one batch after another; check each status.
@@ -132,7 +109,7 @@ class HttpShoprenterClient:
             payload = {"data": {"requests": [self._batch_item(r) for r in chunk]}}
             idempotent = all(r.method in IDEMPOTENT for r in chunk)
             answer = await self.request("POST", self.url("batch"), payload, retry_writes=idempotent)
-            results.extend(self._batch_results(chunk, answer))
+            results.extend(batch_results(chunk, answer))
         return results
 
     async def find_product_ids(self, skus: Sequence[str]) -> dict[str, str]:
@@ -142,13 +119,7 @@ class HttpShoprenterClient:
         results = await self.batch(
             [BatchRequest("GET", f"products?sku={quote(sku)}&full=1&limit=1") for sku in skus]
         )
-        found: dict[str, str] = {}
-        for sku, result in zip(skus, results, strict=True):
-            body = result.body if result.ok and isinstance(result.body, dict) else {}
-            for item in body.get("items") or []:
-                if isinstance(item, dict) and item.get("sku") == sku:
-                    found[sku] = str(item.get("id"))
-        return found
+        return ids_by_sku(skus, results)
 
     def _batch_item(self, request: BatchRequest) -> dict[str, Any]:
         item: dict[str, Any] = {"method": request.method, "uri": self.url(request.uri)}
@@ -156,58 +127,62 @@ class HttpShoprenterClient:
             item["data"] = request.data
         return item
 
-    def _batch_results(self, chunk: Sequence[BatchRequest], answer: Any) -> list[BatchResult]:
-        entries = answer.get("requests", {}) if isinstance(answer, dict) else {}
-        listed = entries.get("request", []) if isinstance(entries, dict) else entries
-        listed = listed if isinstance(listed, list) else [listed]
-        results = []
-        for position, request in enumerate(chunk):
-            entry = listed[position] if position < len(listed) else {}
-            response = entry.get("response", {}) if isinstance(entry, dict) else {}
-            header = response.get("header", {}) if isinstance(response, dict) else {}
-            try:
-                status = int(header.get("statusCode", 0))
-            except (TypeError, ValueError):
-                status = 0
-            results.append(BatchResult(request, status, response.get("body")))
-        return results
-
     async def request(
         self, method: str, url: str, data: Any = None, retry_writes: bool = False
     ) -> Any:
         """One call, paced and retried; typed errors when it cannot succeed."""
-        attempt = 0
-        renewed = False
+        resendable = method in IDEMPOTENT or retry_writes
+        attempt, renewed = 0, False
         while True:
             attempt += 1
-            await self._limiter.acquire()
-            try:
-                status, body, retry_after = await self._send(method, url, data)
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                if (method in IDEMPOTENT or retry_writes) and attempt < self._retry.max_attempts:
-                    await self._wait(attempt, None)
-                    continue
-                raise ShoprenterUnavailable(self.access.path, f"{method} failed: {exc!r}") from exc
-            if status == 401 and self.access.auth_kind == "oauth" and not renewed:
-                self._auth.invalidate()  # the token expired early or was revoked: once more
+            answer = await self._try_send(method, url, data, resendable, attempt)
+            if answer is None:
+                continue
+            status, body, retry_after = answer
+            if status == 401 and self._renew_token(renewed):
                 renewed = True
                 continue
-            # A refusal (429, 503) applied nothing; after 500/502/504 a write may have landed.
-            resend = method in IDEMPOTENT or retry_writes or status in (429, 503)
-            if status in RETRYABLE_STATUSES and resend and attempt < self._retry.max_attempts:
-                if status == 429:
-                    self.stats.throttled += 1
-                await self._wait(attempt, retry_after)
-                continue
-            return self._result(method, url, status, body)
+            if not self._resends(status, resendable, attempt):
+                return body_or_error(self.access.path, method, url, status, body)
+            await self._wait_after(status, attempt, retry_after)
 
-    async def _send(self, method: str, url: str, data: Any) -> tuple[int, Any, float | None]:
+    async def _try_send(
+        self, method: str, url: str, data: Any, resendable: bool, attempt: int
+    ) -> Answer | None:
+        """The answer, or None when the connection failed and the call is to be sent again."""
+        await self._limiter.acquire()
+        try:
+            return await self._send(method, url, data)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            if resendable and attempt < self._retry.max_attempts:
+                await self._wait(attempt, None)
+                return None
+            raise ShoprenterUnavailable(self.access.path, f"{method} failed: {exc!r}") from exc
+
+    def _renew_token(self, renewed: bool) -> bool:
+        """After a 401, drop the OAuth token once: it expired early or was revoked."""
+        if renewed or self.access.auth_kind != "oauth":
+            return False
+        self._auth.invalidate()
+        return True
+
+    def _resends(self, status: int, resendable: bool, attempt: int) -> bool:
+        # A refusal (429, 503) applied nothing; after 500/502/504 a write may have landed.
+        resend = resendable or status in (429, 503)
+        return status in RETRYABLE_STATUSES and resend and attempt < self._retry.max_attempts
+
+    async def _wait_after(self, status: int, attempt: int, retry_after: float | None) -> None:
+        if status == 429:
+            self.stats.throttled += 1
+        await self._wait(attempt, retry_after)
+
+    async def _send(self, method: str, url: str, data: Any) -> Answer:
         headers = {"Accept": "application/json", "Authorization": await self._auth.header()}
         self.stats.requests += 1
         async with self._http.request(method, url, json=data, headers=headers) as response:
             text = await response.text()
             self.stats.statuses[response.status] = self.stats.statuses.get(response.status, 0) + 1
-            body = _json_or_text(text)
+            body = json_or_text(text)
             return response.status, body, parse_retry_after(response.headers.get("Retry-After"))
 
     async def _wait(self, attempt: int, retry_after: float | None) -> None:
@@ -215,53 +190,3 @@ class HttpShoprenterClient:
         delay = self._retry.delay(attempt, retry_after, self._rng)
         self._limiter.pause(delay)  # every task of this shop waits, not just this one
         await asyncio.sleep(delay)
-
-    def _result(self, method: str, url: str, status: int, body: Any) -> Any:
-        if 200 <= status < 300:
-            return body
-        message = _message(body)
-        inner = _inner_code(body)
-        what = f"{method} {url.split('?')[0].rsplit('/', 2)[-2:][0]} → {status} {message}".strip()
-        shop = self.access.path
-        if status in (401, 403):
-            raise ShoprenterAuthError(shop, f"credentials refused ({status})", status, inner)
-        if status == 404:
-            raise ShoprenterNotFound(shop, what, status, inner)
-        if status == 429:
-            raise ShoprenterRateLimited(shop, "still rate limited after retries", status)
-        if 400 <= status < 500:
-            raise ShoprenterValidationError(shop, what, status, inner)
-        raise ShoprenterUnavailable(shop, what, status, inner)
-
-
-def _href(link: Any) -> str | None:
-    if isinstance(link, dict) and isinstance(link.get("href"), str) and link["href"]:
-        return str(link["href"])
-    return None
-
-
-def _json_or_text(text: str) -> Any:
-    import json
-
-    if not text:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text[:500]
-
-
-def _message(body: Any) -> str:
-    if isinstance(body, dict):
-        return str(body.get("message") or body.get("error_description") or "")[:300]
-    return str(body or "")[:300]
-
-
-def _inner_code(body: Any) -> int | None:
-    if isinstance(body, dict):
-        for key in ("code", "innerCode", "errorCode"):
-            try:
-                return int(body[key])
-            except (KeyError, TypeError, ValueError):
-                continue
-    return None
