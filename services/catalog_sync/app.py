@@ -16,10 +16,11 @@ from services.catalog_sync.cycle import CatalogCycle
 from services.catalog_sync.metrics import catalog_metrics
 from shopsync.adapters.health import survived
 from shopsync.adapters.kafka.records import CatalogChanged
-from shopsync.adapters.kafka.ticks import SyncKind
+from shopsync.adapters.kafka.ticks import SyncKind, TickWiring
 from shopsync.adapters.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC
 from shopsync.adapters.kafka.worker_app import (
     ChangeFeed,
+    WorkerApp,
     consume_changes,
     wire_sync_ticks,
     worker_app,
@@ -36,19 +37,29 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
     """Wire the leader timer and the consumers (concurrency=1)."""
     worker = worker_app(APP_ID, settings, settings.catalog_sync_port, registry)
-    cipher = CredentialCipher(load_or_create_key(settings))
-    metrics = catalog_metrics(worker.registry)
-    cycle = CatalogCycle(worker.sessions, cipher, lambda: worker.resources.http, metrics)
+    cycle = _cycle(worker, settings)
     ticks = wire_sync_ticks(worker, KIND, DLQ_CATALOG_SYNC, settings, cycle.run)
-    uploads = UploadOnChange(worker.sessions, ticks.runner)
-
-    async def heard(change: CatalogChanged) -> None:
-        uploads.heard(change)
-
-    consume_changes(worker, ticks, CHANGES, heard)
+    uploads = _upload_on_change(worker, ticks)
 
     @worker.app.timer(2.0)
     async def upload_changes() -> None:
         await survived(worker.readiness, "upload on change", uploads.start_due())
 
     return worker.with_service_pages()
+
+
+def _cycle(worker: WorkerApp, settings: Settings) -> CatalogCycle:
+    cipher = CredentialCipher(load_or_create_key(settings))
+    metrics = catalog_metrics(worker.registry)
+    return CatalogCycle(worker.sessions, cipher, lambda: worker.resources.http, metrics)
+
+
+def _upload_on_change(worker: WorkerApp, ticks: TickWiring) -> UploadOnChange:
+    """Uploads the account's shops soon after a local catalog change is heard."""
+    uploads = UploadOnChange(worker.sessions, ticks.runner)
+
+    async def heard(change: CatalogChanged) -> None:
+        uploads.heard(change)
+
+    consume_changes(worker, ticks, CHANGES, heard)
+    return uploads

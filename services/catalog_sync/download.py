@@ -8,23 +8,27 @@ updated since the start of the previous successful cycle (`updatedAfter`).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.catalog_sync.product_rows import upsert_page
+from services.catalog_sync.product_rows import shop_product, upsert_page
 from shopsync.adapters.db.models import CatalogSyncState, ShopConnection
 from shopsync.adapters.shoprenter.client import PAGE_LIMIT, HttpShoprenterClient
 from shopsync.adapters.shoprenter.mapping import link_id, product_from_json
+from shopsync.domain.catalog_merge import with_sku
 
 log = logging.getLogger(__name__)
 # Shoprenter compares updatedAfter with its own clock: overlap a little, upserts are idempotent.
 CLOCK_SKEW = timedelta(minutes=2)
 Page = dict[str, Any]
+Query = dict[str, Any]
 
 
 @dataclass
@@ -55,20 +59,28 @@ class CatalogDownloader:
         report = DownloadReport()
         query = _first_query(await self._state(connection_id))
         categories = await _category_names(client)
+        async with aclosing(self._pages(connection_id, client, query, max_pages)) as pages:
+            async for page in pages:
+                await self._store_page(connection_id, categories, page, report)
+                report.pages += 1
+                report.finished = not page.get("next")
+        return report
+
+    async def _pages(
+        self, connection_id: int, client: HttpShoprenterClient, query: Query, max_pages: int | None
+    ) -> AsyncGenerator[Page, None]:
+        """The cycle's pages, each next one asked for before the current one is stored."""
         fetch = _fetch(client, query)
-        while True:
+        for number in itertools.count(1):
             page = await self._fetched(connection_id, fetch)
-            has_next = bool(page.get("next"))
-            last = max_pages is not None and report.pages + 1 >= max_pages
-            if has_next and not last:
+            more = bool(page.get("next")) and (max_pages is None or number < max_pages)
+            if more:
                 # The next request waits for its rate slot anyway: store this page meanwhile.
                 query["page"] = int(query["page"]) + 1
                 fetch = _fetch(client, query)
-            await self._store_page(connection_id, categories, page, has_next, report)
-            report.pages += 1
-            if not has_next or last:
-                report.finished = not has_next
-                return report
+            yield page
+            if not more:
+                return
 
     async def _state(self, connection_id: int) -> CatalogSyncState:
         """Where the connection's download stands; a cycle starting at page 0 starts now."""
@@ -101,38 +113,32 @@ class CatalogDownloader:
                 await session.commit()
 
     async def _store_page(
-        self,
-        connection_id: int,
-        categories: dict[str, str],
-        page: Page,
-        has_next: bool,
-        report: DownloadReport,
+        self, connection_id: int, categories: dict[str, str], page: Page, report: DownloadReport
     ) -> None:
         """The page's products and the resume point after it, in one transaction."""
         items = [i for i in page.get("items") or [] if isinstance(i, dict)]
         async with self._sessions() as session:
             connection = await session.get(ShopConnection, connection_id)
-            assert connection is not None
             state = await session.get(CatalogSyncState, connection_id)
-            assert state is not None
-            remotes = [product_from_json(i) for i in items]
-            await upsert_page(session, connection, remotes, categories, report)
-            _advance(state, len(items), _page_count(page), has_next)
+            assert connection is not None and state is not None
+            remotes = [shop_product(product_from_json(i)) for i in items]
+            await upsert_page(session, connection, with_sku(remotes), categories, report)
+            _advance(state, len(items), _page_count(page), bool(page.get("next")))
             await session.commit()
             if self._progress is not None:
                 self._progress(connection_id, state.done, state.total)
         report.products += len(items)
 
 
-def _first_query(state: CatalogSyncState) -> dict[str, Any]:
+def _first_query(state: CatalogSyncState) -> Query:
     """From the resume page; only what changed since the last cycle once a full one is done."""
-    query: dict[str, Any] = {"full": 1, "limit": PAGE_LIMIT, "page": state.next_page}
+    query: Query = {"full": 1, "limit": PAGE_LIMIT, "page": state.next_page}
     if state.full_done and state.updated_after:
         query["updatedAfter"] = state.updated_after
     return query
 
 
-def _fetch(client: HttpShoprenterClient, query: dict[str, Any]) -> asyncio.Task[Page]:
+def _fetch(client: HttpShoprenterClient, query: Query) -> asyncio.Task[Page]:
     return asyncio.create_task(client.get("productExtend", dict(query)))
 
 

@@ -17,9 +17,8 @@ from shopsync.domain.catalog_merge import (
     LocalFields,
     ProductMerge,
     ShopProduct,
-    group_name,
+    group_names,
     merge_page,
-    with_sku,
 )
 
 if TYPE_CHECKING:
@@ -29,27 +28,25 @@ if TYPE_CHECKING:
 async def upsert_page(
     session: AsyncSession,
     connection: ShopConnection,
-    remotes: list[RemoteProduct],
+    page: list[ShopProduct],
     categories: dict[str, str],
     report: DownloadReport,
 ) -> None:
     """Upsert a page of products by SKU, their download price and their links to the shop."""
-    page = with_sku(shop_product(r) for r in remotes)
     if not page:
         return
     account_id = connection.account_id
     products = await _products_by_sku(session, account_id, [p.sku for p in page])
-    names = [group_name(p.category_ids, categories) for p in page]
-    group_ids = await _group_ids(session, account_id, names, report)
+    group_ids = await _group_ids(session, account_id, group_names(page, categories), report)
     with_sale = connection.products_sale_price_group_id is not None
-    local = {sku: LocalFields(p.name, p.group_id) for sku, p in products.items()}
-    merges = merge_page(page, local, group_ids, categories, with_sale)
+    merges = merge_page(page, _local_fields(products), group_ids, categories, with_sale)
     _write_products(session, account_id, products, merges, report)
     await session.flush()
     await _write_prices_and_links(session, connection, [products[m.sku] for m in merges], merges)
 
 
 def shop_product(remote: RemoteProduct) -> ShopProduct:
+    """What a download merges of the shop's product."""
     return ShopProduct(
         remote.resource_id,
         remote.sku,
@@ -67,6 +64,10 @@ async def _products_by_sku(
     return {p.sku: p for p in (await session.execute(query)).scalars()}
 
 
+def _local_fields(products: dict[str, Product]) -> dict[str, LocalFields]:
+    return {sku: LocalFields(p.name, p.group_id) for sku, p in products.items()}
+
+
 def _write_products(
     session: AsyncSession,
     account_id: int,
@@ -78,9 +79,7 @@ def _write_products(
     for merge in merges:
         product = products.get(merge.sku)
         if product is None:
-            product = products[merge.sku] = Product(
-                account_id=account_id, sku=merge.sku, name=merge.name
-            )
+            product = products[merge.sku] = Product(account_id=account_id, sku=merge.sku)
             session.add(product)
         product.name = merge.name
         product.net_price = merge.net_price

@@ -53,6 +53,11 @@ def group_name(category_ids: Iterable[str], categories: Mapping[str, str]) -> st
     return next((categories[c] for c in category_ids if c in categories), "")
 
 
+def group_names(page: Iterable[ShopProduct], categories: Mapping[str, str]) -> list[str]:
+    """Each product's group name, in page order."""
+    return [group_name(p.category_ids, categories) for p in page]
+
+
 def with_sku(products: Iterable[ShopProduct]) -> list[ShopProduct]:
     """Products are matched by SKU: one without a SKU is not downloaded."""
     return [p for p in products if p.sku]
