@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -67,6 +68,10 @@ COUNTRY_CODES = {
 }
 
 
+#: An order's id, status id, status text, status time, currency and items (Order's first fields).
+_Head = tuple[str, str, str, datetime | None, str, tuple[OrderItem, ...]]
+
+
 class OrderRejected(ValueError):
     """An order ShopSync will not turn into a document as it is: which field, what, why."""
 
@@ -79,42 +84,39 @@ class OrderRejected(ValueError):
 
 def read_order(raw: dict[str, Any], vat_rates: Collection[Decimal] = STANDARD_VAT_RATES) -> Order:
     """One order object of the webhook payload; `firstname` holds the family name."""
+    head = _head(raw, vat_rates)
+    shipping = _charge(raw, "shipping", "Szállítás")
+    payment = _charge(raw, "payment", "Fizetési díj")
+    coupon = (_text(raw, "couponCode"), abs(_money(raw, "couponGrossPrice", signed=True)))
+    method = (_text(raw, "paymentMethodName"), _text(raw, "paymentMethodCode").upper())
+    total = None if is_empty(raw.get("totalGross")) else _money(raw, "totalGross")
+    # Read in the order of Order's fields, so that of many faults the first is the one named.
+    return Order(*head, *shipping, *payment, *coupon, *method, total, _buyer(raw))
+
+
+def _head(raw: dict[str, Any], vat_rates: Collection[Decimal]) -> _Head:
+    """The order's id, status (id, text, time), currency and items."""
     status = order_status(raw)
     currency = (_text(raw, "currency", 10) or "HUF").upper()
     if not CURRENCY.match(currency):
         raise OrderRejected("currency", currency, "not an ISO 4217 code (three letters)")
-    items = [_item(p, vat_rates) for p in nested_list(raw.get("orderProducts"), "orderProduct")]
-    return Order(
-        order_id=_text(raw, "innerId"),
-        status_id=_limited("orderHistory.status", status.status_id, LIMITS["status"]),
-        status_text=status.status_text[:200],
-        status_at=status.at,
-        currency=currency,
-        items=tuple(items),
-        shipping_name=_text(raw, "shippingMethodName") or "Szállítás",
-        shipping_net=_money(raw, "shippingNetPrice"),
-        shipping_gross=_money(raw, "shippingGrossPrice"),
-        payment_name=_text(raw, "paymentMethodName") or "Fizetési díj",
-        payment_net=_money(raw, "paymentNetPrice"),
-        payment_gross=_money(raw, "paymentGrossPrice"),
-        coupon_code=_text(raw, "couponCode"),
-        coupon_gross=abs(_money(raw, "couponGrossPrice", signed=True)),
-        payment_method=_text(raw, "paymentMethodName"),
-        payment_method_code=_text(raw, "paymentMethodCode").upper(),
-        total_gross=None if is_empty(raw.get("totalGross")) else _money(raw, "totalGross"),
-        buyer=_buyer(raw),
-    )
+    products = nested_list(raw.get("orderProducts"), "orderProduct")
+    items = tuple(_item(product, vat_rates) for product in products)
+    order_id = _text(raw, "innerId")
+    status_id = _limited("orderHistory.status", status.status_id, LIMITS["status"])
+    return order_id, status_id, status.status_text[:200], status.at, currency, items
+
+
+def _charge(raw: dict[str, Any], prefix: str, default_name: str) -> tuple[str, Decimal, Decimal]:
+    """Shipping's or the payment fee's name, net and gross (`shippingMethodName`, ...)."""
+    name = _text(raw, f"{prefix}MethodName") or default_name
+    return name, _money(raw, f"{prefix}NetPrice"), _money(raw, f"{prefix}GrossPrice")
 
 
 def _item(raw: dict[str, Any], vat_rates: Collection[Decimal]) -> OrderItem:
     sku = _text(raw, "sku")
-    rate = _number("orderProduct.taxRate", raw.get("taxRate"), required=True)
-    if rate not in vat_rates:
-        allowed = ", ".join(f"{r.normalize():f}" for r in sorted(vat_rates))
-        raise OrderRejected("orderProduct.taxRate", rate, f"not a VAT rate of the shop ({allowed})")
-    quantity = _number("orderProduct.quantity", raw.get("quantity"), default=Decimal(1))
-    if not ZERO < quantity <= MAX_QUANTITY or quantity != quantity.quantize(QUANTITY_STEP):
-        raise OrderRejected("orderProduct.quantity", quantity, "must be above 0 (3 decimals)")
+    rate = _item_rate(raw, vat_rates)
+    quantity = _item_quantity(raw)
     return OrderItem(
         name=_text(raw, "name") or sku or "Termék",
         sku=sku,
@@ -124,12 +126,23 @@ def _item(raw: dict[str, Any], vat_rates: Collection[Decimal]) -> OrderItem:
     )
 
 
+def _item_rate(raw: dict[str, Any], vat_rates: Collection[Decimal]) -> Decimal:
+    rate = _number("orderProduct.taxRate", raw.get("taxRate"), required=True)
+    if rate not in vat_rates:
+        allowed = ", ".join(f"{r.normalize():f}" for r in sorted(vat_rates))
+        raise OrderRejected("orderProduct.taxRate", rate, f"not a VAT rate of the shop ({allowed})")
+    return rate
+
+
+def _item_quantity(raw: dict[str, Any]) -> Decimal:
+    quantity = _number("orderProduct.quantity", raw.get("quantity"), default=Decimal(1))
+    if not ZERO < quantity <= MAX_QUANTITY or quantity != quantity.quantize(QUANTITY_STEP):
+        raise OrderRejected("orderProduct.quantity", quantity, "must be above 0 (3 decimals)")
+    return quantity
+
+
 def _buyer(raw: dict[str, Any]) -> Buyer:
-    family = _text(raw, "paymentFirstname", LIMITS["buyer"]) or _text(raw, "firstname", 300)
-    given = _text(raw, "paymentLastname", LIMITS["buyer"]) or _text(raw, "lastname", 300)
-    company = _text(raw, "paymentCompany", LIMITS["buyer"])
-    country = _text(raw, "paymentCountryName", 100)
-    name = _limited("buyer name", company or f"{family} {given}".strip(), LIMITS["buyer"])
+    name, company, country = _buyer_identity(raw)
     address = " ".join(
         p for p in (_text(raw, "paymentAddress1"), _text(raw, "paymentAddress2")) if p
     )
@@ -139,14 +152,27 @@ def _buyer(raw: dict[str, Any]) -> Buyer:
         tax_number=_text(raw, "paymentTaxnumber"),
         email=_text(raw, "email"),
         country=country,
-        country_code=(
-            _text(raw, "paymentCountryIsoCode2", 2).upper()
-            or COUNTRY_CODES.get(country.lower(), "")
-        ),
+        country_code=_country_code(raw, country),
         postcode=_text(raw, "paymentPostcode", 20),
         city=_text(raw, "paymentCity", 100),
         address=_limited("paymentAddress", address, LIMITS["address"]),
     )
+
+
+def _buyer_identity(raw: dict[str, Any]) -> tuple[str, str, str]:
+    """The buyer's name (the company's, else family and given name), company, billing country."""
+    family = _text(raw, "paymentFirstname", LIMITS["buyer"]) or _text(raw, "firstname", 300)
+    given = _text(raw, "paymentLastname", LIMITS["buyer"]) or _text(raw, "lastname", 300)
+    company = _text(raw, "paymentCompany", LIMITS["buyer"])
+    country = _text(raw, "paymentCountryName", 100)
+    name = _limited("buyer name", company or f"{family} {given}".strip(), LIMITS["buyer"])
+    return name, company, country
+
+
+def _country_code(raw: dict[str, Any], country: str) -> str:
+    """The ISO code the webhook gives, else the one of a billing country name we know."""
+    code = _text(raw, "paymentCountryIsoCode2", 2).upper()
+    return code or COUNTRY_CODES.get(country.lower(), "")
 
 
 def _text(raw: dict[str, Any], name: str, limit: int | None = None) -> str:
@@ -188,6 +214,11 @@ def _number(
             return default
         if isinstance(value, dict | list | bool):
             raise OrderRejected(name, value, "not a number")
+    return _parsed_number(name, value)
+
+
+def _parsed_number(name: str, value: Any) -> Decimal:
+    """What the value says as a finite decimal; a decimal comma is read as a point."""
     written = str(value).strip()
     try:
         number = Decimal(written.replace(",", ".") if "," in written else written)
