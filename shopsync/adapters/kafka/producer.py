@@ -3,37 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 
+from shopsync.adapters.kafka.delivery import (
+    BrokerUnavailable,
+    DeliveryBatch,
+    is_fatal,
+    settle,
+    settle_all,
+)
+from shopsync.adapters.kafka.producer_config import LIBRDKAFKA_LOG, producer_config
 
-class BrokerUnavailable(Exception):
-    """The broker did not acknowledge in time, or the local queue is full."""
-
-
-#: librdkafka's own messages (connection refused, broker down, ...) as ordinary log records
-#: of this logger, handed over on poll() — instead of raw "%3|…|FAIL|" lines on stderr.
-LIBRDKAFKA_LOG = logging.getLogger("shopsync.adapters.kafka.librdkafka")
-
-
-def producer_config(bootstrap: str, message_timeout_ms: int) -> dict[str, Any]:
-    # murmur2_random: same key → same partition as the Java client and faust's producer.
-    return {
-        "logger": LIBRDKAFKA_LOG,
-        "bootstrap.servers": bootstrap,
-        "enable.idempotence": True,
-        "acks": "all",
-        "partitioner": "murmur2_random",
-        "message.timeout.ms": message_timeout_ms,
-        "linger.ms": 0,
-        "queue.buffering.max.messages": 100_000,
-        "socket.keepalive.enable": True,
-        "reconnect.backoff.max.ms": 1000,
-    }
+__all__ = [
+    "LIBRDKAFKA_LOG",
+    "AsyncProducer",
+    "BrokerUnavailable",
+    "LazyProducer",
+    "producer_config",
+]
 
 
 class AsyncProducer:
@@ -72,11 +63,11 @@ class AsyncProducer:
             try:
                 self._producer.poll(0.05)
             except KafkaException as exc:  # raised by poll() once the producer is fatal
-                if exc.args and isinstance(exc.args[0], KafkaError) and exc.args[0].fatal():
+                if is_fatal(exc):
                     self.fatal = True
             if self._settled and self._loop is not None:
                 batch, self._settled = self._settled, []
-                self._loop.call_soon_threadsafe(_settle_all, batch)
+                self._loop.call_soon_threadsafe(settle_all, batch)
 
     async def send(self, topic: str, key: bytes, value: bytes) -> Message:
         """Publish and wait for the acknowledgement; BrokerUnavailable when it cannot be had."""
@@ -85,7 +76,7 @@ class AsyncProducer:
 
         def on_delivery(err: KafkaError | None, msg: Message) -> None:
             self._delivered(err)
-            self._settled.append(lambda: _settle(future, err, msg))
+            self._settled.append(lambda: settle(future, err, msg))
 
         self._produce(topic, key, value, on_delivery)
         return await future
@@ -99,7 +90,7 @@ class AsyncProducer:
         if not messages:
             return
         loop = self._loop = asyncio.get_running_loop()
-        batch = _Batch(loop.create_future(), len(messages))
+        batch = DeliveryBatch(loop.create_future(), len(messages))
 
         def on_delivery(err: KafkaError | None, _msg: Message) -> None:
             self._delivered(err)
@@ -117,7 +108,7 @@ class AsyncProducer:
         except BufferError as exc:
             raise BrokerUnavailable("producer queue is full") from exc
         except KafkaException as exc:
-            if exc.args and isinstance(exc.args[0], KafkaError) and exc.args[0].fatal():
+            if is_fatal(exc):
                 self.fatal = True
             raise BrokerUnavailable(str(exc)) from exc
 
@@ -144,39 +135,6 @@ class AsyncProducer:
         self._stop.set()
         self._poller.join(timeout=2)
         return remaining
-
-
-def _settle_all(batch: list[Callable[[], None]]) -> None:
-    for settle in batch:
-        settle()
-
-
-class _Batch:
-    """Delivery reports of many messages counted down into one future."""
-
-    def __init__(self, future: asyncio.Future[None], count: int) -> None:
-        self.future = future
-        self._remaining = count
-        self._error: str | None = None
-
-    def settle_one(self, err: KafkaError | None) -> None:
-        if err is not None and self._error is None:
-            self._error = err.str()
-        self._remaining -= 1
-        if self._remaining == 0 and not self.future.done():
-            if self._error is None:
-                self.future.set_result(None)
-            else:
-                self.future.set_exception(BrokerUnavailable(self._error))
-
-
-def _settle(future: asyncio.Future[Message], err: KafkaError | None, msg: Message) -> None:
-    if future.done():
-        return
-    if err is not None:
-        future.set_exception(BrokerUnavailable(err.str()))
-    else:
-        future.set_result(msg)
 
 
 class LazyProducer:
