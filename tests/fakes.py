@@ -10,10 +10,14 @@ import copy
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import TracebackType
+from typing import Self
 
+from shopsync.adapters.db.outbox_records import StockReason
 from shopsync.domain import order_actions as do
 from shopsync.domain.order_state import OrderState
+from shopsync.domain.stock_levels import DownloadTarget, LevelChange
 from shopsync.service_layer.ports import (
     Applied,
     Catalog,
@@ -21,12 +25,13 @@ from shopsync.service_layer.ports import (
     OrderKey,
     Planned,
     ShopIntake,
+    StoredDocument,
 )
 
 
 @dataclass
-class OrderTables:
-    """What the fake order store holds; one copy committed, one per open transaction."""
+class Tables:
+    """What the fake stores hold; one copy committed, one per open transaction."""
 
     intakes: dict[int, ShopIntake] = field(default_factory=dict)
     claimed: set[tuple[str, str]] = field(default_factory=set)  # (consumer, event id)
@@ -34,18 +39,29 @@ class OrderTables:
     catalogs: dict[int, Catalog] = field(default_factory=dict)
     applied: list[Planned] = field(default_factory=list)
     holds: list[Hold] = field(default_factory=list)
+    documents: dict[int, StoredDocument] = field(default_factory=dict)
+    # stock
+    targets: dict[int, DownloadTarget] = field(default_factory=dict)  # by connection id
+    accounts: dict[str, int] = field(default_factory=dict)
+    warehouses: dict[tuple[int, str], int] = field(default_factory=dict)
+    products: dict[tuple[int, str], int] = field(default_factory=dict)  # (account, SKU) → id
+    levels: dict[tuple[int, int], Decimal] = field(default_factory=dict)  # (warehouse, product)
+    movements: list[tuple[LevelChange, str, str]] = field(default_factory=list)
 
 
 class FakeOrderStore:
-    """The order store over `OrderTables`; `fail_on(order_ref)` raises when it is applied."""
+    """The order store over `Tables`; `fail_on(order_ref)` raises when it is applied."""
 
-    def __init__(self, tables: OrderTables, failures: dict[str, list[Exception | None]]) -> None:
+    def __init__(self, tables: Tables, failures: dict[str, list[Exception | None]]) -> None:
         self.tables = tables
         self._failures = failures
         self._ids = itertools.count(len(tables.applied) + 1)
 
     async def intakes(self, connection_ids: set[int]) -> dict[int, ShopIntake]:
         return {i: self.tables.intakes[i] for i in connection_ids if i in self.tables.intakes}
+
+    async def document(self, document_id: int) -> StoredDocument | None:
+        return self.tables.documents.get(document_id)
 
     async def claim(self, consumer: str, event_ids: set[str]) -> set[str]:
         fresh = {e for e in event_ids if (consumer, e) not in self.tables.claimed}
@@ -86,10 +102,39 @@ class FakeOrderStore:
         return Applied(next(self._ids) if issues else None, misses)
 
 
-class FakeOrderUnitOfWork:
+class FakeStockStore:
+    """Stock over `Tables`: each recorded level change is kept as a movement."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    async def download_target(self, connection_id: int) -> DownloadTarget | None:
+        return self.tables.targets.get(connection_id)
+
+    async def account_id(self, name: str) -> int | None:
+        return self.tables.accounts.get(name)
+
+    async def warehouse_id(self, account_id: int, name: str) -> int | None:
+        return self.tables.warehouses.get((account_id, name))
+
+    async def products(self, account_id: int, skus: Iterable[str]) -> dict[str, int]:
+        found = ((sku, self.tables.products.get((account_id, sku))) for sku in skus)
+        return {sku: pid for sku, pid in found if pid is not None}
+
+    async def levels(self, warehouse_id: int, product_ids: Iterable[int]) -> dict[int, Decimal]:
+        found = ((p, self.tables.levels.get((warehouse_id, p))) for p in product_ids)
+        return {p: quantity for p, quantity in found if quantity is not None}
+
+    async def record(self, changes: list[LevelChange], reason: StockReason, note: str) -> None:
+        for change in changes:
+            self.tables.levels[(change.warehouse_id, change.product_id)] = change.quantity
+            self.tables.movements.append((change, reason, note))
+
+
+class FakeUnitOfWork:
     """One transaction over a copy of the committed tables; `commit()` makes it the truth."""
 
-    def __init__(self, database: FakeOrderDatabase) -> None:
+    def __init__(self, database: FakeDatabase) -> None:
         self._database = database
         self._store: FakeOrderStore | None = None
 
@@ -98,7 +143,11 @@ class FakeOrderUnitOfWork:
         assert self._store is not None, "use the unit of work inside `async with`"
         return self._store
 
-    async def __aenter__(self) -> FakeOrderUnitOfWork:
+    @property
+    def stock(self) -> FakeStockStore:
+        return FakeStockStore(self.orders.tables)
+
+    async def __aenter__(self) -> Self:
         if self._database.down is not None:
             raise self._database.down
         tables = copy.deepcopy(self._database.committed)
@@ -119,16 +168,16 @@ class FakeOrderUnitOfWork:
 
 
 @dataclass
-class FakeOrderDatabase:
+class FakeDatabase:
     """The committed tables, the failures to come, and a way to take the whole store down."""
 
-    committed: OrderTables = field(default_factory=OrderTables)
+    committed: Tables = field(default_factory=Tables)
     failures: dict[str, list[Exception | None]] = field(default_factory=dict)  # by order ref
     down: Exception | None = None
     commits: int = 0
 
-    def units(self) -> Callable[[], FakeOrderUnitOfWork]:
-        return lambda: FakeOrderUnitOfWork(self)
+    def units(self) -> Callable[[], FakeUnitOfWork]:
+        return lambda: FakeUnitOfWork(self)
 
     def fail_on(self, order_ref: str, *raised: Exception | None) -> None:
         """Applying this order raises these in turn, the last one for good (None: it passes)."""

@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry
 from services.order_processor.consumer import MessageRef, OrderEventConsumer
 from services.order_processor.metrics import ProcessorMetrics, processor_metrics
 from shopsync.adapters.db.dead_letters import DeadLetterSink
-from shopsync.adapters.db.order_store import order_units
+from shopsync.adapters.db.uow import order_units
 from shopsync.adapters.kafka.faust_app import raw_topic
 from shopsync.adapters.kafka.topics import DLQ_ORDER_PROCESSOR, ORDER_EVENTS
 from shopsync.adapters.kafka.worker_app import WorkerApp, worker_app

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shopsync.adapters.db.models import Product, ShopConnection, StockLevel
+from shopsync.adapters.db.models import ShopConnection
 from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
 from shopsync.adapters.shoprenter.client import HttpShoprenterClient
 from shopsync.domain.shoprenter_values import decimal, text
-from shopsync.service_layer.stock import LevelChange, record_levels
+from shopsync.service_layer.stock import take_shop_stock
 
 
 @dataclass
@@ -46,56 +45,9 @@ class StockDownloader:
                 shop_stock[sku] = decimal(item.get(field_name))
         report.seen = len(shop_stock)
         async with SqlAlchemyUnitOfWork(self._sessions) as uow:
-            connection = await uow.session.get(ShopConnection, connection_id)
-            assert connection is not None
-            if connection.stock_sync_mode != "download":  # switched while we were reading
+            target = await uow.stock.download_target(connection_id)
+            if target is None:  # switched off while we were reading
                 return report
-            await _apply(uow, connection, shop_stock, report)
+            report.adjusted, report.unknown_skus = await take_shop_stock(uow, target, shop_stock)
             await uow.commit()
         return report
-
-
-async def _apply(
-    uow: SqlAlchemyUnitOfWork,
-    connection: ShopConnection,
-    shop_stock: dict[str, Decimal],
-    report: StockDownloadReport,
-) -> None:
-    """The chosen warehouse's levels set to the shop's; movements and StockMoved as any writer's."""
-    session = uow.session
-    warehouse_id = connection.stock_download_warehouse_id
-    assert warehouse_id is not None
-    products = dict(
-        (
-            await session.execute(
-                select(Product.sku, Product.id).where(
-                    Product.account_id == connection.account_id, Product.sku.in_(list(shop_stock))
-                )
-            )
-        ).all()
-    )
-    report.unknown_skus = len(shop_stock) - len(products)
-    levels = {
-        level.product_id: level
-        for level in (
-            await session.execute(
-                select(StockLevel).where(
-                    StockLevel.warehouse_id == warehouse_id,
-                    StockLevel.product_id.in_(list(products.values())),
-                )
-            )
-        ).scalars()
-    }
-    changes = [
-        LevelChange(
-            connection.account_id,
-            warehouse_id,
-            product_id,
-            sku,
-            levels.get(product_id),
-            shop_stock[sku],
-        )
-        for sku, product_id in products.items()
-    ]
-    note = f"shop {connection.shoprenter_path} {connection.stock_field}"
-    report.adjusted = len(await record_levels(uow, changes, "download", note))

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shopsync.adapters.db.connection_rules import rules_of
 from shopsync.adapters.db.held_orders import mark_released, open_holds
 from shopsync.adapters.db.models import ShopConnection
-from shopsync.adapters.db.order_store import order_units
+from shopsync.adapters.db.uow import order_units
 from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.domain.document_content import content_for
 from shopsync.domain.documents import DocumentKind

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.service_layer.order_batch import OrderBatch, Outcome, PoisonEvent
-from shopsync.service_layer.ports import Conflict, OrderUnitOfWork, Outage
+from shopsync.service_layer.ports import Conflict, Outage, UnitOfWork
 
 __all__ = ["CONSUMER", "OrderIntake", "Outage", "Outcome", "PoisonEvent"]
 
@@ -28,7 +28,7 @@ CONFLICT_RETRIES = 4
 class OrderIntake:
     """Order events → documents, stock and outbox records, idempotently, in one transaction."""
 
-    def __init__(self, units_of_work: Callable[[], OrderUnitOfWork]) -> None:
+    def __init__(self, units_of_work: Callable[[], UnitOfWork]) -> None:
         self._units_of_work = units_of_work
 
     async def handle(self, event: OrderReceived) -> Outcome:

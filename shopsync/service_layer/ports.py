@@ -7,14 +7,18 @@ domain's words what is read and written. `tests/fakes.py` holds the in-memory tw
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
+from decimal import Decimal
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
-from shopsync.adapters.db.order_store import Catalog, Hold, OrderKey, ShopIntake
+from shopsync.adapters.db.order_store import Catalog, Hold, OrderKey, ShopIntake, StoredDocument
 from shopsync.adapters.db.order_writer import Applied, Planned
+from shopsync.adapters.db.outbox_records import StockReason
+from shopsync.adapters.shoprenter.client import BatchRequest, BatchResult
 from shopsync.adapters.store_errors import Conflict, Outage
 from shopsync.domain.order_state import OrderState
+from shopsync.domain.stock_levels import DownloadTarget, LevelChange
 
 __all__ = [
     "Applied",
@@ -23,10 +27,13 @@ __all__ = [
     "Hold",
     "OrderKey",
     "OrderStore",
-    "OrderUnitOfWork",
     "Outage",
     "Planned",
     "ShopIntake",
+    "ShoprenterClient",
+    "StockStore",
+    "StoredDocument",
+    "UnitOfWork",
 ]
 
 
@@ -34,6 +41,8 @@ class OrderStore(Protocol):
     """What the order lifecycle reads and writes, in the unit of work's transaction."""
 
     async def intakes(self, connection_ids: set[int]) -> dict[int, ShopIntake]: ...
+
+    async def document(self, document_id: int) -> StoredDocument | None: ...
 
     async def claim(self, consumer: str, event_ids: set[str]) -> set[str]:
         """Mark these events handled by `consumer`; the ids that were not marked before."""
@@ -60,11 +69,35 @@ class OrderStore(Protocol):
         ...
 
 
-class OrderUnitOfWork(Protocol):
-    """`async with uow:` one transaction; Outage or Conflict raised for the store's failures."""
+class StockStore(Protocol):
+    """Stock levels by warehouse and product, set as movements (each with its StockMoved)."""
+
+    async def download_target(self, connection_id: int) -> DownloadTarget | None: ...
+
+    async def account_id(self, name: str) -> int | None: ...
+
+    async def warehouse_id(self, account_id: int, name: str) -> int | None: ...
+
+    async def products(self, account_id: int, skus: Iterable[str]) -> dict[str, int]: ...
+
+    async def levels(self, warehouse_id: int, product_ids: Iterable[int]) -> dict[int, Decimal]: ...
+
+    async def record(self, changes: list[LevelChange], reason: StockReason, note: str) -> None:
+        """Set these levels; each difference becomes a movement and a StockMoved record."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """`async with uow:` one transaction, rolled back unless committed, with its stores.
+
+    The order path's unit of work also says the database's failures as Outage or Conflict.
+    """
 
     @property
     def orders(self) -> OrderStore: ...
+
+    @property
+    def stock(self) -> StockStore: ...
 
     async def __aenter__(self) -> Self: ...
 
@@ -76,3 +109,23 @@ class OrderUnitOfWork(Protocol):
     ) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+class ShoprenterClient(Protocol):
+    """One shop's Admin API, paced and authenticated by the adapter (`HttpShoprenterClient`)."""
+
+    async def get(self, path: str, params: dict[str, Any] | None = None) -> Any: ...
+
+    def iterate(
+        self, resource: str, params: dict[str, Any] | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every item of a collection, full objects, page by page."""
+        ...
+
+    async def batch(self, requests: Sequence[BatchRequest]) -> list[BatchResult]:
+        """Sub-requests in batches; a lost answer is resent only when all are idempotent."""
+        ...
+
+    async def find_product_ids(self, skus: Sequence[str]) -> dict[str, str]:
+        """The shop's product ids by SKU, of the SKUs it has."""
+        ...

@@ -1,20 +1,14 @@
-"""Manual stock changes: `shopsync stock set` and its code twin, as movements like any other."""
+"""Stock levels set by hand (`shopsync stock set`) or by a download, as movements like any other."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from shopsync.adapters.db.outbox_records import StockReason
+from shopsync.domain.stock_levels import DownloadTarget, LevelChange, moving
+from shopsync.service_layer.ports import StockStore, UnitOfWork
 
-from shopsync.adapters.db.models import Account, Product, StockLevel, StockMovement, Warehouse
-from shopsync.adapters.db.outbox_records import StockReason, stock_moved
-from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
-
-T = TypeVar("T")
+__all__ = ["LevelChange", "StockError", "record_levels", "set_stock", "take_shop_stock"]
 
 
 class StockError(Exception):
@@ -22,89 +16,52 @@ class StockError(Exception):
 
 
 async def set_stock(
-    uow: SqlAlchemyUnitOfWork, account: str, sku: str, warehouse: str, quantity: Decimal
+    uow: UnitOfWork, account: str, sku: str, warehouse: str, quantity: Decimal
 ) -> Decimal:
     """Set a level; the difference is recorded as a manual movement. Returns the delta."""
-    session = uow.session
-    owner = await _one(
-        session, select(Account).where(Account.name == account), f"no account {account!r}"
-    )
+    store = uow.stock
+    account_id = _found(await store.account_id(account), f"no account {account!r}")
     where = f"in account {account!r}"
-    product = await _one(
-        session,
-        select(Product).where(Product.account_id == owner.id, Product.sku == sku),
-        f"no product with SKU {sku!r} {where}",
+    products = await store.products(account_id, [sku])
+    product_id = _found(products.get(sku), f"no product with SKU {sku!r} {where}")
+    warehouse_id = _found(
+        await store.warehouse_id(account_id, warehouse), f"no warehouse {warehouse!r} {where}"
     )
-    store = await _one(
-        session,
-        select(Warehouse).where(Warehouse.account_id == owner.id, Warehouse.name == warehouse),
-        f"no warehouse {warehouse!r} {where}",
-    )
-    level = await session.get(StockLevel, (store.id, product.id))
-    change = LevelChange(owner.id, store.id, product.id, sku, level, quantity)
-    moved = await record_levels(uow, [change], "manual", "shopsync stock set")
+    current = (await store.levels(warehouse_id, [product_id])).get(product_id)
+    change = LevelChange(account_id, warehouse_id, product_id, sku, current, quantity)
+    moved = await record_levels(store, [change], "manual", "shopsync stock set")
     return moved[0] if moved else Decimal(0)
 
 
-async def _one(session: AsyncSession, query: Select[T], missing: str) -> T:
-    found = (await session.execute(query)).scalar_one_or_none()
-    if found is None:
-        raise StockError(missing)
-    return found
-
-
-@dataclass(frozen=True)
-class LevelChange:
-    """One product's level in one warehouse set to `quantity` (its row, if it has one)."""
-
-    account_id: int
-    warehouse_id: int
-    product_id: int
-    sku: str
-    level: StockLevel | None
-    quantity: Decimal
-
-
 async def record_levels(
-    uow: SqlAlchemyUnitOfWork, changes: list[LevelChange], reason: StockReason, note: str
+    store: StockStore, changes: list[LevelChange], reason: StockReason, note: str
 ) -> list[Decimal]:
     """Set each level; every difference becomes a movement and its StockMoved, as any writer's.
 
     Returns the differences recorded (levels already at their quantity record nothing).
     """
-    session = uow.session
-    now = datetime.now(UTC)
-    written: list[tuple[StockMovement, dict[str, Any], str]] = []
-    for change in changes:
-        current = change.level.quantity if change.level is not None else Decimal(0)
-        delta = change.quantity - current
-        if not delta:
-            continue
-        if change.level is None:
-            session.add(
-                StockLevel(
-                    warehouse_id=change.warehouse_id,
-                    product_id=change.product_id,
-                    quantity=change.quantity,
-                )
-            )
-        else:
-            change.level.quantity = change.quantity
-        row = {
-            "account_id": change.account_id,
-            "warehouse_id": change.warehouse_id,
-            "product_id": change.product_id,
-            "quantity": delta,
-            "reason": reason,
-            "document_id": None,
-            "note": note,
-            "created_at": now,
-        }
-        written.append((StockMovement(**row), row, change.sku))
-    if not written:
-        return []
-    session.add_all([movement for movement, _, _ in written])
-    await session.flush()  # the movements' ids, for their events
-    for movement, row, sku in written:
-        uow.emit(stock_moved(movement.id, row, sku))
-    return [row["quantity"] for _, row, _ in written]
+    moved = moving(changes)
+    await store.record(moved, reason, note)
+    return [c.delta for c in moved]
+
+
+def _found(value: int | None, missing: str) -> int:
+    if value is None:
+        raise StockError(missing)
+    return value
+
+
+async def take_shop_stock(
+    uow: UnitOfWork, target: DownloadTarget, shop_stock: dict[str, Decimal]
+) -> tuple[int, int]:
+    """The target warehouse set to the shop's stock by SKU: (levels changed, unknown SKUs)."""
+    products = await uow.stock.products(target.account_id, shop_stock)
+    levels = await uow.stock.levels(target.warehouse_id, products.values())
+    changes = [
+        LevelChange(
+            target.account_id, target.warehouse_id, pid, sku, levels.get(pid), shop_stock[sku]
+        )
+        for sku, pid in products.items()
+    ]
+    moved = await record_levels(uow.stock, changes, "download", target.note)
+    return len(moved), len(shop_stock) - len(products)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
 from shopsync.adapters.db.models import Document
-from shopsync.adapters.db.order_store import order_units
+from shopsync.adapters.db.uow import order_units
 from shopsync.adapters.mail.relay import MAX_ATTEMPTS, EmailRelay
 from shopsync.adapters.mail.smtp import SmtpMailer
 from shopsync.adapters.secrets import CredentialCipher

@@ -17,7 +17,7 @@ from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import downgrade, upgrade
 from shopsync.adapters.db.models import Document
 from shopsync.adapters.db.order_states import load_states
-from shopsync.adapters.db.order_store import order_units
+from shopsync.adapters.db.uow import order_units
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.order_intake import OrderIntake
 from tests.support import (

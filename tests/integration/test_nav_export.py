@@ -20,7 +20,7 @@ from services.webhook_gateway.events import order_event
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
 from shopsync.adapters.db.models import Account, Document, ShopConnection
-from shopsync.adapters.db.order_store import order_units
+from shopsync.adapters.db.uow import order_units
 from shopsync.adapters.nav.schema import validate_invoice_data
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.domain.nav_invoice import DATA_NS

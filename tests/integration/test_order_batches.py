@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.events import order_event
 from shopsync.adapters.db.models import Account, Document, OutboxMessage, SkuMiss, StockLevel
-from shopsync.adapters.db.order_store import order_units
+from shopsync.adapters.db.uow import order_units
 from shopsync.adapters.kafka.contracts import check
 from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.adapters.kafka.topics import DOCUMENTS_ISSUED, STOCK_MOVEMENTS

@@ -20,8 +20,7 @@ from shopsync.adapters.db.models import (
     SkuMiss,
     StockLevel,
 )
-from shopsync.adapters.db.order_store import order_units
-from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
+from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork, order_units
 from shopsync.adapters.mail.relay import reference_of
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.drafts import DocumentError, finalize
@@ -186,9 +185,10 @@ async def test_a_draft_is_unnumbered_until_finalized_then_takes_the_next_number(
     [draft] = await shop.documents()
     assert draft.draft and draft.number is None
     async with SqlAlchemyUnitOfWork(sessions) as uow:
-        final = await finalize(uow, outcome.document_id)
+        number = await finalize(uow, outcome.document_id)
         await uow.commit()
-    assert (final.draft, final.document_number) == (False, "INV-000001")
+    [final] = await shop.documents()
+    assert (number, final.draft, final.document_number) == ("INV-000001", False, "INV-000001")
     async with SqlAlchemyUnitOfWork(sessions) as uow:
         with pytest.raises(DocumentError, match="already final"):
             await finalize(uow, outcome.document_id)

@@ -33,7 +33,7 @@ from shopsync.adapters.db.models import (
     StockLevel,
     StockMovement,
 )
-from shopsync.adapters.db.order_store import order_units
+from shopsync.adapters.db.uow import order_units
 from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.adapters.kafka.topics import DOCUMENTS_ISSUED, DOCUMENTS_VOIDED, STOCK_MOVEMENTS
 from shopsync.adapters.secrets import CredentialCipher

@@ -19,7 +19,7 @@ from shopsync.adapters.db.dead_letters import DeadLetterSink
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
 from shopsync.adapters.db.models import DeadLetterRow, Document
-from shopsync.adapters.db.order_store import order_units
+from shopsync.adapters.db.uow import order_units
 from shopsync.adapters.health import Readiness, database_probe
 from shopsync.adapters.kafka.contracts import encode
 from shopsync.adapters.secrets import CredentialCipher

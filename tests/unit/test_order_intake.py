@@ -17,7 +17,7 @@ from shopsync.domain.documents import DocumentKind
 from shopsync.domain.order_rules import OrderRules, StockOn, StockRule
 from shopsync.service_layer.order_intake import OrderIntake, Outcome, PoisonEvent
 from shopsync.service_layer.ports import Conflict, Outage, ShopIntake
-from tests.fakes import FakeOrderDatabase
+from tests.fakes import FakeDatabase
 from tests.support import SAMPLE_WEBHOOK
 
 SHOP, ACCOUNT = 7, 70
@@ -37,8 +37,8 @@ def event(order_ref: str, status: str = PAID, second: int = 0, **order: Any) -> 
     return order_event(SHOP, ACCOUNT, body | order, "json", datetime.now(UTC))
 
 
-def shop(rules: OrderRules = RULES) -> FakeOrderDatabase:
-    database = FakeOrderDatabase()
+def shop(rules: OrderRules = RULES) -> FakeDatabase:
+    database = FakeDatabase()
     database.committed.intakes[SHOP] = ShopIntake(SHOP, ACCOUNT, rules)
     return database
 
@@ -66,9 +66,7 @@ async def test_a_cancellation_in_the_same_batch_reverses_the_invoice_issued_befo
     assert database.commits == 1
 
 
-async def test_an_event_naming_another_accounts_shop_is_refused_and_the_rest_handled() -> (
-    None
-):
+async def test_an_event_naming_another_accounts_shop_is_refused_and_the_rest_handled() -> None:
     database = shop()
     stranger = order_event(SHOP, ACCOUNT + 1, event("o2").order, "json", datetime.now(UTC))
     results = await OrderIntake(database.units()).handle_batch([event("o1"), stranger])

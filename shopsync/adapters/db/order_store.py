@@ -1,31 +1,24 @@
-"""The order lifecycle's store in SQL: its reads and writes, and a unit of work that owns it.
-
-The unit of work also says how the database failed, in the use case's words: `Outage` (the
-database is down, the work waits) or `Conflict` (another worker was busy with the same rows,
-trying again resolves it). Anything else is the event's own fault and passes unchanged.
-"""
+"""The order lifecycle's store in SQL: what a batch of order events reads and writes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.bulk import custom_plans
 from shopsync.adapters.db.connection_rules import rules_of
-from shopsync.adapters.db.failures import is_conflict, is_outage
 from shopsync.adapters.db.held_orders import held_row, keep_held
+from shopsync.adapters.db.models import Document
 from shopsync.adapters.db.order_reads import claim_events, connections_by_id, products_by_sku
 from shopsync.adapters.db.order_states import load_states, save_states
 from shopsync.adapters.db.order_writer import Applied, OrderDecisionWriter, Planned
-from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
 from shopsync.adapters.kafka.records import OrderReceived
-from shopsync.adapters.store_errors import Conflict, Outage
+from shopsync.domain.documents import DocumentKind
 from shopsync.domain.order_reading import OrderRejected
 from shopsync.domain.order_rules import OrderRules
-from shopsync.domain.order_state import OrderState
+from shopsync.domain.order_state import DocumentRef, OrderState
 
 OrderKey = tuple[int, str]  # (connection id, order ref)
 Catalog = dict[str, int]  # product id by SKU, one account's
@@ -49,6 +42,18 @@ class Hold:
     why: OrderRejected
 
 
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as the order lifecycle knows it: whose, which of the order's, how far."""
+
+    id: int
+    connection_id: int
+    order_ref: str
+    ref: DocumentRef
+    draft: bool
+    number: str | None  # its document number once final
+
+
 class SqlAlchemyOrderStore:
     """Reads planned for their actual keys (see `custom_plans`), writes in bulk."""
 
@@ -58,6 +63,15 @@ class SqlAlchemyOrderStore:
     async def intakes(self, connection_ids: set[int]) -> dict[int, ShopIntake]:
         found = await connections_by_id(self._session, connection_ids)
         return {c.id: ShopIntake(c.id, c.account_id, rules_of(c)) for c in found.values()}
+
+    async def document(self, document_id: int) -> StoredDocument | None:
+        found = await self._session.get(Document, document_id, populate_existing=True)
+        if found is None:
+            return None
+        ref = DocumentRef(DocumentKind(found.kind), found.generation)
+        return StoredDocument(
+            found.id, found.connection_id, found.order_ref, ref, found.draft, found.document_number
+        )
 
     async def claim(self, consumer: str, event_ids: set[str]) -> set[str]:
         return await claim_events(self._session, consumer, event_ids)
@@ -84,44 +98,3 @@ class SqlAlchemyOrderStore:
         self, states: dict[OrderKey, OrderState], stored: Iterable[OrderKey]
     ) -> None:
         await save_states(self._session, states, stored)
-
-
-class SqlAlchemyOrderUnitOfWork(SqlAlchemyUnitOfWork):
-    """A unit of work with the order store; database failures said as Outage or Conflict."""
-
-    orders: SqlAlchemyOrderStore
-
-    async def __aenter__(self) -> SqlAlchemyOrderUnitOfWork:
-        await super().__aenter__()
-        self.orders = SqlAlchemyOrderStore(self.session)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            await super().__aexit__(exc_type, exc, tb)
-        except Exception as failed:
-            _raise_translated(failed)
-            raise
-        if isinstance(exc, Exception):
-            _raise_translated(exc)
-
-
-def order_units(
-    sessions: async_sessionmaker[AsyncSession],
-) -> Callable[[], SqlAlchemyOrderUnitOfWork]:
-    """A new order unit of work on these sessions, each time it is called."""
-    return lambda: SqlAlchemyOrderUnitOfWork(sessions)
-
-
-def _raise_translated(exc: Exception) -> None:
-    """Raise Outage or Conflict for a database failure of that kind; return otherwise."""
-    said = f"{type(exc).__name__}: {exc}"
-    if is_outage(exc):
-        raise Outage(said[:500]) from exc
-    if is_conflict(exc):
-        raise Conflict(said[:2000]) from exc

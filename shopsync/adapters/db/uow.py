@@ -1,13 +1,25 @@
-"""Unit of work: one transaction; rolled back unless committed; events go to the outbox."""
+"""Unit of work: one transaction with its stores; rolled back unless committed.
+
+Events go to the outbox in the same transaction. The order path's unit of work also says how
+the database failed, in the use case's words: `Outage` (the database is down, the work waits)
+or `Conflict` (another worker was busy with the same rows, trying again resolves it).
+Anything else is the event's own fault and passes unchanged.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
+from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shopsync.adapters.db.failures import is_conflict, is_outage
 from shopsync.adapters.db.models import OutboxMessage
+from shopsync.adapters.db.order_store import SqlAlchemyOrderStore
 from shopsync.adapters.db.outbox_records import Outgoing
+from shopsync.adapters.db.stock_store import SqlAlchemyStockStore
+from shopsync.adapters.store_errors import Conflict, Outage
 
 
 class SqlAlchemyUnitOfWork:
@@ -19,10 +31,19 @@ class SqlAlchemyUnitOfWork:
 
     @property
     def session(self) -> AsyncSession:
+        """The transaction's session, for adapters (use cases go through the stores)."""
         assert self._session is not None, "use the unit of work inside `async with`"
         return self._session
 
-    async def __aenter__(self) -> SqlAlchemyUnitOfWork:
+    @property
+    def orders(self) -> SqlAlchemyOrderStore:
+        return SqlAlchemyOrderStore(self.session)
+
+    @property
+    def stock(self) -> SqlAlchemyStockStore:
+        return SqlAlchemyStockStore(self.session, self.emit)
+
+    async def __aenter__(self) -> Self:
         self._session = self._sessions()
         return self
 
@@ -47,3 +68,37 @@ class SqlAlchemyUnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+
+class SqlAlchemyOrderUnitOfWork(SqlAlchemyUnitOfWork):
+    """The order path's unit of work: database failures said as Outage or Conflict."""
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await super().__aexit__(exc_type, exc, tb)
+        except Exception as failed:
+            _raise_translated(failed)
+            raise
+        if isinstance(exc, Exception):
+            _raise_translated(exc)
+
+
+def order_units(
+    sessions: async_sessionmaker[AsyncSession],
+) -> Callable[[], SqlAlchemyOrderUnitOfWork]:
+    """A new order unit of work on these sessions, each time it is called."""
+    return lambda: SqlAlchemyOrderUnitOfWork(sessions)
+
+
+def _raise_translated(exc: Exception) -> None:
+    """Raise Outage or Conflict for a database failure of that kind; return otherwise."""
+    said = f"{type(exc).__name__}: {exc}"
+    if is_outage(exc):
+        raise Outage(said[:500]) from exc
+    if is_conflict(exc):
+        raise Conflict(said[:2000]) from exc
