@@ -11,15 +11,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.catalog_sync.upload_requests import language_id, request
 from shopsync.adapters.db.models import Price, Product, ProductLink, ShopConnection
-from shopsync.adapters.shoprenter.client import BatchRequest, BatchResult, HttpShoprenterClient
+from shopsync.adapters.shoprenter.client import BatchResult, HttpShoprenterClient
 from shopsync.adapters.shoprenter.errors import ShoprenterUnavailable
-from shopsync.adapters.shoprenter.mapping import price_text
 from shopsync.domain.catalog import (
     LocalProduct,
     PlannedUpload,
@@ -53,17 +52,11 @@ class CatalogUploader:
             connection = await session.get(ShopConnection, connection_id)
             assert connection is not None
             products = await _local_products(session, connection)
-            links = {
-                link.product_id: ShopSide(link.remote_id, link.uploaded_hash)
-                for link in (
-                    await session.execute(
-                        select(ProductLink).where(ProductLink.connection_id == connection_id)
-                    )
-                ).scalars()
-            }
+            links = await _links(session, connection_id)
+            shop = {i: ShopSide(link.remote_id, link.uploaded_hash) for i, link in links.items()}
             excluded = set(connection.products_excluded_group_ids or [])
             with_sale = connection.products_sale_price_group_id is not None
-        return plan_upload(products, links, excluded, with_sale)
+        return plan_upload(products, shop, excluded, with_sale)
 
     async def run(self, connection_id: int, client: HttpShoprenterClient) -> UploadReport:
         plan = await self.plan(connection_id)
@@ -74,14 +67,17 @@ class CatalogUploader:
         todo = [p for p in plan if p.action in (UploadAction.CREATE, UploadAction.OVERWRITE)]
         if not todo:
             return report
-        async with self._sessions() as session:
-            connection = await session.get(ShopConnection, connection_id)
-            assert connection is not None
-            with_specials = connection.products_sale_price_group_id is not None
-        language = await _language_id(client)
+        with_specials = await self._exchanges_sale_prices(connection_id)
+        language = await language_id(client)
         todo, results = await _send(client, todo, language, with_specials)
         await self._record(connection_id, todo, results, report)
         return report
+
+    async def _exchanges_sale_prices(self, connection_id: int) -> bool:
+        async with self._sessions() as session:
+            connection = await session.get(ShopConnection, connection_id)
+            assert connection is not None
+            return connection.products_sale_price_group_id is not None
 
     async def _record(
         self,
@@ -90,56 +86,60 @@ class CatalogUploader:
         results: list[BatchResult],
         report: UploadReport,
     ) -> None:
+        """Each answer onto the product's link: its shop id and hash, or why the shop refused."""
         async with self._sessions() as session:
-            links = {
-                link.product_id: link
-                for link in (
-                    await session.execute(
-                        select(ProductLink).where(ProductLink.connection_id == connection_id)
-                    )
-                ).scalars()
-            }
+            links = await _links(session, connection_id)
             for planned, result in zip(todo, results, strict=True):
-                product_id = planned.product.product_id
-                link = links.get(product_id)
-                if link is None:
-                    link = ProductLink(
-                        connection_id=connection_id, product_id=product_id, remote_id=""
-                    )
-                    session.add(link)
-                if not result.ok:
-                    link.last_error = f"{result.status} {result.reason}"[:1000]
-                    report.failed[planned.product.sku] = link.last_error
-                    continue
-                body = result.body if isinstance(result.body, dict) else {}
-                link.remote_id = str(body.get("id") or planned.remote_id)
-                link.uploaded_hash = planned.content_hash
-                link.last_error = None
-                if planned.action == UploadAction.CREATE:
-                    report.created += 1
-                else:
-                    report.overwritten += 1
+                link = _link(session, links, connection_id, planned.product.product_id)
+                _note(link, planned, result, report)
             await session.commit()
 
 
+def _link(
+    session: AsyncSession, links: dict[int, ProductLink], connection_id: int, product_id: int
+) -> ProductLink:
+    """The product's link to the shop; a new, not yet linked one when it has none."""
+    link = links.get(product_id)
+    if link is None:
+        link = ProductLink(connection_id=connection_id, product_id=product_id, remote_id="")
+        session.add(link)
+    return link
+
+
+def _note(
+    link: ProductLink, planned: PlannedUpload, result: BatchResult, report: UploadReport
+) -> None:
+    """A refusal keeps the old hash (tried again next cycle); a success stores what was sent."""
+    if not result.ok:
+        link.last_error = f"{result.status} {result.reason}"[:1000]
+        report.failed[planned.product.sku] = link.last_error
+        return
+    body = result.body if isinstance(result.body, dict) else {}
+    link.remote_id = str(body.get("id") or planned.remote_id)
+    link.uploaded_hash = planned.content_hash
+    link.last_error = None
+    if planned.action == UploadAction.CREATE:
+        report.created += 1
+    else:
+        report.overwritten += 1
+
+
+async def _links(session: AsyncSession, connection_id: int) -> dict[int, ProductLink]:
+    query = select(ProductLink).where(ProductLink.connection_id == connection_id)
+    return {link.product_id: link for link in (await session.execute(query)).scalars()}
+
+
 async def _local_products(session: AsyncSession, connection: ShopConnection) -> list[LocalProduct]:
-    rows = (
-        await session.execute(
-            select(Product).where(Product.account_id == connection.account_id).order_by(Product.id)
-        )
-    ).scalars()
+    """The account's products with the prices the connection uploads (selling, sale)."""
+    query = select(Product).where(Product.account_id == connection.account_id)
+    rows = (await session.execute(query.order_by(Product.id))).scalars()
     selling = await _prices(session, connection.products_selling_price_group_id)
     sale = await _prices(session, connection.products_sale_price_group_id)
     return [
         LocalProduct(
-            product.id,
-            product.sku,
-            product.name,
-            product.group_id,
-            selling.get(product.id, product.net_price),
-            sale.get(product.id),
+            p.id, p.sku, p.name, p.group_id, selling.get(p.id, p.net_price), sale.get(p.id)
         )
-        for product in rows
+        for p in rows
     ]
 
 
@@ -180,40 +180,9 @@ async def _send(
     while True:
         todo = await _resolve_by_sku(client, todo)
         try:
-            return todo, await client.batch([_request(p, language, with_specials) for p in todo])
+            return todo, await client.batch([request(p, language, with_specials) for p in todo])
         except ShoprenterUnavailable as exc:
             if attempt == CREATE_ATTEMPTS:
                 raise
             attempt += 1
             log.info("upload answer lost (%s): looking the SKUs up before sending again", exc)
-
-
-async def _language_id(client: HttpShoprenterClient) -> str:
-    page = await client.get("languages", {"full": 1, "limit": 200})
-    items = [i for i in (page.get("items") or []) if isinstance(i, dict)]
-    hungarian = next((i for i in items if i.get("code") == "hu"), items[0] if items else {})
-    return str(hungarian.get("id", ""))
-
-
-def _request(planned: PlannedUpload, language: str, with_specials: bool) -> BatchRequest:
-    product = planned.product
-    body: dict[str, Any] = {
-        "price": price_text(product.net_price),
-        "productDescriptions": [{"name": product.name, "language": {"id": language}}],
-    }
-    if with_specials:
-        body["productSpecials"] = (
-            []
-            if product.sale_price is None
-            else [
-                {
-                    "price": price_text(product.sale_price),
-                    "priority": "1",
-                    "minQuantity": "0",
-                    "maxQuantity": "0",
-                }
-            ]
-        )
-    if planned.action == UploadAction.CREATE:
-        return BatchRequest("POST", "productExtend", {"sku": product.sku, "status": "1", **body})
-    return BatchRequest("PUT", f"productExtend/{planned.remote_id}", body)
