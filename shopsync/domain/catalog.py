@@ -74,20 +74,29 @@ def plan_upload(
     with_sale: bool,
 ) -> list[PlannedUpload]:
     """Per product: create, overwrite, or skip (excluded group, or unchanged since exchanged)."""
-    plan = []
-    for product in products:
-        digest = ExchangedContent(
-            product.sku, product.name, product.net_price, product.sale_price, with_sale
-        ).digest()
-        known = shop.get(product.product_id)
-        remote_id = known.remote_id if known else ""
-        if product.group_id is not None and product.group_id in excluded_groups:
-            action = UploadAction.SKIP_EXCLUDED
-        elif known is not None and known.exchanged_hash == digest:
-            action = UploadAction.SKIP_UNCHANGED
-        elif remote_id:
-            action = UploadAction.OVERWRITE
-        else:
-            action = UploadAction.CREATE
-        plan.append(PlannedUpload(product, action, remote_id, digest))
-    return plan
+    return [
+        _planned(product, shop.get(product.product_id), excluded_groups, with_sale)
+        for product in products
+    ]
+
+
+def _planned(
+    product: LocalProduct, known: ShopSide | None, excluded_groups: set[int], with_sale: bool
+) -> PlannedUpload:
+    digest = ExchangedContent(
+        product.sku, product.name, product.net_price, product.sale_price, with_sale
+    ).digest()
+    action = _action(product, known, digest, excluded_groups)
+    return PlannedUpload(product, action, known.remote_id if known else "", digest)
+
+
+def _action(
+    product: LocalProduct, known: ShopSide | None, digest: str, excluded_groups: set[int]
+) -> UploadAction:
+    if product.group_id is not None and product.group_id in excluded_groups:
+        return UploadAction.SKIP_EXCLUDED
+    if known is not None and known.exchanged_hash == digest:
+        return UploadAction.SKIP_UNCHANGED
+    if known is not None and known.remote_id:
+        return UploadAction.OVERWRITE
+    return UploadAction.CREATE

@@ -33,17 +33,18 @@ class TickSchedule:
         """Connections due at `now`, given the enabled ones and their intervals (seconds)."""
         for gone in set(self.next_due) - set(intervals):
             del self.next_due[gone]
-        fired = []
-        for connection_id, interval in intervals.items():
-            if connection_id not in self.next_due:
-                self.next_due[connection_id] = next_slot(connection_id, interval, now)
-                if self.started:
-                    fired.append(connection_id)
-                    continue
-            if now >= self.next_due[connection_id]:
-                fired.append(connection_id)
-                self.next_due[connection_id] += interval * (
-                    1 + (now - self.next_due[connection_id]) // interval
-                )
+        fired = [c for c, interval in intervals.items() if self._fires(c, interval, now)]
         self.started = True
         return fired
+
+    def _fires(self, connection_id: int, interval: float, now: float) -> bool:
+        """Whether the connection fires at `now`; when it does, its next moment moves on."""
+        if connection_id not in self.next_due:
+            self.next_due[connection_id] = next_slot(connection_id, interval, now)
+            if self.started:
+                return True
+        if now < self.next_due[connection_id]:
+            return False
+        missed = (now - self.next_due[connection_id]) // interval
+        self.next_due[connection_id] += interval * (1 + missed)
+        return True
