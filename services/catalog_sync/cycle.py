@@ -42,25 +42,15 @@ class CatalogCycle:
         self._metrics.download_total.labels(connection=str(connection_id)).set(total)
 
     async def run(self, connection_id: int) -> str:
+        """A tick's cycle: "skipped" (disabled, or neither direction on), "failed" or "ok"."""
         async with self._sessions() as session:
             connection = await session.get(ShopConnection, connection_id)
-        if connection is None or not connection.enabled:
-            return "skipped"
-        download = connection.products_download_enabled
-        upload = connection.products_upload_enabled
-        if not (download or upload):
+        if connection is None or not _syncs_products(connection):
             return "skipped"
         client = HttpShoprenterClient(shop_access(connection, self._cipher), self._http())
         started = time.monotonic()
-        downloaded = uploaded = 0
         try:
-            if download:
-                report = await self._downloader.run(connection_id, client)
-                downloaded = report.products
-            if upload:
-                sent = await self._uploader.run(connection_id, client)
-                uploaded = sent.created + sent.overwritten
-                self._metrics.upload_failed.inc(len(sent.failed))
+            downloaded, uploaded = await self._exchange(connection, client)
         except Exception as exc:
             log.warning("catalog download of connection %s failed: %r", connection_id, exc)
             self._metrics.cycles.labels(result="failed").inc()
@@ -68,9 +58,33 @@ class CatalogCycle:
         finally:
             self._metrics.api_requests.inc(client.stats.requests)
             self._metrics.throttled.inc(client.stats.throttled)
-        self._metrics.cycle_seconds.observe(time.monotonic() - started)
+        self._succeeded(connection_id, time.monotonic() - started, downloaded, uploaded)
+        return "ok"
+
+    async def _exchange(
+        self, connection: ShopConnection, client: HttpShoprenterClient
+    ) -> tuple[int, int]:
+        """Download, then upload, as the connection's product tab says: products moved each way."""
+        downloaded = uploaded = 0
+        if connection.products_download_enabled:
+            downloaded = (await self._downloader.run(connection.id, client)).products
+        if connection.products_upload_enabled:
+            sent = await self._uploader.run(connection.id, client)
+            uploaded = sent.created + sent.overwritten
+            self._metrics.upload_failed.inc(len(sent.failed))
+        return downloaded, uploaded
+
+    def _succeeded(
+        self, connection_id: int, seconds: float, downloaded: int, uploaded: int
+    ) -> None:
+        self._metrics.cycle_seconds.observe(seconds)
         self._metrics.downloaded.inc(downloaded)
         self._metrics.uploaded.inc(uploaded)
         self._metrics.cycles.labels(result="ok").inc()
         self._metrics.last_success.labels(connection=str(connection_id)).set(time.time())
-        return "ok"
+
+
+def _syncs_products(connection: ShopConnection) -> bool:
+    """Enabled, with the product download or upload (or both) switched on."""
+    wanted = connection.products_download_enabled or connection.products_upload_enabled
+    return connection.enabled and wanted
