@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -23,43 +24,38 @@ TABLE = cast(Table, DeadLetterRow.__table__)
 Send = Callable[[str, bytes, bytes], Awaitable[None]]
 
 
+@dataclass
 class DeadLetterSink:
     """Keeps a dead letter in the database (waiting out an outage), then on its topic."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        send: Send,
-        topic: str,
-        counter: Counter,
-        retry_max_s: float = 5.0,
-    ) -> None:
-        self._sessions = sessions
-        self._send = send
-        self._topic = topic
-        self._counter = counter
-        self._retry_max_s = retry_max_s
+    sessions: async_sessionmaker[AsyncSession]
+    send: Send
+    topic: str
+    counter: Counter
+    retry_max_s: float = 5.0
 
     async def put(self, record: DeadLetter) -> None:
+        await self._keep_through_outages(record)
+        self.counter.inc()
+        try:
+            await self.send(self.topic, (record.key or "").encode(), encode(record))
+        except Exception as exc:  # kept in the database; the topic copy is a convenience
+            log.warning("dead letter %s not on %s: %r", record.event_id, self.topic, exc)
+
+    async def _keep_through_outages(self, record: DeadLetter) -> None:
         delay = 0.2
         while True:
             try:
-                await self._keep(record)
-                break
+                return await self._keep(record)
             except Exception as exc:
                 if not is_outage(exc):
                     raise
                 log.warning("dead letter %s waits for the database: %r", record.event_id, exc)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, self._retry_max_s)
-        self._counter.inc()
-        try:
-            await self._send(self._topic, (record.key or "").encode(), encode(record))
-        except Exception as exc:  # kept in the database; the topic copy is a convenience
-            log.warning("dead letter %s not on %s: %r", record.event_id, self._topic, exc)
+                delay = min(delay * 2, self.retry_max_s)
 
     async def _keep(self, record: DeadLetter) -> None:
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             statement = insert_ignoring_conflicts(session, TABLE, ["event_id"])
             await session.execute(statement, [_row(record)])
             await session.commit()

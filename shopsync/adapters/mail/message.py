@@ -11,24 +11,15 @@ from shopsync.adapters.mail.pdf import TITLES, PdfDocument, money
 def document_message(
     document: PdfDocument, pdf: bytes, sender: str, recipient: str
 ) -> EmailMessage:
+    """The document's e-mail to the buyer, its PDF attached."""
     title = TITLES.get(document.kind, document.kind)
+    total = money(document.total_gross, document.currency)
     message = EmailMessage()
     message["Subject"] = f"{title} {document.number} – {document.supplier}"
     message["From"] = sender
     message["To"] = recipient
-    total = money(document.total_gross, document.currency)
-    message.set_content(
-        f"Kedves {document.buyer_name}!\n\nMellékelten küldjük a(z) "
-        f"{title.lower()} {document.number} dokumentumot.\nFizetendő: {total}\n\n"
-        f"Üdvözlettel:\n{document.supplier}\n"
-    )
-    message.add_alternative(
-        f"<p>Kedves {escape(document.buyer_name)}!</p><p>Mellékelten küldjük a(z) "
-        f"{escape(title.lower())} <b>{escape(document.number)}</b> dokumentumot.</p>"
-        f"<p>Fizetendő: <b>{escape(total)}</b></p><p>Üdvözlettel:<br>"
-        f"{escape(document.supplier)}</p>",
-        subtype="html",
-    )
+    message.set_content(_plain_body(document, title, total))
+    message.add_alternative(_html_body(document, title, total), subtype="html")
     message.add_attachment(
         pdf,
         maintype="application",
@@ -36,3 +27,20 @@ def document_message(
         filename=f"{document.number.replace('/', '-')}.pdf",
     )
     return message
+
+
+def _plain_body(document: PdfDocument, title: str, total: str) -> str:
+    return (
+        f"Kedves {document.buyer_name}!\n\nMellékelten küldjük a(z) "
+        f"{title.lower()} {document.number} dokumentumot.\nFizetendő: {total}\n\n"
+        f"Üdvözlettel:\n{document.supplier}\n"
+    )
+
+
+def _html_body(document: PdfDocument, title: str, total: str) -> str:
+    return (
+        f"<p>Kedves {escape(document.buyer_name)}!</p><p>Mellékelten küldjük a(z) "
+        f"{escape(title.lower())} <b>{escape(document.number)}</b> dokumentumot.</p>"
+        f"<p>Fizetendő: <b>{escape(total)}</b></p><p>Üdvözlettel:<br>"
+        f"{escape(document.supplier)}</p>"
+    )

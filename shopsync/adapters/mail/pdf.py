@@ -44,11 +44,27 @@ def money(amount: Decimal, currency: str) -> str:
     return f"{amount.quantize(places):,f}".replace(",", " ") + f" {currency}"
 
 
+COLUMNS = ("Megnevezés", "Menny.", "Nettó egységár", "ÁFA", "Bruttó")
+WIDTHS = (80, 18, 32, 18, 40)
+
+
 def render_pdf(document: PdfDocument) -> bytes:
     """A one-page document PDF (lines wrap onto further pages as needed)."""
     pdf = FPDF()
     pdf.add_font("Noto", "", str(FONT))
     pdf.add_page()
+    _title(pdf, document)
+    _parties(pdf, document)
+    pdf.ln(4)
+    _row(pdf, COLUMNS)
+    for line in document.lines:
+        _row(pdf, _line_cells(line, document.currency))
+    pdf.ln(4)
+    _totals(pdf, document)
+    return bytes(pdf.output())
+
+
+def _title(pdf: FPDF, document: PdfDocument) -> None:
     pdf.set_font("Noto", size=16)
     pdf.cell(
         text=f"{TITLES.get(document.kind, document.kind)} {document.number}",
@@ -56,6 +72,10 @@ def render_pdf(document: PdfDocument) -> bytes:
         new_y="NEXT",
     )
     pdf.set_font("Noto", size=10)
+
+
+def _parties(pdf: FPDF, document: PdfDocument) -> None:
+    """Who sells, who buys, when, and what the document refers to (empty fields left out)."""
     for label, value in (
         ("Eladó", document.supplier),
         ("Vevő", document.buyer_name),
@@ -66,29 +86,28 @@ def render_pdf(document: PdfDocument) -> bytes:
     ):
         if value:
             pdf.cell(text=f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    widths = (80, 18, 32, 18, 40)
-    for text, width in zip(
-        ("Megnevezés", "Menny.", "Nettó egységár", "ÁFA", "Bruttó"), widths, strict=True
-    ):
+
+
+def _line_cells(line: PdfLine, currency: str) -> tuple[str, ...]:
+    return (
+        line.name[:48],
+        f"{line.quantity.normalize():f}",
+        money(line.unit_net_price, currency),
+        f"{line.vat_rate.normalize():f}%",
+        money(line.gross, currency),
+    )
+
+
+def _row(pdf: FPDF, cells: tuple[str, ...]) -> None:
+    for text, width in zip(cells, WIDTHS, strict=True):
         pdf.cell(width, 7, text, border=1)
     pdf.ln()
-    for line in document.lines:
-        cells = (
-            line.name[:48],
-            f"{line.quantity.normalize():f}",
-            money(line.unit_net_price, document.currency),
-            f"{line.vat_rate.normalize():f}%",
-            money(line.gross, document.currency),
-        )
-        for text, width in zip(cells, widths, strict=True):
-            pdf.cell(width, 7, text, border=1)
-        pdf.ln()
-    pdf.ln(4)
+
+
+def _totals(pdf: FPDF, document: PdfDocument) -> None:
     for label, amount in (
         ("Nettó összesen", document.total_net),
         ("ÁFA összesen", document.total_vat),
         ("Fizetendő (bruttó)", document.total_gross),
     ):
         pdf.cell(text=f"{label}: {money(amount, document.currency)}", new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())

@@ -13,9 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from shopsync.adapters.db.models import Account, Document
 from shopsync.adapters.mail.message import document_message
-from shopsync.adapters.mail.pdf import PdfDocument, PdfLine, render_pdf
+from shopsync.adapters.mail.pdf import render_pdf
 from shopsync.adapters.mail.smtp import Mailer
-from shopsync.domain.orders import budapest_day
+from shopsync.adapters.mail.stored_document import pdf_document, reference_of
+
+__all__ = ["MAX_ATTEMPTS", "EmailRelay", "MailOutcome", "pdf_document", "reference_of"]
 
 log = logging.getLogger(__name__)
 #: Refusals (a bad address, a 5xx) before an e-mail is given up; an absent server never counts.
@@ -42,86 +44,19 @@ class MailOutcome:
     retrying: int = 0
 
 
-def pdf_document(document: Document, supplier: str, reference: str = "") -> PdfDocument:
-    address = document.buyer_address or {}
-    return PdfDocument(
-        kind=document.kind,
-        number=document.document_number or f"piszkozat-{document.id}",
-        supplier=supplier,
-        buyer_name=document.buyer_name,
-        buyer_address=" ".join(
-            v
-            for v in (
-                address.get("postcode", ""),
-                address.get("city", ""),
-                address.get("address", ""),
-            )
-            if v
-        ),
-        buyer_tax_number=document.buyer_tax_number,
-        issued=budapest_day(document.issued_at or document.created_at).isoformat(),
-        currency=document.currency,
-        lines=tuple(
-            PdfLine(line.name, line.quantity, line.unit_net_price, line.vat_rate, line.gross)
-            for line in document.lines
-        ),
-        total_net=document.total_net,
-        total_vat=document.total_vat,
-        total_gross=document.total_gross,
-        reference=reference,
-    )
-
-
-async def reference_of(session: AsyncSession, document: Document) -> str:
-    """What the document refers to: a storno its invoice, an invoice the proforma it follows."""
-    for label, referred in (
-        ("Eredeti számla", document.references_document_id),
-        ("Díjbekérő", document.follows_document_id),
-    ):
-        if referred is not None:
-            other = await session.get(Document, referred)
-            if other is not None and other.document_number:
-                return f"{label}: {other.document_number}"
-    return ""
-
-
+@dataclass
 class EmailRelay:
     """Picks documents whose e-mail is due, sends each, records sent / retrying / failed."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        mailer: Mailer,
-        sender: str,
-        base_delay_s: float = 2.0,
-    ) -> None:
-        self._sessions = sessions
-        self._mailer = mailer
-        self._sender = sender
-        self._base_delay_s = base_delay_s
+    sessions: async_sessionmaker[AsyncSession]
+    mailer: Mailer
+    sender: str
+    base_delay_s: float = 2.0
 
     async def send_due(self, limit: int = 50) -> MailOutcome:
         outcome = MailOutcome()
-        now = datetime.now(UTC)
-        async with self._sessions() as session:
-            due = (
-                (
-                    await session.execute(
-                        select(Document)
-                        .options(selectinload(Document.lines))
-                        .where(
-                            Document.email_status.in_(("requested", "retrying")),
-                            Document.draft.is_(False),
-                            or_(Document.email_next_at.is_(None), Document.email_next_at <= now),
-                        )
-                        .order_by(Document.id)
-                        .limit(limit)
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            for document in due:
+        async with self.sessions() as session:
+            for document in await _due_documents(session, datetime.now(UTC), limit):
                 await self._send_one(session, document, outcome)
                 await session.commit()  # each result recorded at once: a crash re-sends none
         return outcome
@@ -132,29 +67,52 @@ class EmailRelay:
         account = await session.get(Account, document.account_id)
         supplier = account.name if account is not None else "ShopSync"
         content = pdf_document(document, supplier, await reference_of(session, document))
-        message = document_message(content, render_pdf(content), self._sender, document.buyer_email)
+        message = document_message(content, render_pdf(content), self.sender, document.buyer_email)
         try:
-            await self._mailer.send(message)
+            await self.mailer.send(message)
         except Exception as exc:  # any SMTP or socket failure is recorded, never raised
-            document.email_error = f"{type(exc).__name__}: {exc}"[:1000]
-            if _server_away(exc):  # nobody's fault: wait for the server, however long
-                document.email_status = "retrying"
-                document.email_next_at = datetime.now(UTC) + timedelta(seconds=OUTAGE_RETRY_S)
-                outcome.retrying += 1
-                return
-            document.email_attempts += 1
-            if document.email_attempts >= MAX_ATTEMPTS:
-                document.email_status = "failed"
-                outcome.failed += 1
-                log.error(
-                    "e-mail of document %s failed for good: %s", document.id, document.email_error
-                )
-            else:
-                document.email_status = "retrying"
-                delay = self._base_delay_s * 2 ** (document.email_attempts - 1)
-                document.email_next_at = datetime.now(UTC) + timedelta(seconds=delay)
-                outcome.retrying += 1
+            self._record_failure(document, exc, outcome)
             return
         document.email_status = "sent"
         document.email_error = None
         outcome.sent += 1
+
+    def _record_failure(self, document: Document, exc: Exception, outcome: MailOutcome) -> None:
+        document.email_error = f"{type(exc).__name__}: {exc}"[:1000]
+        if _server_away(exc):  # nobody's fault: wait for the server, however long
+            _retry_later(document, OUTAGE_RETRY_S, outcome)
+            return
+        document.email_attempts += 1
+        if document.email_attempts >= MAX_ATTEMPTS:
+            _give_up(document, outcome)
+        else:
+            delay = self.base_delay_s * 2 ** (document.email_attempts - 1)
+            _retry_later(document, delay, outcome)
+
+
+async def _due_documents(session: AsyncSession, now: datetime, limit: int) -> list[Document]:
+    """Documents whose e-mail is requested or due again, with their lines, oldest first."""
+    query = (
+        select(Document)
+        .options(selectinload(Document.lines))
+        .where(
+            Document.email_status.in_(("requested", "retrying")),
+            Document.draft.is_(False),
+            or_(Document.email_next_at.is_(None), Document.email_next_at <= now),
+        )
+        .order_by(Document.id)
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars().all())
+
+
+def _retry_later(document: Document, delay_s: float, outcome: MailOutcome) -> None:
+    document.email_status = "retrying"
+    document.email_next_at = datetime.now(UTC) + timedelta(seconds=delay_s)
+    outcome.retrying += 1
+
+
+def _give_up(document: Document, outcome: MailOutcome) -> None:
+    document.email_status = "failed"
+    outcome.failed += 1
+    log.error("e-mail of document %s failed for good: %s", document.id, document.email_error)
