@@ -57,14 +57,19 @@ def customer_vat_status(
 ) -> CustomerVatStatus:
     """DOMESTIC with a Hungarian tax number, PRIVATE_PERSON for a private buyer, else OTHER."""
     if override:
-        if override not in CUSTOMER_VAT_STATUSES:
-            raise NavDataError(f"unknown customerVatStatus {override!r}")
-        return override
+        return _known_status(override)
     if not business:
         return "PRIVATE_PERSON"
     if HUNGARIAN_TAX_NUMBER.match(tax_number.strip()) and country_code in ("", "HU"):
         return "DOMESTIC"
     return "OTHER"
+
+
+def _known_status(status: str) -> CustomerVatStatus:
+    """The status a connection's setting names; NavDataError if NAV has none such."""
+    if status not in CUSTOMER_VAT_STATUSES:
+        raise NavDataError(f"unknown customerVatStatus {status!r}")
+    return status
 
 
 def add_supplier(head: ET.Element, supplier: Supplier) -> None:
@@ -100,6 +105,14 @@ def _add_customer_vat_data(info: ET.Element, customer: Customer) -> None:
 
 
 def _add_tax_number(parent: ET.Element, tag: str, value: str, whose: str) -> None:
+    parts = _tax_number_parts(value, whose)
+    element = ET.SubElement(parent, data_tag(tag))
+    for name, part in zip(("taxpayerId", "vatCode", "countyCode"), parts, strict=True):
+        ET.SubElement(element, base_tag(name)).text = part
+
+
+def _tax_number_parts(value: str, whose: str) -> tuple[str, ...]:
+    """Taxpayer id, VAT code and county code of a Hungarian tax number (12345678-2-41)."""
     match = HUNGARIAN_TAX_NUMBER.match(value.strip())
     if match is None:
         raise NavDataError(
@@ -107,9 +120,7 @@ def _add_tax_number(parent: ET.Element, tag: str, value: str, whose: str) -> Non
             if value.strip()
             else f"{whose} tax number missing"
         )
-    element = ET.SubElement(parent, data_tag(tag))
-    for name, part in zip(("taxpayerId", "vatCode", "countyCode"), match.groups(), strict=True):
-        ET.SubElement(element, base_tag(name)).text = part
+    return match.groups()
 
 
 def _add_address(parent: ET.Element, tag: str, address: Address, incomplete: str) -> None:

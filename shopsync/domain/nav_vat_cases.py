@@ -66,8 +66,13 @@ def add_vat_rate(parent: ET.Element, key: RateKey) -> None:
     if kind == "vatPercentage":
         add_text(parent, "vatPercentage", value)
         return
-    reasons = EXEMPTION_CASES if kind == "vatExemption" else OUT_OF_SCOPE_CASES
-    reason = ROUNDING_CASE[2] if key == ROUNDING_CASE[:2] else reasons[value]
     case = ET.SubElement(parent, data_tag(kind))
     add_text(case, "case", value)
-    add_text(case, "reason", reason)
+    add_text(case, "reason", _reason(key))
+
+
+def _reason(key: RateKey) -> str:
+    if key == ROUNDING_CASE[:2]:
+        return ROUNDING_CASE[2]
+    kind, value = key
+    return (EXEMPTION_CASES if kind == "vatExemption" else OUT_OF_SCOPE_CASES)[value]
