@@ -44,24 +44,46 @@ async def spawn(spec: ServiceSpec, env: dict[str, str]) -> asyncio.subprocess.Pr
 LINES_PER_S = 20
 
 
+@dataclass
+class LineThrottle:
+    """At most LINES_PER_S lines shown in each second; the rest only counted."""
+
+    second: int
+    shown: int = 0
+    held: int = 0
+
+    def tick(self, now: int) -> int:
+        """Start second `now` if it is a new one; the lines held back in the one that ended."""
+        if now == self.second:
+            return 0
+        held = self.held
+        self.second, self.shown, self.held = now, 0, 0
+        return held
+
+    def admit(self) -> bool:
+        """Whether one more line may be shown this second (if not, it is counted)."""
+        if self.shown >= LINES_PER_S:
+            self.held += 1
+            return False
+        self.shown += 1
+        return True
+
+
 async def pump(name: str, process: asyncio.subprocess.Process) -> None:
     """A child's output, prefixed with its name, at most LINES_PER_S lines a second."""
     assert process.stdout is not None
-    second, shown, held = int(time.monotonic()), 0, 0
+    throttle = LineThrottle(int(time.monotonic()))
     async for raw in process.stdout:
         line = raw.decode("utf-8", "replace").rstrip()
         if not line:
             continue
-        now = int(time.monotonic())
-        if now != second:
-            if held:
-                print(f"{name:>15} | ({held} more lines in that second, not shown)", flush=True)
-            second, shown, held = now, 0, 0
-        if shown >= LINES_PER_S:
-            held += 1
-            continue
-        shown += 1
-        print(f"{name:>15} | {line}", flush=True)
+        _say_held(name, throttle.tick(int(time.monotonic())))
+        if throttle.admit():
+            print(f"{name:>15} | {line}", flush=True)
+    _say_held(name, throttle.held)
+
+
+def _say_held(name: str, held: int) -> None:
     if held:
         print(f"{name:>15} | ({held} more lines in that second, not shown)", flush=True)
 
@@ -73,17 +95,21 @@ async def wait_ready(specs: list[ServiceSpec], stop: asyncio.Event) -> bool:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
         while pending and time.monotonic() < deadline and not stop.is_set():
             for name, spec in list(pending.items()):
-                with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-                    async with http.get(
-                        f"http://127.0.0.1:{spec.port}{spec.ready_path}"
-                    ) as response:
-                        if response.status == 200:
-                            print(f"{name} is ready", flush=True)
-                            del pending[name]
+                if await _is_ready(http, spec):
+                    print(f"{name} is ready", flush=True)
+                    del pending[name]
             await asyncio.sleep(0.25)
     if pending and not stop.is_set():
         print(f"not ready in {READY_TIMEOUT_S:.0f} s: {', '.join(pending)}", flush=True)
     return not pending
+
+
+async def _is_ready(http: aiohttp.ClientSession, spec: ServiceSpec) -> bool:
+    """The service's readiness page answers 200 (no answer at all is a no)."""
+    with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+        async with http.get(f"http://127.0.0.1:{spec.port}{spec.ready_path}") as response:
+            return response.status == 200
+    return False
 
 
 async def stop_all(processes: dict[str, asyncio.subprocess.Process]) -> None:
@@ -97,6 +123,10 @@ async def stop_all(processes: dict[str, asyncio.subprocess.Process]) -> None:
     await asyncio.wait(
         [asyncio.create_task(p.wait()) for p in running.values()], timeout=STOP_TIMEOUT_S
     )
+    await _kill_stragglers(running)
+
+
+async def _kill_stragglers(running: dict[str, asyncio.subprocess.Process]) -> None:
     for name, process in running.items():
         if process.returncode is None:
             print(f"{name} did not stop in {STOP_TIMEOUT_S:.0f} s: killing it", flush=True)

@@ -42,3 +42,19 @@ def exit_reason(returncode: int | None) -> str:
             name = f"signal {-returncode}"
         return f"was killed by {name}"
     return f"exited with code {returncode}"
+
+
+def giving_up(name: str, why: str, policy: RestartPolicy) -> str:
+    """What is said when a child failed too often to be started again."""
+    return (
+        f"{name} {why}; it failed {policy.recent} times in {policy.window_s:.0f} s: "
+        "stopping the stack"
+    )
+
+
+def restarting(name: str, why: str, delay: float, policy: RestartPolicy) -> str:
+    """What is said when a child exited and is started again after `delay` seconds."""
+    return (
+        f"{name} {why}; restarting in {delay:.1f} s "
+        f"(exit {policy.recent} in the last {policy.window_s:.0f} s)"
+    )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Coroutine
+from typing import Any
 
 from shopsync.adapters.db.migrate import upgrade
 from shopsync.adapters.kafka.admin import ensure_topics, wait_for_broker
@@ -18,31 +19,11 @@ from shopsync.adapters.kafka.topics import topic_specs
 from shopsync.adapters.process import die_with_parent
 from shopsync.adapters.secrets import load_or_create_key
 from shopsync.entrypoints.children import ServiceSpec, pump, spawn, stop_all, wait_ready
-from shopsync.entrypoints.restarts import RestartPolicy, exit_reason
+from shopsync.entrypoints.restarts import RestartPolicy, exit_reason, giving_up, restarting
+from shopsync.entrypoints.stack_plan import child_env, ready_lines, service_specs
 from shopsync.settings import Settings
 
 log = logging.getLogger("shopsync.up")
-
-
-def service_specs(settings: Settings, demo: bool = False) -> list[ServiceSpec]:
-    specs = [
-        ServiceSpec("gateway", ("gateway",), settings.gateway_port),
-        ServiceSpec("order-processor", ("order-processor",), settings.order_processor_port),
-        ServiceSpec("order-mailer", ("order-mailer",), settings.order_mailer_port),
-        ServiceSpec("outbox-relay", ("outbox-relay",), settings.outbox_relay_port),
-        ServiceSpec("catalog-sync", ("catalog-sync",), settings.catalog_sync_port),
-        ServiceSpec("stock-sync", ("stock-sync",), settings.stock_sync_port),
-    ]
-    if demo:
-        specs.append(
-            ServiceSpec(
-                "sandbox",
-                ("sandbox", "--demo"),
-                settings.sandbox_port,
-                "/_sandbox/shops/demo/stats",
-            )
-        )
-    return specs
 
 
 def run_stack(settings: Settings, demo: bool = False) -> int:
@@ -65,44 +46,67 @@ class Stack:
         self.failed: str | None = None
         self.processes: dict[str, asyncio.subprocess.Process] = {}
         self.broker: subprocess.Popen[bytes] | None = None
+        self.keepers: list[asyncio.Task[None]] = []
 
     async def run(self) -> int:
+        """Bring everything up, serve until told to stop (or a child fails too often), stop."""
         started = time.monotonic()
-        settings = self.settings
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
-        load_or_create_key(settings)  # before the children start, so they all read one key
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, self.stop.set)
-        keepers: list[asyncio.Task[None]] = []
+        self._prepare()
         try:
-            if settings.uses_embedded_broker:
-                await self._start_broker()
-                keepers.append(asyncio.create_task(self._keep_broker()))
-            await asyncio.to_thread(wait_for_broker, settings.bootstrap_servers, 30.0)
-            await self._topics()
-            await upgrade(settings.resolved_database_url)
-            specs = service_specs(settings, self.demo)
-            env = _child_env(settings)
-            keepers += [asyncio.create_task(self._keep(spec, env)) for spec in specs]
-            ready = await wait_ready(specs, self.stop)
-            if ready:
-                if self.demo:
-                    keepers.append(asyncio.create_task(_run_demo(settings)))
-                _announce(settings, specs, time.monotonic() - started, self.demo)
-                await self.stop.wait()
+            await self._bring_up_broker()
+            await upgrade(self.settings.resolved_database_url)
+            ready = await self._serve(self._start_services(), started)
             return 1 if self.failed or (not ready and not self.stopped_by_user) else 0
         finally:
-            self.stop.set()
-            await stop_all(self.processes)
-            for keeper in keepers:
-                keeper.cancel()
-            self._stop_broker()
-            print("ShopSync stopped", flush=True)
+            await self._stop_everything()
 
     @property
     def stopped_by_user(self) -> bool:
         return self.stop.is_set() and self.failed is None
+
+    def _prepare(self) -> None:
+        self.settings.var_dir.mkdir(parents=True, exist_ok=True)
+        load_or_create_key(self.settings)  # before the children start, so they all read one key
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.stop.set)
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        self.keepers.append(asyncio.create_task(work))
+
+    async def _bring_up_broker(self) -> None:
+        """The embedded broker (kept running) unless one is configured; then the topics."""
+        if self.settings.uses_embedded_broker:
+            await self._start_broker()
+            self._in_background(self._keep_broker())
+        await asyncio.to_thread(wait_for_broker, self.settings.bootstrap_servers, 30.0)
+        await self._topics()
+
+    def _start_services(self) -> list[ServiceSpec]:
+        specs = service_specs(self.settings, self.demo)
+        env = child_env(self.settings)
+        for spec in specs:
+            self._in_background(self._keep(spec, env))
+        return specs
+
+    async def _serve(self, specs: list[ServiceSpec], started: float) -> bool:
+        """Once every service is ready, say where things are and wait to be stopped."""
+        ready = await wait_ready(specs, self.stop)
+        if ready:
+            if self.demo:
+                self._in_background(_run_demo(self.settings))
+            for line in ready_lines(self.settings, specs, time.monotonic() - started, self.demo):
+                print(line, flush=True)
+            await self.stop.wait()
+        return ready
+
+    async def _stop_everything(self) -> None:
+        self.stop.set()
+        await stop_all(self.processes)
+        for keeper in self.keepers:
+            keeper.cancel()
+        self._stop_broker()
+        print("ShopSync stopped", flush=True)
 
     async def _keep(self, spec: ServiceSpec, env: dict[str, str]) -> None:
         """Run the service; when it exits, say why and start it again after a pause."""
@@ -123,13 +127,16 @@ class Stack:
             code = await asyncio.to_thread(broker.wait) if broker is not None else None
             if not await self._again("broker", exit_reason(code), policy):
                 return
-            try:
-                await self._start_broker()
-                await self._topics()
-                print("broker: restarted empty; events it held are gone", flush=True)
-            except (RuntimeError, TimeoutError, OSError) as exc:
-                print(f"broker: could not start again: {exc}", flush=True)
-                self.broker = None
+            await self._restart_broker()
+
+    async def _restart_broker(self) -> None:
+        try:
+            await self._start_broker()
+            await self._topics()
+            print("broker: restarted empty; events it held are gone", flush=True)
+        except (RuntimeError, TimeoutError, OSError) as exc:
+            print(f"broker: could not start again: {exc}", flush=True)
+            self.broker = None
 
     async def _again(self, name: str, why: str, policy: RestartPolicy) -> bool:
         """After an exit: pause and return True to restart, or stop the stack for good."""
@@ -137,19 +144,11 @@ class Stack:
             return False
         delay = policy.after_exit(time.monotonic())
         if delay is None:
-            print(
-                f"{name} {why}; it failed {policy.recent} times in {policy.window_s:.0f} s: "
-                "stopping the stack",
-                flush=True,
-            )
+            print(giving_up(name, why, policy), flush=True)
             self.failed = name
             self.stop.set()
             return False
-        print(
-            f"{name} {why}; restarting in {delay:.1f} s "
-            f"(exit {policy.recent} in the last {policy.window_s:.0f} s)",
-            flush=True,
-        )
+        print(restarting(name, why, delay, policy), flush=True)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.stop.wait(), delay)
         return not self.stop.is_set()
@@ -177,15 +176,6 @@ class Stack:
             self.broker.kill()
 
 
-def _child_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
-    env["KAFKA_BOOTSTRAP_SERVERS"] = settings.bootstrap_servers
-    env["DATABASE_URL"] = settings.resolved_database_url
-    env["SHOPSYNC_VAR_DIR"] = str(settings.var_dir.resolve())
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
 async def _run_demo(settings: Settings) -> None:
     from devtools import demo
 
@@ -201,30 +191,3 @@ async def _run_demo(settings: Settings) -> None:
         await demo.drive_orders(sandbox_url)
     except Exception as exc:  # the demo must never take the stack down
         print(f"demo stopped: {exc!r}", flush=True)
-
-
-def _announce(settings: Settings, specs: list[ServiceSpec], elapsed: float, demo: bool) -> None:
-    host = "127.0.0.1"
-    print(f"\nShopSync is ready in {elapsed:.1f} s", flush=True)
-    print(
-        f"  webhooks: {settings.webhook_base_url}/webhooks/shoprenter/<connection>/<token>"
-        "  (`shopsync shops show NAME` prints a shop's URL)",
-        flush=True,
-    )
-    for spec in specs:
-        if spec.name != "sandbox":
-            print(f"  metrics:  http://{host}:{spec.port}/metrics  ({spec.name})", flush=True)
-    if demo:
-        print(
-            f"  sandbox:  http://{host}:{settings.sandbox_port}/demo (Shoprenter API sandbox)",
-            flush=True,
-        )
-    print(f"  database: {_safe_url(settings.resolved_database_url)}", flush=True)
-    print("Ctrl-C stops everything.\n", flush=True)
-
-
-def _safe_url(url: str) -> str:
-    scheme, sep, rest = url.partition("://")
-    if "@" in rest:
-        rest = "***@" + rest.split("@", 1)[1]
-    return f"{scheme}{sep}{rest}"

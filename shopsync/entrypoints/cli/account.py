@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import click
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopsync.entrypoints.cli.context import database, emit_json, run, settings
+from shopsync.entrypoints.cli.arguments import is_currency_code, number
+from shopsync.entrypoints.cli.context import committed, query
+from shopsync.entrypoints.cli.output import emit_either, emit_json
 from shopsync.service_layer.accounts import AccountError, account_named, set_supplier
 from shopsync.service_layer.exchange_rates import set_rate
 
@@ -30,47 +33,39 @@ def account() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def set_(name: str, supplier_name: str | None, as_json: bool, **fields: str | None) -> None:
     """Set the supplier data of account NAME (only the options given change)."""
+    changes = _supplier_changes(supplier_name, fields)
+
+    async def change(session: AsyncSession) -> dict[str, Any]:
+        return set_supplier(await account_named(session, name), changes)
+
+    supplier = committed(change, AccountError)
+    emit_either(supplier, as_json, lambda data: _say_supplier(name, data))
+
+
+def _supplier_changes(supplier_name: str | None, fields: dict[str, str | None]) -> dict[str, Any]:
+    """The options given, by the supplier field each sets; none given is a usage error."""
     changes: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
     if supplier_name is not None:
         changes["name"] = supplier_name
     if not changes:
         raise click.UsageError("give at least one of the options (see --help)")
-    current = settings()
+    return changes
 
-    async def go() -> dict[str, Any]:
-        async with database(current) as session:
-            account_row = await account_named(session, name)
-            supplier = set_supplier(account_row, changes)
-            await session.commit()
-            return supplier
 
-    try:
-        supplier = run(go)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if as_json:
-        emit_json(supplier)
-    else:
-        click.echo(
-            f"account {name}: supplier " + ", ".join(f"{k}={v}" for k, v in supplier.items())
-        )
+def _say_supplier(name: str, supplier: dict[str, Any]) -> None:
+    click.echo(f"account {name}: supplier " + ", ".join(f"{k}={v}" for k, v in supplier.items()))
 
 
 @account.command("show")
 @click.argument("name")
 def show(name: str) -> None:
     """The account's supplier data, as JSON."""
-    current = settings()
 
-    async def go() -> dict[str, Any]:
-        async with database(current) as session:
-            account_row = await account_named(session, name)
-            return dict((account_row.settings or {}).get("supplier", {}))
+    async def supplier(session: AsyncSession) -> dict[str, Any]:
+        account_row = await account_named(session, name)
+        return dict((account_row.settings or {}).get("supplier", {}))
 
-    try:
-        emit_json(run(go))
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    emit_json(query(supplier, AccountError))
 
 
 @click.group("rates")
@@ -85,21 +80,17 @@ def rates() -> None:
 @click.option("--source", default="manual", show_default=True, help="e.g. MNB")
 def set_rate_(currency: str, day: Any, rate: str, source: str) -> None:
     """Record CURRENCY's RATE for DAY (YYYY-MM-DD): later days without one use it too."""
-    try:
-        value = Decimal(rate)
-    except InvalidOperation as exc:
-        raise click.BadParameter(f"{rate!r} is not a number", param_hint="RATE") from exc
+    value = _rate(rate)
+    if not is_currency_code(currency):
+        raise click.BadParameter(f"{currency!r} is not an ISO currency code", param_hint="CURRENCY")
+    on: date = day.date()
+    committed(lambda session: set_rate(session, currency, on, value, source))
+    click.echo(f"{currency.upper()} {on.isoformat()}: {value} HUF ({source})")
+
+
+def _rate(text: str) -> Decimal:
+    """HUF per unit: a positive number."""
+    value = number(text, "RATE")
     if not value.is_finite() or value <= 0:
         raise click.BadParameter("a rate is a positive number of HUF", param_hint="RATE")
-    if len(currency) != 3 or not currency.isalpha():
-        raise click.BadParameter(f"{currency!r} is not an ISO currency code", param_hint="CURRENCY")
-    current = settings()
-    on: date = day.date()
-
-    async def go() -> None:
-        async with database(current) as session:
-            await set_rate(session, currency, on, value, source)
-            await session.commit()
-
-    run(go)
-    click.echo(f"{currency.upper()} {on.isoformat()}: {value} HUF ({source})")
+    return value

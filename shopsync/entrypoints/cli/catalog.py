@@ -8,8 +8,9 @@ from typing import Any
 import click
 
 from services.catalog_sync.upload import CatalogUploader
-from shopsync.adapters.db.engine import create_engine, session_factory
-from shopsync.entrypoints.cli.context import database, emit_json, emit_table, run, settings
+from shopsync.domain.catalog import PlannedUpload
+from shopsync.entrypoints.cli.context import run_explained, sessions_of, settings
+from shopsync.entrypoints.cli.output import emit_either, emit_table
 from shopsync.service_layer.shops import ShopError, require_connection
 
 
@@ -28,33 +29,28 @@ def plan(name: str, account: str | None, show_all: bool, as_json: bool) -> None:
     current = settings()
 
     async def go() -> list[dict[str, Any]]:
-        async with database(current) as session:
-            connection = await require_connection(session, name, account)
-            connection_id = connection.id
-        engine = create_engine(current.resolved_database_url)
-        try:
-            planned = await CatalogUploader(session_factory(engine)).plan(connection_id)
-        finally:
-            await engine.dispose()
-        return [
-            {
-                "sku": p.product.sku,
-                "action": p.action.value,
-                "name": p.product.name,
-                "price": p.product.net_price,
-                "sale_price": p.product.sale_price,
-                "remote_id": p.remote_id,
-            }
-            for p in planned
-        ]
+        async with sessions_of(current) as sessions:
+            async with sessions() as session:
+                connection_id = (await require_connection(session, name, account)).id
+            return [_row(p) for p in await CatalogUploader(sessions).plan(connection_id)]
 
-    try:
-        rows = run(go)
-    except ShopError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if as_json:
-        emit_json(rows)
-        return
+    rows = run_explained(go, ShopError)
+    emit_either(rows, as_json, lambda planned: _say_plan(planned, show_all))
+
+
+def _row(planned: PlannedUpload) -> dict[str, Any]:
+    product = planned.product
+    return {
+        "sku": product.sku,
+        "action": planned.action.value,
+        "name": product.name,
+        "price": product.net_price,
+        "sale_price": product.sale_price,
+        "remote_id": planned.remote_id,
+    }
+
+
+def _say_plan(rows: list[dict[str, Any]], show_all: bool) -> None:
     counts = Counter(r["action"] for r in rows)
     shown = rows if show_all else [r for r in rows if not r["action"].startswith("skip")]
     emit_table(shown, ["sku", "action", "name", "price", "sale_price"])

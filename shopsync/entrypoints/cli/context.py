@@ -1,14 +1,11 @@
-"""What CLI commands share: settings, a migrated database session, JSON output, errors."""
+"""What CLI commands share: settings, a migrated database session, errors as one line."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
-from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -30,14 +27,19 @@ def cipher(current: Settings) -> CredentialCipher:
     return CredentialCipher(load_or_create_key(current))
 
 
-@asynccontextmanager
-async def sessions_of(current: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions on a database brought up to the latest migration."""
+async def migrated(current: Settings) -> str:
+    """The database URL, its schema brought to the latest migration (SQLite's directory made)."""
     url = current.resolved_database_url
     if url.startswith("sqlite"):
         current.var_dir.mkdir(parents=True, exist_ok=True)
     await upgrade(url)
-    engine = create_engine(url)
+    return url
+
+
+@asynccontextmanager
+async def sessions_of(current: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a database brought up to the latest migration."""
+    engine = create_engine(await migrated(current))
     try:
         yield session_factory(engine)
     finally:
@@ -70,28 +72,6 @@ def run(coroutine_fn: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(main())
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, default=_default, ensure_ascii=False, indent=2))
-
-
-def emit_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    if not rows:
-        click.echo("(none)")
-        return
-    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
-    click.echo("  ".join(c.upper().ljust(widths[c]) for c in columns))
-    for row in rows:
-        click.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
-
-
 def run_explained(coroutine_fn: Callable[[], Awaitable[T]], *explained: type[Exception]) -> T:
     """Run; an error of the listed kinds becomes a one-line CLI error (exit 1), no traceback."""
     try:
@@ -107,5 +87,31 @@ def query(read: Callable[[AsyncSession], Awaitable[T]], *explained: type[Excepti
     async def go() -> T:
         async with database(current) as session:
             return await read(session)
+
+    return run_explained(go, *explained)
+
+
+def committed(write: Callable[[AsyncSession], Awaitable[T]], *explained: type[Exception]) -> T:
+    """`write` on a session of the migrated database, then a commit; as `query` for errors."""
+
+    async def write_and_commit(session: AsyncSession) -> T:
+        result = await write(session)
+        await session.commit()
+        return result
+
+    return query(write_and_commit, *explained)
+
+
+def in_unit_of_work(
+    work: Callable[[SqlAlchemyUnitOfWork], Awaitable[T]], *explained: type[Exception]
+) -> T:
+    """`work` in a unit of work that commits after it; as `query` for errors."""
+    current = settings()
+
+    async def go() -> T:
+        async with unit_of_work(current) as uow:
+            result = await work(uow)
+            await uow.commit()
+            return result
 
     return run_explained(go, *explained)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
 from confluent_kafka import KafkaException, Producer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.dead_letters import dead_letters, mark_replayed
+from shopsync.adapters.db.models import DeadLetterRow
 from shopsync.adapters.kafka.producer import producer_config
 from shopsync.adapters.kafka.topics import DLQ_BY_CONSUMER
-from shopsync.entrypoints.cli.context import database, emit_json, emit_table, run, settings
+from shopsync.entrypoints.cli.context import committed, query, settings
+from shopsync.entrypoints.cli.output import emit_json, emit_table
 
 CONSUMER = click.option(
     "--consumer",
@@ -18,28 +22,20 @@ CONSUMER = click.option(
     default="order-processor",
     show_default=True,
 )
+#: A dead letter as `list` and `replay` see it: these columns, by their names.
+FIELDS = ("id", "event_id", "source_topic", "key", "payload", "reason", "failed_at", "replayed_at")
+Delivered = Callable[[Any, Any], None]
+
+
+def _record(row: DeadLetterRow) -> dict[str, Any]:
+    return {field: getattr(row, field) for field in FIELDS}
 
 
 def _records(consumer: str, replayed: bool) -> list[dict[str, Any]]:
-    current = settings()
+    async def read(session: AsyncSession) -> list[dict[str, Any]]:
+        return [_record(r) for r in await dead_letters(session, consumer, replayed)]
 
-    async def go() -> list[dict[str, Any]]:
-        async with database(current) as session:
-            return [
-                {
-                    "id": r.id,
-                    "event_id": r.event_id,
-                    "source_topic": r.source_topic,
-                    "key": r.key,
-                    "payload": r.payload,
-                    "reason": r.reason,
-                    "failed_at": r.failed_at,
-                    "replayed_at": r.replayed_at,
-                }
-                for r in await dead_letters(session, consumer, replayed)
-            ]
-
-    return run(go)
+    return query(read)
 
 
 @click.group("dlq")
@@ -79,17 +75,12 @@ def replay(consumer: str, event_ids: tuple[str, ...]) -> None:
             f"{len(failures)} of {len(chosen)} events could not be sent ({failures[0]}): "
             "is ShopSync running? start it with make run"
         )
-
-    async def mark() -> None:
-        async with database(current) as session:
-            await mark_replayed(session, [r["id"] for r in chosen])
-            await session.commit()
-
-    run(mark)
+    committed(lambda session: mark_replayed(session, [r["id"] for r in chosen]))
     click.echo(f"replayed {len(chosen)} events to their topics")
 
 
 def _produce(bootstrap: str, records: list[dict[str, Any]]) -> list[str]:
+    """Each record back to its topic; what went wrong (nothing when every one was acknowledged)."""
     producer = Producer(producer_config(bootstrap, 10_000))
     failures: list[str] = []
 
@@ -99,13 +90,17 @@ def _produce(bootstrap: str, records: list[dict[str, Any]]) -> list[str]:
 
     try:
         for record in records:
-            producer.produce(
-                record["source_topic"],
-                value=record["payload"].encode(),
-                key=(record["key"] or "").encode(),
-                on_delivery=delivered,
-            )
+            _send(producer, record, delivered)
         remaining = producer.flush(15)
     except KafkaException as exc:
         return [str(exc)]
     return failures + ["not acknowledged in 15 s"] * remaining
+
+
+def _send(producer: Producer, record: dict[str, Any], delivered: Delivered) -> None:
+    producer.produce(
+        record["source_topic"],
+        value=record["payload"].encode(),
+        key=(record["key"] or "").encode(),
+        on_delivery=delivered,
+    )

@@ -7,13 +7,14 @@ import importlib
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from shopsync.adapters.files import keep_private
 from shopsync.entrypoints.cli.account import account, rates
 from shopsync.entrypoints.cli.catalog import catalog
-from shopsync.entrypoints.cli.context import run, settings
+from shopsync.entrypoints.cli.context import migrated, run, settings
 from shopsync.entrypoints.cli.dlq import dlq
 from shopsync.entrypoints.cli.documents import documents
 from shopsync.entrypoints.cli.errors import ExplainingGroup
@@ -22,6 +23,9 @@ from shopsync.entrypoints.cli.products import products
 from shopsync.entrypoints.cli.setup import price_groups, warehouses
 from shopsync.entrypoints.cli.shops import shops
 from shopsync.entrypoints.cli.stock import stock
+
+if TYPE_CHECKING:
+    from devtools.sandbox.store import SandboxWorld
 
 
 def _logging(level: str) -> None:
@@ -43,12 +47,8 @@ def cli() -> None:
 @cli.command()
 def migrate() -> None:
     """Bring the database to the latest schema."""
-    from shopsync.adapters.db.migrate import upgrade
-
     current = settings()
-    if current.resolved_database_url.startswith("sqlite"):
-        current.var_dir.mkdir(parents=True, exist_ok=True)
-    run(lambda: upgrade(current.resolved_database_url))
+    run(lambda: migrated(current))
     click.echo("database is at the latest migration")
 
 
@@ -105,21 +105,28 @@ def sandbox(host: str, port: int | None, demo: bool) -> None:
     import asyncio
 
     from devtools.sandbox.app import run_sandbox
-    from devtools.sandbox.store import SandboxWorld
 
     current = settings()
     _logging(current.log_level)
-    world = SandboxWorld()
-    if demo:
-        from devtools.demo import seed_demo_shop
-
-        seed_demo_shop(world)
+    world = _sandbox_world(demo)
     port = port or current.sandbox_port
     click.echo(
         f"Shoprenter sandbox on http://{host}:{port} (shops: {', '.join(world.shops) or 'none'})"
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_sandbox(host, port, world))
+
+
+def _sandbox_world(demo: bool) -> SandboxWorld:
+    """The sandbox's shops: none, or the demo shop with its catalog."""
+    from devtools.sandbox.store import SandboxWorld
+
+    world = SandboxWorld()
+    if demo:
+        from devtools.demo import seed_demo_shop
+
+        seed_demo_shop(world)
+    return world
 
 
 @cli.command()
@@ -133,17 +140,20 @@ def up(demo: bool) -> None:
     sys.exit(run_stack(current, demo=demo))
 
 
-cli.add_command(shops)
-cli.add_command(account)
-cli.add_command(rates)
-cli.add_command(documents)
-cli.add_command(dlq)
-cli.add_command(catalog)
-cli.add_command(stock)
+for _group in (
+    shops,
+    account,
+    rates,
+    documents,
+    dlq,
+    catalog,
+    stock,
+    orders,
+    products,
+    warehouses,
+    price_groups,
+):
+    cli.add_command(_group)
 
 if __name__ == "__main__":
     cli()
-cli.add_command(orders)
-cli.add_command(products)
-cli.add_command(warehouses)
-cli.add_command(price_groups)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from shopsync.entrypoints.cli.context import (
-    emit_json,
-    emit_table,
-    query,
-    run_explained,
-    sessions_of,
-    settings,
-)
+from shopsync.entrypoints.cli.context import query, run_explained, sessions_of, settings
+from shopsync.entrypoints.cli.output import emit_either, emit_rows, emit_table
 from shopsync.service_layer.held_orders import NothingHeld, held_orders, release
 from shopsync.service_layer.order_reports import OrderNotFound, order_report
 from shopsync.service_layer.shops import ShopError
+
+DOCUMENT_COLUMNS = ["id", "kind", "generation", "number", "draft", "status", "total_gross"]
+HELD_COLUMNS = ["connection", "order", "status", "field", "value", "reason", "held_at"]
 
 
 @click.group("orders")
@@ -34,14 +33,13 @@ def show(connection: str, order_id: str, account: str | None, as_json: bool) -> 
         OrderNotFound,
         ShopError,
     )
-    if as_json:
-        emit_json(data)
-        return
+    emit_either(data, as_json, lambda report: _say_order(connection, order_id, report))
+
+
+def _say_order(connection: str, order_id: str, data: dict[str, Any]) -> None:
     click.echo(f"order {order_id} of {connection}: last status {data['last_status']}")
     click.echo("documents:")
-    emit_table(
-        data["documents"], ["id", "kind", "generation", "number", "draft", "status", "total_gross"]
-    )
+    emit_table(data["documents"], DOCUMENT_COLUMNS)
     click.echo("stock held:")
     emit_table(data["stock_held"], ["warehouse", "sku", "quantity"])
     if data["skus_not_found"]:
@@ -54,11 +52,7 @@ def show(connection: str, order_id: str, account: str | None, as_json: bool) -> 
 @click.option("--json", "as_json", is_flag=True)
 def held(as_json: bool) -> None:
     """Orders held for review: the field at fault and why (none is ever issued as a guess)."""
-    rows = query(held_orders)
-    if as_json:
-        emit_json(rows)
-    else:
-        emit_table(rows, ["connection", "order", "status", "field", "value", "reason", "held_at"])
+    emit_rows(query(held_orders), HELD_COLUMNS, as_json)
 
 
 @orders.command("release")

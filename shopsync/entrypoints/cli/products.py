@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
+from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
 from shopsync.domain.product_input import (
     COLUMNS,
     PRICE_PREFIX,
@@ -15,14 +18,8 @@ from shopsync.domain.product_input import (
     product_spec,
     read_rows,
 )
-from shopsync.entrypoints.cli.context import (
-    emit_json,
-    emit_table,
-    query,
-    run_explained,
-    settings,
-    unit_of_work,
-)
+from shopsync.entrypoints.cli.context import in_unit_of_work, query
+from shopsync.entrypoints.cli.output import emit_either, emit_rows
 from shopsync.service_layer.catalog_admin import CatalogError, save_products
 from shopsync.service_layer.catalog_reports import list_products, show_product
 
@@ -83,37 +80,40 @@ def import_(path: Path, account: str, as_json: bool) -> None:
     e.g.  sku,name,group,vat_rate,net_price,price:Retail
           A-1,Tulip,Flowers,27,1000,1200
     """
+    _save(account, _read_csv(path), as_json)
+
+
+def _read_csv(path: Path) -> list[ProductSpec]:
+    """Every row of the file as a product, or a one-line error on the first that is not one."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
-        unknown = [
-            c
-            for c in reader.fieldnames or []
-            if c not in COLUMNS and not c.startswith(PRICE_PREFIX)
-        ]
+        unknown = _unknown_columns(reader.fieldnames or [])
         if unknown:
             raise click.ClickException(f"{path}: unknown columns {unknown} (known: {COLUMNS})")
         try:
-            specs = read_rows(reader)
+            return read_rows(reader)
         except ProductInputError as exc:
             raise click.ClickException(f"{path}: nothing imported: {exc}") from exc
-    _save(account, specs, as_json)
+
+
+def _unknown_columns(names: Sequence[str]) -> list[str]:
+    return [c for c in names if c not in COLUMNS and not c.startswith(PRICE_PREFIX)]
 
 
 def _save(account: str, specs: list[ProductSpec], as_json: bool) -> None:
-    current = settings()
+    """Store the products in one unit of work; say what became of each SKU."""
 
-    async def go() -> list[tuple[str, str]]:
-        async with unit_of_work(current) as uow:
-            results = await save_products(uow, account, specs)
-            await uow.commit()
-            return list(results)
+    async def save(uow: SqlAlchemyUnitOfWork) -> list[tuple[str, str]]:
+        return list(await save_products(uow, account, specs))
 
-    results = run_explained(go, *ERRORS)
-    if as_json:
-        emit_json([{"sku": sku, "change": change} for sku, change in results])
-        return
-    for sku, change in results:
-        click.echo(f"{sku}: {change}")
+    results = in_unit_of_work(save, *ERRORS)
+    changes = [{"sku": sku, "change": change} for sku, change in results]
+    emit_either(changes, as_json, _say_saved)
+
+
+def _say_saved(changes: list[dict[str, str]]) -> None:
+    for row in changes:
+        click.echo(f"{row['sku']}: {row['change']}")
 
 
 @products.command("list")
@@ -123,10 +123,7 @@ def _save(account: str, specs: list[ProductSpec], as_json: bool) -> None:
 def list_(group: str | None, account: str, as_json: bool) -> None:
     """The products with their base price and total stock."""
     rows = query(lambda session: list_products(session, account, group), *ERRORS)
-    if as_json:
-        emit_json(rows)
-    else:
-        emit_table(rows, ["sku", "name", "group", "vat_rate", "net_price", "stock"])
+    emit_rows(rows, ["sku", "name", "group", "vat_rate", "net_price", "stock"], as_json)
 
 
 @products.command("show")
@@ -136,9 +133,10 @@ def list_(group: str | None, account: str, as_json: bool) -> None:
 def show(sku: str, account: str, as_json: bool) -> None:
     """One product: prices by price group, stock by warehouse."""
     data = query(lambda session: show_product(session, account, sku), *ERRORS)
-    if as_json:
-        emit_json(data)
-        return
+    emit_either(data, as_json, _say_product)
+
+
+def _say_product(data: dict[str, Any]) -> None:
     for key in ("sku", "name", "group", "vat_rate", "net_price"):
         click.echo(f"{key:>10}: {data[key]}")
     for title in ("prices", "stock"):

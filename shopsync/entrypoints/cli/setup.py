@@ -7,29 +7,18 @@ from typing import Any
 import click
 
 from shopsync.adapters.db.models import PriceGroup, Warehouse
-from shopsync.entrypoints.cli.context import (
-    database,
-    emit_json,
-    emit_table,
-    query,
-    run_explained,
-    settings,
-)
+from shopsync.entrypoints.cli.arguments import is_currency_code
+from shopsync.entrypoints.cli.context import committed, query
+from shopsync.entrypoints.cli.output import emit_json, emit_rows
 from shopsync.service_layer.catalog_admin import CatalogError, add_named, list_named
 
 Model = type[PriceGroup] | type[Warehouse]
 
 
 def _add(model: Model, account: str, name: str, **fields: Any) -> int:
-    current = settings()
-
-    async def go() -> int:
-        async with database(current) as session:
-            new_id = await add_named(session, model, account, name, **fields)
-            await session.commit()
-            return new_id
-
-    return run_explained(go, CatalogError)
+    return committed(
+        lambda session: add_named(session, model, account, name, **fields), CatalogError
+    )
 
 
 def _rows(model: Model, account: str, columns: list[str]) -> list[dict[str, Any]]:
@@ -52,7 +41,7 @@ def _named_group(model: Model, noun: str, columns: list[str], help_: str) -> cli
     @as_json
     def list_(account: str, as_json: bool) -> None:
         rows = _rows(model, account, columns)
-        emit_json(rows) if as_json else emit_table(rows, columns)
+        emit_rows(rows, columns, as_json)
 
     return group
 
@@ -94,7 +83,7 @@ def add_warehouse(name: str, account: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def add_price_group(name: str, currency: str, account: str, as_json: bool) -> None:
     """Add a price group; its id is what the shop settings take."""
-    if len(currency) != 3 or not currency.isalpha():
+    if not is_currency_code(currency):
         raise click.BadParameter(f"{currency!r} is not an ISO 4217 code", param_hint="--currency")
     new_id = _add(PriceGroup, account, name, currency=currency.upper())
     _report("price group", {"id": new_id, "name": name, "currency": currency.upper()}, as_json)
