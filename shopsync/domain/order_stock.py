@@ -15,6 +15,7 @@ from shopsync.domain.orders import Order
 #: The account's products by SKU (product ids): which order lines can move stock.
 Catalog = Mapping[str, int]
 StockActions = tuple[RecordSkuMiss | MoveStock, ...]
+INVOICE, PROFORMA = DocumentKind.INVOICE, DocumentKind.PROFORMA
 
 
 def stock_after_issue(
@@ -42,11 +43,7 @@ def stock_after_cancel(
 
 def _stock_holder(state: OrderState, rules: OrderRules) -> OrderDocument | None:
     """The live document whose lines the order's stock follows."""
-    kinds = (
-        rules.stock_document_kinds()
-        if rules.stock is not None
-        else (DocumentKind.INVOICE, DocumentKind.PROFORMA)
-    )
+    kinds = rules.stock_document_kinds() if rules.stock is not None else (INVOICE, PROFORMA)
     return next((d for k in kinds if (d := state.live(k)) is not None), None)
 
 
