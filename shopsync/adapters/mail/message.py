@@ -20,12 +20,8 @@ def document_message(
     message["To"] = recipient
     message.set_content(_plain_body(document, title, total))
     message.add_alternative(_html_body(document, title, total), subtype="html")
-    message.add_attachment(
-        pdf,
-        maintype="application",
-        subtype="pdf",
-        filename=f"{document.number.replace('/', '-')}.pdf",
-    )
+    filename = f"{document.number.replace('/', '-')}.pdf"
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
     return message
 
 
