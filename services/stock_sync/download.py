@@ -29,20 +29,10 @@ class StockDownloader:
 
     async def run(self, connection_id: int, client: HttpShoprenterClient) -> StockDownloadReport:
         report = StockDownloadReport()
-        async with self._sessions() as session:
-            connection = await session.get(ShopConnection, connection_id)
-            if (
-                connection is None
-                or connection.stock_sync_mode != "download"
-                or connection.stock_download_warehouse_id is None
-            ):
-                return report
-            field_name = connection.stock_field
-        shop_stock: dict[str, Decimal] = {}
-        async for item in client.iterate("products"):
-            sku = text(item.get("sku"))
-            if sku:
-                shop_stock[sku] = decimal(item.get(field_name))
+        field_name = await self._downloading_field(connection_id)
+        if field_name is None:
+            return report
+        shop_stock = await _shop_stock(client, field_name)
         report.seen = len(shop_stock)
         async with SqlAlchemyUnitOfWork(self._sessions) as uow:
             target = await uow.stock.download_target(connection_id)
@@ -51,3 +41,25 @@ class StockDownloader:
             report.adjusted, report.unknown_skus = await take_shop_stock(uow, target, shop_stock)
             await uow.commit()
         return report
+
+    async def _downloading_field(self, connection_id: int) -> str | None:
+        """The shop's stock field to read; None unless the connection downloads into a warehouse."""
+        async with self._sessions() as session:
+            connection = await session.get(ShopConnection, connection_id)
+            if (
+                connection is None
+                or connection.stock_sync_mode != "download"
+                or connection.stock_download_warehouse_id is None
+            ):
+                return None
+            return connection.stock_field
+
+
+async def _shop_stock(client: HttpShoprenterClient, field_name: str) -> dict[str, Decimal]:
+    """The shop's stock field of each product with a SKU."""
+    shop_stock: dict[str, Decimal] = {}
+    async for item in client.iterate("products"):
+        sku = text(item.get("sku"))
+        if sku:
+            shop_stock[sku] = decimal(item.get(field_name))
+    return shop_stock

@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.stock_sync.download import StockDownloader
 from services.stock_sync.metrics import StockMetrics
-from services.stock_sync.upload import StockOwed, StockUploader
+from services.stock_sync.upload import StockUploader
 from shopsync.adapters.db.models import ShopConnection
 from shopsync.adapters.kafka.records import StockMoved
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.adapters.shoprenter.client import HttpShoprenterClient
 from shopsync.adapters.shoprenter.retry import RetryPolicy
+from shopsync.domain.stock_owed import StockOwed
 from shopsync.service_layer.shops import shop_access
 
 log = logging.getLogger(__name__)
@@ -59,26 +60,31 @@ class StockWorker:
             self._metrics.movements.inc()
 
     async def flush(self) -> None:
+        """Push what each shop is owed; a failed push owes it again after a pause."""
         for connection_id, skus in self._owed.take().items():
             client = await self._client(connection_id)
-            if client is None:
-                continue
-            try:
-                report = await self._uploader.push(connection_id, skus, client)
-            except Exception as exc:
-                pause = self._owed.failed(connection_id, skus)
-                log.warning(
-                    "stock push to connection %s failed (%r): %d SKUs owed, next try in %.0f s",
-                    connection_id,
-                    exc,
-                    len(skus),
-                    pause,
-                )
-                self._metrics.api_errors.inc()
-                continue
-            self._owed.succeeded(connection_id)
-            self._count(report.skus_pushed, report.api_calls, len(report.failed))
+            if client is not None:
+                await self._push_owed(connection_id, skus, client)
         self._metrics.owed.set(self._owed.waiting())
+
+    async def _push_owed(
+        self, connection_id: int, skus: set[str], client: HttpShoprenterClient
+    ) -> None:
+        try:
+            report = await self._uploader.push(connection_id, skus, client)
+        except Exception as exc:
+            pause = self._owed.failed(connection_id, skus)
+            log.warning(
+                "stock push to connection %s failed (%r): %d SKUs owed, next try in %.0f s",
+                connection_id,
+                exc,
+                len(skus),
+                pause,
+            )
+            self._metrics.api_errors.inc()
+            return
+        self._owed.succeeded(connection_id)
+        self._count(report.skus_pushed, report.api_calls, len(report.failed))
 
     def _count(self, pushed: int, calls: int, failed: int) -> None:
         self._calls += calls
@@ -89,6 +95,7 @@ class StockWorker:
             self._metrics.movements_per_call.set(self._owed.movements / self._calls)
 
     async def on_tick(self, connection_id: int) -> None:
+        """A tick: download into the warehouse, or reconcile what the shop shows, per mode."""
         async with self._sessions() as session:
             connection = await session.get(ShopConnection, connection_id)
             if connection is None or not connection.enabled:
@@ -101,14 +108,17 @@ class StockWorker:
             report = await self._downloader.run(connection_id, client)
             self._metrics.adjusted.inc(report.adjusted)
         elif mode == "upload":
-            # Reconciliation: a full comparison; only what drifted is pushed again.
-            calls_before = client.stats.requests
-            drifted = await self._uploader.drifted(connection_id, client)
-            self._count(0, client.stats.requests - calls_before, 0)
-            if drifted:
-                pushed = await self._uploader.push(connection_id, drifted, client)
-                self._metrics.drift_corrected.inc(pushed.skus_pushed)
-                self._count(pushed.skus_pushed, pushed.api_calls, len(pushed.failed))
+            await self._reconcile(connection_id, client)
+
+    async def _reconcile(self, connection_id: int, client: HttpShoprenterClient) -> None:
+        """A full comparison; only what drifted is pushed again."""
+        calls_before = client.stats.requests
+        drifted = await self._uploader.drifted(connection_id, client)
+        self._count(0, client.stats.requests - calls_before, 0)
+        if drifted:
+            pushed = await self._uploader.push(connection_id, drifted, client)
+            self._metrics.drift_corrected.inc(pushed.skus_pushed)
+            self._count(pushed.skus_pushed, pushed.api_calls, len(pushed.failed))
 
     async def _client(self, connection_id: int) -> HttpShoprenterClient | None:
         async with self._sessions() as session:

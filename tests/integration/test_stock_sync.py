@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from devtools.sandbox.catalog import add_products
 from services.stock_sync.download import StockDownloader
 from services.stock_sync.metrics import stock_metrics
-from services.stock_sync.upload import RETRY_FIRST_S, StockOwed, StockUploader
+from services.stock_sync.upload import StockUploader
 from services.stock_sync.worker import StockWorker
 from shopsync.adapters.db.models import (
     OutboxMessage,
@@ -30,6 +30,7 @@ from shopsync.adapters.kafka.records import StockMoved
 from shopsync.adapters.kafka.topics import STOCK_MOVEMENTS
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.adapters.shoprenter.retry import RetryPolicy
+from shopsync.domain.stock_owed import RETRY_FIRST_S, StockOwed
 from shopsync.service_layer.shops import apply_settings
 from tests.sandbox_fixtures import Sandbox, client_for
 from tests.support import shop_connection, unique

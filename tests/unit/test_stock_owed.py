@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.stock_sync.upload import RETRY_FIRST_S, StockOwed
+from shopsync.domain.stock_owed import RETRY_FIRST_S, StockOwed
 
 
 def test_the_pause_after_failed_pushes_doubles_up_to_a_minute_and_resets() -> None:
