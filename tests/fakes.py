@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import TracebackType
-from typing import Self
+from typing import Any, Literal, Self
 
 from shopsync.adapters.db.outbox_records import StockReason
 from shopsync.domain import order_actions as do
 from shopsync.domain.order_state import OrderState
+from shopsync.domain.product_changes import StoredProduct
 from shopsync.domain.stock_levels import DownloadTarget, LevelChange
 from shopsync.service_layer.ports import (
     Applied,
@@ -47,6 +48,11 @@ class Tables:
     products: dict[tuple[int, str], int] = field(default_factory=dict)  # (account, SKU) → id
     levels: dict[tuple[int, int], Decimal] = field(default_factory=dict)  # (warehouse, product)
     movements: list[tuple[LevelChange, str, str]] = field(default_factory=list)
+    # catalog (accounts and the product groups' names shared with stock)
+    price_groups: dict[tuple[int, str], int] = field(default_factory=dict)
+    product_groups: dict[tuple[int, str], int] = field(default_factory=dict)
+    catalog: dict[tuple[int, str], StoredProduct] = field(default_factory=dict)  # (account, SKU)
+    catalog_changes: list[tuple[int, str, str]] = field(default_factory=list)  # (account, SKU, ?)
 
 
 class FakeOrderStore:
@@ -131,6 +137,46 @@ class FakeStockStore:
             self.tables.movements.append((change, reason, note))
 
 
+class FakeCatalogStore:
+    """The local catalog over `Tables`; ids are handed out in the order things are created."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    async def account_id(self, name: str, create: bool = False) -> int | None:
+        if name not in self.tables.accounts and create:
+            self.tables.accounts[name] = len(self.tables.accounts) + 1
+        return self.tables.accounts.get(name)
+
+    async def price_group_ids(self, account_id: int, names: set[str]) -> dict[str, int]:
+        found = ((n, self.tables.price_groups.get((account_id, n))) for n in names)
+        return {n: i for n, i in found if i is not None}
+
+    async def product_group_ids(self, account_id: int, names: set[str]) -> dict[str, int]:
+        groups = self.tables.product_groups
+        for name in sorted(names):
+            groups.setdefault((account_id, name), len(groups) + 1)
+        return {n: groups[(account_id, n)] for n in names}
+
+    async def products(self, account_id: int, skus: Iterable[str]) -> dict[str, StoredProduct]:
+        found = ((sku, self.tables.catalog.get((account_id, sku))) for sku in skus)
+        return {sku: p for sku, p in found if p is not None}
+
+    async def save(
+        self,
+        account_id: int,
+        sku: str,
+        fields: Mapping[str, Any],
+        prices: Mapping[int, Decimal],
+        change: Literal["created", "updated"],
+    ) -> None:
+        old = self.tables.catalog.get((account_id, sku))
+        stored = old or StoredProduct(len(self.tables.catalog) + 1, {}, {})
+        merged = StoredProduct(stored.id, {**stored.fields, **fields}, {**stored.prices, **prices})
+        self.tables.catalog[(account_id, sku)] = merged
+        self.tables.catalog_changes.append((account_id, sku, change))
+
+
 class FakeUnitOfWork:
     """One transaction over a copy of the committed tables; `commit()` makes it the truth."""
 
@@ -146,6 +192,10 @@ class FakeUnitOfWork:
     @property
     def stock(self) -> FakeStockStore:
         return FakeStockStore(self.orders.tables)
+
+    @property
+    def catalog(self) -> FakeCatalogStore:
+        return FakeCatalogStore(self.orders.tables)
 
     async def __aenter__(self) -> Self:
         if self._database.down is not None:

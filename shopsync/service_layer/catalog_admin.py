@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopsync.adapters.db.models import Account, Price, PriceGroup, Product, ProductGroup, Warehouse
-from shopsync.adapters.db.outbox_records import catalog_changed
-from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
+from shopsync.adapters.db.models import Account, PriceGroup, ProductGroup, Warehouse
+from shopsync.domain.product_changes import (
+    Change,
+    StoredProduct,
+    change_of,
+    changed,
+    wanted_fields,
+)
 from shopsync.domain.product_input import ProductSpec
+from shopsync.service_layer.ports import CatalogStore, UnitOfWork
 
-Change = Literal["created", "updated", "unchanged"]
+__all__ = ["CatalogError", "Change", "add_named", "list_named", "save_products"]
 
 
 class CatalogError(Exception):
@@ -34,97 +41,44 @@ async def account_named(session: AsyncSession, name: str, create: bool = False) 
 
 
 async def save_products(
-    uow: SqlAlchemyUnitOfWork, account_name: str, specs: list[ProductSpec]
+    uow: UnitOfWork, account_name: str, specs: list[ProductSpec]
 ) -> list[tuple[str, Change]]:
     """Create or overwrite products by SKU, all or none; a change event for each changed one."""
-    session = uow.session
-    account = await account_named(session, account_name, create=True)
-    price_groups = await _price_groups(session, account, {g for s in specs for g in s.prices})
-    groups = await _product_groups(session, account, {s.group for s in specs if s.group})
-    existing = {
-        p.sku: p
-        for p in (
-            await session.execute(
-                select(Product).where(
-                    Product.account_id == account.id, Product.sku.in_([s.sku for s in specs])
-                )
-            )
-        ).scalars()
-    }
-    results: list[tuple[str, Change]] = []
-    for spec in specs:
-        product = existing.get(spec.sku)
-        created = product is None
-        if product is None:
-            product = Product(account_id=account.id, sku=spec.sku, name=spec.name)
-            session.add(product)
-        changed = _apply(product, spec, groups.get(spec.group))
-        await session.flush()
-        changed = await _set_prices(session, product, spec, price_groups) or changed
-        if created or changed:
-            change: Literal["created", "updated"] = "created" if created else "updated"
-            uow.emit(catalog_changed(account.id, product.id, spec.sku, change))
-            results.append((spec.sku, change))
-        else:
-            results.append((spec.sku, "unchanged"))
-    return results
+    store = uow.catalog
+    account_id = await store.account_id(account_name, create=True)
+    assert account_id is not None
+    price_groups = await _price_groups(store, account_id, {g for s in specs for g in s.prices})
+    groups = await store.product_group_ids(account_id, {s.group for s in specs if s.group})
+    stored = await store.products(account_id, [s.sku for s in specs])
+    saving = _Saving(store, account_id, groups, price_groups)
+    return [await saving.save(spec, stored.get(spec.sku)) for spec in specs]
 
 
-def _apply(product: Product, spec: ProductSpec, group_id: int | None) -> bool:
-    wanted: dict[str, Any] = {"name": spec.name, "vat_rate": spec.vat_rate}
-    if spec.group:
-        wanted["group_id"] = group_id
-    if spec.net_price is not None:
-        wanted["net_price"] = spec.net_price
-    changed = False
-    for name, value in wanted.items():
-        if getattr(product, name, None) != value:
-            setattr(product, name, value)
-            changed = True
-    return changed
+@dataclass(frozen=True)
+class _Saving:
+    store: CatalogStore
+    account_id: int
+    groups: dict[str, int]
+    price_groups: dict[str, int]
+
+    async def save(self, spec: ProductSpec, stored: StoredProduct | None) -> tuple[str, Change]:
+        """Write what the spec changes of the stored product (all of it when it is new)."""
+        fields = wanted_fields(spec, self.groups.get(spec.group))
+        prices = {self.price_groups[name]: net for name, net in spec.prices.items()}
+        if stored is not None:
+            fields, prices = changed(stored.fields, fields), changed(stored.prices, prices)
+        change = change_of(stored, fields, prices)
+        if change != "unchanged":
+            await self.store.save(self.account_id, spec.sku, fields, prices, change)
+        return spec.sku, change
 
 
-async def _set_prices(
-    session: AsyncSession, product: Product, spec: ProductSpec, groups: dict[str, int]
-) -> bool:
-    if not spec.prices:
-        return False
-    current = {
-        p.price_group_id: p
-        for p in (
-            await session.execute(select(Price).where(Price.product_id == product.id))
-        ).scalars()
-    }
-    changed = False
-    for name, net in spec.prices.items():
-        price = current.get(groups[name])
-        if price is None:
-            session.add(Price(price_group_id=groups[name], product_id=product.id, net_price=net))
-            changed = True
-        elif price.net_price != net:
-            price.net_price = net
-            changed = True
-    return changed
-
-
-async def _price_groups(session: AsyncSession, account: Account, names: set[str]) -> dict[str, int]:
-    found = await named_ids(session, PriceGroup, account.id, names)
+async def _price_groups(store: CatalogStore, account_id: int, names: set[str]) -> dict[str, int]:
+    found = await store.price_group_ids(account_id, names)
     missing = sorted(names - set(found))
     if missing:
         commands = "; ".join(f"shopsync price-groups add {n!r}" for n in missing)
         raise CatalogError(f"no price group {', '.join(map(repr, missing))}: first {commands}")
-    return found
-
-
-async def _product_groups(
-    session: AsyncSession, account: Account, names: set[str]
-) -> dict[str, int]:
-    found = await named_ids(session, ProductGroup, account.id, names)
-    for name in sorted(names - set(found)):
-        group = ProductGroup(account_id=account.id, name=name)
-        session.add(group)
-        await session.flush()
-        found[name] = group.id
     return found
 
 

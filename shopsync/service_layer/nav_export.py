@@ -18,6 +18,7 @@ from shopsync.domain.nav_invoice import (
     InvoiceReference,
     NavDataError,
     NavInvoice,
+    PaymentMethod,
     customer_vat_status,
     invoice_data_xml,
     payment_method_for,
@@ -33,11 +34,22 @@ class ExportRefused(Exception):
 
 async def export_invoice_data(session: AsyncSession, document_id: int) -> bytes:
     """The schema-valid InvoiceData XML of a final invoice or storno; ExportRefused otherwise."""
-    document = (
-        await session.execute(
-            select(Document).options(selectinload(Document.lines)).where(Document.id == document_id)
-        )
-    ).scalar_one_or_none()
+    document = _exportable(await _document(session, document_id), document_id)
+    try:
+        xml = invoice_data_xml(await _invoice(session, document))
+        validate_invoice_data(xml)
+    except (AccountError, RateMissing, NavDataError, NavSchemaError) as exc:
+        raise ExportRefused(f"document {document_id} ({document.document_number}): {exc}") from exc
+    return xml
+
+
+async def _document(session: AsyncSession, document_id: int) -> Document | None:
+    query = select(Document).options(selectinload(Document.lines)).where(Document.id == document_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+def _exportable(document: Document | None, document_id: int) -> Document:
+    """The document, if it is a final invoice or storno; ExportRefused saying why otherwise."""
     if document is None:
         raise ExportRefused(f"no document {document_id}")
     if document.kind == DocumentKind.PROFORMA.value:
@@ -50,57 +62,56 @@ async def export_invoice_data(session: AsyncSession, document_id: int) -> bytes:
             f"document {document_id} is a draft: finalize it first "
             f"(shopsync documents finalize {document_id})"
         )
+    return document
+
+
+async def _invoice(session: AsyncSession, document: Document) -> NavInvoice:
     account = await session.get(Account, document.account_id)
     connection = await session.get(ShopConnection, document.connection_id)
     assert account is not None and connection is not None
+    assert document.document_number is not None and document.issued_at is not None
+    original = await _original(session, document)
     issue_day = budapest_day(document.issued_at)
-    try:
-        original = await _original(session, document)
-        # A storno reverses the invoice's supply: its delivery day, so its rate and HUF values.
-        delivery_day = issue_day if original is None else budapest_day(original[1])
-        invoice = NavInvoice(
-            number=document.document_number,
-            issue_date=issue_day,
-            delivery_date=delivery_day,
-            currency=document.currency,
-            exchange_rate=await rate_on(session, document.currency, delivery_day),
-            payment_method=payment_method_for(
-                document.payment_method,
-                document.payment_method_code,
-                connection.nav_payment_methods or {},
-            ),
-            supplier=supplier_of(account),
-            customer=_customer(document, connection),
-            lines=lines_of(document.lines),
-            zero_vat_case=connection.nav_zero_vat_case,
-            reference=None if original is None else original[0],
-        )
-        xml = invoice_data_xml(invoice)
-        validate_invoice_data(xml)
-    except (AccountError, RateMissing, NavDataError, NavSchemaError) as exc:
-        raise ExportRefused(f"document {document_id} ({document.document_number}): {exc}") from exc
-    return xml
+    # A storno reverses the invoice's supply: its delivery day, so its rate and HUF values.
+    delivery_day = issue_day if original is None else budapest_day(original[1])
+    return NavInvoice(
+        number=document.document_number,
+        issue_date=issue_day,
+        delivery_date=delivery_day,
+        currency=document.currency,
+        exchange_rate=await rate_on(session, document.currency, delivery_day),
+        payment_method=_payment_method(document, connection),
+        supplier=supplier_of(account),
+        customer=_customer(document, connection),
+        lines=lines_of(document.lines),
+        zero_vat_case=connection.nav_zero_vat_case,
+        reference=None if original is None else original[0],
+    )
+
+
+def _payment_method(document: Document, connection: ShopConnection) -> PaymentMethod:
+    codes = connection.nav_payment_methods or {}
+    return payment_method_for(document.payment_method, document.payment_method_code, codes)
 
 
 def _customer(document: Document, connection: ShopConnection) -> Customer:
-    address = document.buyer_address or {}
-    country_code = address.get("country_code", "") or "HU"
+    address = _address(document.buyer_address or {})
+    business = document.buyer_kind == "business"
     status = customer_vat_status(
         document.buyer_tax_number,
-        document.buyer_kind == "business",
-        country_code,
+        business,
+        address.country_code,
         connection.nav_customer_vat_status,
     )
-    return Customer(
-        status=status,
-        name=document.buyer_name,
-        tax_number=document.buyer_tax_number,
-        address=Address(
-            country_code,
-            address.get("postcode", ""),
-            address.get("city", ""),
-            address.get("address", ""),
-        ),
+    return Customer(status, document.buyer_name, document.buyer_tax_number, address)
+
+
+def _address(fields: dict[str, str]) -> Address:
+    return Address(
+        fields.get("country_code", "") or "HU",
+        fields.get("postcode", ""),
+        fields.get("city", ""),
+        fields.get("address", ""),
     )
 
 
@@ -114,9 +125,7 @@ async def _original(
     if original is None or original.document_number is None or original.issued_at is None:
         raise NavDataError("the referenced invoice has no number")
     index = await session.scalar(
-        select(func.count())
-        .select_from(Document)
-        .where(
+        select(func.count()).where(
             Document.references_document_id == original.id,
             Document.id <= document.id,
             Document.draft.is_(False),

@@ -7,10 +7,10 @@ domain's words what is read and written. `tests/fakes.py` holds the in-memory tw
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Literal, Protocol, Self
 
 from shopsync.adapters.db.order_store import Catalog, Hold, OrderKey, ShopIntake, StoredDocument
 from shopsync.adapters.db.order_writer import Applied, Planned
@@ -18,11 +18,13 @@ from shopsync.adapters.db.outbox_records import StockReason
 from shopsync.adapters.shoprenter.client import BatchRequest, BatchResult
 from shopsync.adapters.store_errors import Conflict, Outage
 from shopsync.domain.order_state import OrderState
+from shopsync.domain.product_changes import StoredProduct
 from shopsync.domain.stock_levels import DownloadTarget, LevelChange
 
 __all__ = [
     "Applied",
     "Catalog",
+    "CatalogStore",
     "Conflict",
     "Hold",
     "OrderKey",
@@ -87,6 +89,31 @@ class StockStore(Protocol):
         ...
 
 
+class CatalogStore(Protocol):
+    """The local catalog for hand-made changes; each saved product gets its CatalogChanged."""
+
+    async def account_id(self, name: str, create: bool = False) -> int | None: ...
+
+    async def price_group_ids(self, account_id: int, names: set[str]) -> dict[str, int]: ...
+
+    async def product_group_ids(self, account_id: int, names: set[str]) -> dict[str, int]:
+        """Ids of the account's product groups by name; the missing ones are created."""
+        ...
+
+    async def products(self, account_id: int, skus: Iterable[str]) -> dict[str, StoredProduct]: ...
+
+    async def save(
+        self,
+        account_id: int,
+        sku: str,
+        fields: Mapping[str, Any],
+        prices: Mapping[int, Decimal],
+        change: Literal["created", "updated"],
+    ) -> None:
+        """Write these fields and prices of the product (created if new), and its event."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """`async with uow:` one transaction, rolled back unless committed, with its stores.
 
@@ -98,6 +125,9 @@ class UnitOfWork(Protocol):
 
     @property
     def stock(self) -> StockStore: ...
+
+    @property
+    def catalog(self) -> CatalogStore: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -54,16 +54,10 @@ async def add_connection(
     oauth_token_url: str | None = None,
 ) -> ShopConnection:
     """Create a connection with a fresh webhook token; secrets are stored encrypted."""
-    if not re.match(SHOP_PATH_PATTERN, path):
-        raise ShopError(
-            f"shop path {path!r} is not valid: use the xxxx of xxxx.api.myshoprenter.hu"
-        )
-    if not api_user or not api_secret:
-        raise ShopError("credentials are incomplete: a user (or client id) and a secret are needed")
+    _check_access(path, api_user, api_secret)
     owner = await get_or_create_account(session, account)
     if await find_connection(session, name, account) is not None:
         raise ShopError(f"a connection named {name!r} already exists")
-    token = secrets.token_urlsafe(32)
     connection = ShopConnection(
         account_id=owner.id,
         name=name,
@@ -73,12 +67,20 @@ async def add_connection(
         api_secret_encrypted=cipher.encrypt(api_secret),
         api_url=api_url,
         oauth_token_url=oauth_token_url,
-        webhook_token_hash=hash_token(token),
-        webhook_token_encrypted=cipher.encrypt(token),
     )
+    rotate_token(connection, cipher)
     session.add(connection)
     await session.flush()
     return connection
+
+
+def _check_access(path: str, api_user: str, api_secret: str) -> None:
+    if not re.match(SHOP_PATH_PATTERN, path):
+        raise ShopError(
+            f"shop path {path!r} is not valid: use the xxxx of xxxx.api.myshoprenter.hu"
+        )
+    if not api_user or not api_secret:
+        raise ShopError("credentials are incomplete: a user (or client id) and a secret are needed")
 
 
 async def find_connection(
@@ -137,25 +139,24 @@ async def check_references(
 ) -> None:
     """Refuse ids that are not the account's warehouses, price groups or product groups."""
     for name, (model, command) in REFERENCES.items():
-        value = applied.get(name)
-        listed = value if isinstance(value, list) else [value]
-        wanted = {int(v) for v in listed if v is not None}
+        wanted = _ids(applied.get(name))
         if not wanted:
             continue
-        found = set(
-            (
-                await session.execute(
-                    select(model.id).where(
-                        model.account_id == connection.account_id, model.id.in_(wanted)
-                    )
-                )
-            ).scalars()
+        query = select(model.id).where(
+            model.account_id == connection.account_id, model.id.in_(wanted)
         )
-        if wanted - found:
+        missing = wanted - set((await session.execute(query)).scalars())
+        if missing:
             raise ShopError(
-                f"{name}: no such id {sorted(wanted - found)} in this account "
+                f"{name}: no such id {sorted(missing)} in this account "
                 f"(`shopsync {command} list` shows them)"
             )
+
+
+def _ids(value: Any) -> set[int]:
+    """The ids a setting names: one, a list of them, or none."""
+    listed = value if isinstance(value, list) else [value]
+    return {int(v) for v in listed if v is not None}
 
 
 def rotate_token(connection: ShopConnection, cipher: CredentialCipher) -> str:

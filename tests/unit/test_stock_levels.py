@@ -75,4 +75,9 @@ async def test_a_download_moves_only_changed_levels_and_counts_skus_the_account_
         assert await take_shop_stock(uow, target, shop_stock) == (1, 1)
         await uow.commit()
     [(change, reason, note)] = database.committed.movements
-    assert (change.sku, change.delta, reason, note) == ("ROSE", 7, "download", "shop demo stock1")
+    assert (change.sku, change.delta, reason, note) == (
+        "ROSE",
+        Decimal(7),
+        "download",
+        "shop demo stock1",
+    )

@@ -14,6 +14,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shopsync.adapters.db.catalog_store import SqlAlchemyCatalogStore
 from shopsync.adapters.db.failures import is_conflict, is_outage
 from shopsync.adapters.db.models import OutboxMessage
 from shopsync.adapters.db.order_store import SqlAlchemyOrderStore
@@ -42,6 +43,10 @@ class SqlAlchemyUnitOfWork:
     @property
     def stock(self) -> SqlAlchemyStockStore:
         return SqlAlchemyStockStore(self.session, self.emit)
+
+    @property
+    def catalog(self) -> SqlAlchemyCatalogStore:
+        return SqlAlchemyCatalogStore(self.session, self.emit)
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
