@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
 from shopsync.entrypoints.cli.context import in_unit_of_work, query
 from shopsync.entrypoints.cli.document_reads import document_details, newest_documents
 from shopsync.entrypoints.cli.output import emit_either, emit_rows, emit_table
@@ -85,11 +84,7 @@ def _say_document(data: dict[str, Any]) -> None:
 @click.argument("document_id", type=int)
 def finalize_(document_id: int) -> None:
     """Number a draft and make it final (it is e-mailed then, if the shop says so)."""
-
-    async def number_it(uow: SqlAlchemyUnitOfWork) -> str:
-        return str((await finalize(uow, document_id)).document_number)
-
-    number = in_unit_of_work(number_it, DocumentError)
+    number = in_unit_of_work(lambda uow: finalize(uow, document_id), DocumentError)
     click.echo(f"document {document_id} is final: {number}")
 
 

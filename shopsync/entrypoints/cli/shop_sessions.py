@@ -18,9 +18,11 @@ T = TypeVar("T")
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
-def connection_command(verb: str, *own: Decorator, **attrs: Any) -> Callable[..., click.Command]:
+def connection_command(
+    verb: str, *own: Decorator, epilog: str | None = None
+) -> Callable[[Callable[..., None]], click.Command]:
     """A `shops` command on connection NAME: its own parameters, then --account and --json."""
-    shared = (
+    shared: tuple[Decorator, ...] = (
         click.argument("name"),
         *own,
         click.option("--account", default=None),
@@ -30,7 +32,7 @@ def connection_command(verb: str, *own: Decorator, **attrs: Any) -> Callable[...
     def command(fn: Callable[..., None]) -> click.Command:
         for parameter in reversed(shared):
             fn = parameter(fn)
-        return click.command(verb, **attrs)(fn)
+        return click.command(verb, epilog=epilog)(fn)
 
     return command
 
