@@ -56,12 +56,7 @@ class OrderEventConsumer:
     async def process_batch(self, messages: list[tuple[MessageRef, bytes]]) -> None:
         """Decode all, handle the valid ones in one transaction, dead-letter what cannot be."""
         with self._metrics.processing_seconds.time():
-            valid: list[tuple[MessageRef, bytes, OrderReceived]] = []
-            for ref, value in messages:
-                try:
-                    valid.append((ref, value, decode_order_event(value)))
-                except PoisonEvent as exc:
-                    await self._dead_letter(ref, value, str(exc))
+            valid = await self._decoded(messages)
             if not valid:
                 return
             results = await self._until_done([event for _, _, event in valid])
@@ -70,9 +65,19 @@ class OrderEventConsumer:
                 if isinstance(result, PoisonEvent):
                     await self._dead_letter(ref, value, str(result))
                 else:
-                    self._count(result)
-                    age = (now - event.received_at).total_seconds()
-                    self._metrics.event_age_seconds.observe(max(age, 0.0))
+                    self._count(result, (now - event.received_at).total_seconds())
+
+    async def _decoded(
+        self, messages: list[tuple[MessageRef, bytes]]
+    ) -> list[tuple[MessageRef, bytes, OrderReceived]]:
+        """The messages that decode, with their event; the others are dead-lettered."""
+        valid: list[tuple[MessageRef, bytes, OrderReceived]] = []
+        for ref, value in messages:
+            try:
+                valid.append((ref, value, decode_order_event(value)))
+            except PoisonEvent as exc:
+                await self._dead_letter(ref, value, str(exc))
+        return valid
 
     async def _until_done(self, events: list[OrderReceived]) -> list[Outcome | PoisonEvent]:
         """The intake's results; while the database is out, wait and try again, for ever."""
@@ -92,10 +97,11 @@ class OrderEventConsumer:
             self._readiness.clear("database")
             return results
 
-    def _count(self, outcome: Outcome) -> None:
+    def _count(self, outcome: Outcome, age_s: float) -> None:
         self._metrics.events.labels(result=outcome.result).inc()
         self._metrics.documents.labels(kind=outcome.kind, outcome=outcome.result).inc()
         self._metrics.skus_not_found.inc(outcome.skus_not_found)
+        self._metrics.event_age_seconds.observe(max(age_s, 0.0))
 
     async def _dead_letter(self, ref: MessageRef, value: bytes, reason: str) -> None:
         log.error("dead-lettering order event at %s:%s: %s", ref.partition, ref.offset, reason)

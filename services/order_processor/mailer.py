@@ -7,17 +7,17 @@ mailers may run, but one is enough for thousands of e-mails an hour.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry
 
-from shopsync.adapters.db.engine import create_engine, session_factory
-from shopsync.adapters.health import service_readiness
+from services.order_processor.metrics import MailerMetrics
+from services.order_processor.side_process import pause, served
 from shopsync.adapters.mail.relay import EmailRelay
 from shopsync.adapters.mail.smtp import SmtpMailer
-from shopsync.adapters.status_pages import run_until_signalled, start_status_pages
+from shopsync.adapters.metric_set import build
+from shopsync.adapters.status_pages import run_until_signalled
 from shopsync.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,37 +26,25 @@ log = logging.getLogger(__name__)
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """Send due e-mails every second until stop is set; /metrics, /healthz, /readyz alongside."""
     registry = CollectorRegistry()
-    emails = Counter(
-        "shopsync_document_emails_total",
-        "Document e-mails by result",
-        ["result"],
-        registry=registry,
-    )
-    engine = create_engine(settings.resolved_database_url)
-    sessions = session_factory(engine)
-    relay = EmailRelay(
-        sessions,
-        SmtpMailer(settings.smtp_host, settings.smtp_port),
-        settings.mail_from,
-    )
-    readiness = service_readiness(sessions)
-    runner = await start_status_pages(registry, settings, settings.order_mailer_port, readiness)
-    try:
+    metrics = build(MailerMetrics, registry)
+    async with served(settings, registry, settings.order_mailer_port) as sessions:
+        mailer = SmtpMailer(settings.smtp_host, settings.smtp_port)
+        relay = EmailRelay(sessions, mailer, settings.mail_from)
         while not stop.is_set():
-            try:
-                result = await relay.send_due()
-            except Exception as exc:  # database blips: log, wait, go on
-                log.warning("e-mail round failed: %r", exc)
-            else:
-                for name in ("sent", "failed", "retrying"):
-                    emails.labels(result=name).inc(getattr(result, name))
-                if result.sent or result.retrying or result.failed:
-                    continue  # more may be due right away
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 1.0)
-    finally:
-        await runner.cleanup()
-        await engine.dispose()
+            if not await _send_round(relay, metrics):
+                await pause(stop, 1.0)
+
+
+async def _send_round(relay: EmailRelay, metrics: MailerMetrics) -> bool:
+    """One round; True when it sent, failed or deferred any (more may be due right away)."""
+    try:
+        result = await relay.send_due()
+    except Exception as exc:  # database blips: log, wait, go on
+        log.warning("e-mail round failed: %r", exc)
+        return False
+    for name in ("sent", "failed", "retrying"):
+        metrics.emails.labels(result=name).inc(getattr(result, name))
+    return bool(result.sent or result.retrying or result.failed)
 
 
 def run(settings: Settings) -> None:

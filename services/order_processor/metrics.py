@@ -70,3 +70,29 @@ class ProcessorMetrics:
 
 def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
     return build(ProcessorMetrics, registry)
+
+
+@dataclass(frozen=True)
+class RelayMetrics:
+    """The outbox relay's own (a process of its own, with its own registry)."""
+
+    relayed: Annotated[
+        Counter, Metric("shopsync_outbox_relayed_total", "Outbox messages relayed to Kafka")
+    ]
+    failures: Annotated[
+        Counter,
+        Metric(
+            "shopsync_outbox_relay_failures_total",
+            "Relay rounds that failed (database or broker away)",
+        ),
+    ]
+    backlog: Annotated[Gauge, Metric("shopsync_outbox_unsent", "Outbox messages not yet relayed")]
+
+
+@dataclass(frozen=True)
+class MailerMetrics:
+    """The document mailer's own (a process of its own, with its own registry)."""
+
+    emails: Annotated[
+        Counter, Metric("shopsync_document_emails_total", "Document e-mails by result", ["result"])
+    ]

@@ -10,20 +10,16 @@ would share the work instead of doubling it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 
-from prometheus_client import (
-    CollectorRegistry,
-    Counter,
-    Gauge,
-)
+from prometheus_client import CollectorRegistry
 
-from shopsync.adapters.db.engine import create_engine, session_factory
-from shopsync.adapters.health import service_readiness
+from services.order_processor.metrics import RelayMetrics
+from services.order_processor.side_process import pause, served
 from shopsync.adapters.kafka.producer import LazyProducer
-from shopsync.adapters.status_pages import run_until_signalled, start_status_pages
+from shopsync.adapters.metric_set import build
+from shopsync.adapters.status_pages import run_until_signalled
 from shopsync.service_layer.outbox import OutboxRelay
 from shopsync.settings import Settings
 
@@ -33,42 +29,46 @@ log = logging.getLogger(__name__)
 async def serve(settings: Settings, stop: asyncio.Event, idle_s: float = 0.05) -> None:
     """Relay until stop is set; /metrics, /healthz, /readyz alongside."""
     registry = CollectorRegistry()
-    relayed = Counter(
-        "shopsync_outbox_relayed_total", "Outbox messages relayed to Kafka", registry=registry
-    )
-    failures = Counter(
-        "shopsync_outbox_relay_failures_total",
-        "Relay rounds that failed (database or broker away)",
-        registry=registry,
-    )
-    backlog = Gauge("shopsync_outbox_unsent", "Outbox messages not yet relayed", registry=registry)
-    engine = create_engine(settings.resolved_database_url)
-    sessions = session_factory(engine)
-    relay = OutboxRelay(sessions, LazyProducer(settings.bootstrap_servers).send_many)
-    readiness = service_readiness(sessions, settings.bootstrap_servers)
-    runner = await start_status_pages(registry, settings, settings.outbox_relay_port, readiness)
-    failed_in_a_row = 0
-    counted_at = 0.0
-    try:
+    metrics = build(RelayMetrics, registry)
+    port, bootstrap = settings.outbox_relay_port, settings.bootstrap_servers
+    async with served(settings, registry, port, bootstrap) as sessions:
+        rounds = RelayRounds(OutboxRelay(sessions, LazyProducer(bootstrap).send_many), metrics)
         while not stop.is_set():
-            try:
-                sent = await relay.relay_pending()
-                failed_in_a_row = 0
-                if time.monotonic() - counted_at >= 1.0:  # a count per second, not per round
-                    backlog.set(await relay.unsent())
-                    counted_at = time.monotonic()
-            except Exception as exc:  # the database or the broker away: wait, go on
-                failed_in_a_row += 1
-                failures.inc()
-                log.warning("outbox relay round failed (%d in a row): %r", failed_in_a_row, exc)
-                sent = 0
-            relayed.inc(sent)
-            if sent == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), min(idle_s * 2**failed_in_a_row, 5.0))
-    finally:
-        await runner.cleanup()
-        await engine.dispose()
+            if await rounds.relay() == 0:
+                await pause(stop, rounds.pause_s(idle_s))
+
+
+class RelayRounds:
+    """Relay rounds, counted; a failed round (database or broker away) is waited out."""
+
+    def __init__(self, relay: OutboxRelay, metrics: RelayMetrics) -> None:
+        self._relay = relay
+        self._metrics = metrics
+        self._failed_in_a_row = 0
+        self._counted_at = 0.0
+
+    async def relay(self) -> int:
+        """One round: how many messages went out (0 when it failed)."""
+        try:
+            sent = await self._relay.relay_pending()
+            self._failed_in_a_row = 0
+            await self._count_backlog()
+        except Exception as exc:  # the database or the broker away: wait, go on
+            self._failed_in_a_row += 1
+            self._metrics.failures.inc()
+            log.warning("outbox relay round failed (%d in a row): %r", self._failed_in_a_row, exc)
+            sent = 0
+        self._metrics.relayed.inc(sent)
+        return sent
+
+    def pause_s(self, idle_s: float) -> float:
+        """An idle round's pause, doubled after each failure in a row, at most 5 s."""
+        return min(idle_s * 2.0**self._failed_in_a_row, 5.0)
+
+    async def _count_backlog(self) -> None:
+        if time.monotonic() - self._counted_at >= 1.0:  # a count per second, not per round
+            self._metrics.backlog.set(await self._relay.unsent())
+            self._counted_at = time.monotonic()
 
 
 def run(settings: Settings) -> None:
