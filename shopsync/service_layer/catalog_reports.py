@@ -36,17 +36,18 @@ async def list_products(
         query = query.where(ProductGroup.name == group)
     rows = (await session.execute(query)).all()
     stock = await _stock_totals(session, [p.id for p, _ in rows])
-    return [
-        {
-            "sku": p.sku,
-            "name": p.name,
-            "group": g or "",
-            "vat_rate": p.vat_rate,
-            "net_price": p.net_price,
-            "stock": stock.get(p.id, Decimal(0)),
-        }
-        for p, g in rows
-    ]
+    return [_listed(p, g or "", stock.get(p.id, Decimal(0))) for p, g in rows]
+
+
+def _listed(product: Product, group: str, stock: Decimal) -> dict[str, Any]:
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "group": group,
+        "vat_rate": product.vat_rate,
+        "net_price": product.net_price,
+        "stock": stock,
+    }
 
 
 async def show_product(session: AsyncSession, account_name: str, sku: str) -> dict[str, Any]:
@@ -82,30 +83,32 @@ async def stock_of(session: AsyncSession, account_name: str, sku: str) -> dict[s
     return {
         "sku": sku,
         "levels": await _levels(session, product.id),
-        "movements": [
-            {
-                "at": m.created_at,
-                "warehouse": warehouse,
-                "quantity": m.quantity,
-                "reason": m.reason,
-                "document_id": m.document_id,
-                "document": number or (f"{kind} (draft)" if kind else ""),
-                "note": m.note,
-            }
-            for m, warehouse, number, kind in movements
-        ],
+        "movements": [_movement(*row) for row in movements],
+    }
+
+
+def _movement(
+    m: StockMovement, warehouse: str, number: str | None, kind: str | None
+) -> dict[str, Any]:
+    return {
+        "at": m.created_at,
+        "warehouse": warehouse,
+        "quantity": m.quantity,
+        "reason": m.reason,
+        "document_id": m.document_id,
+        "document": number or (f"{kind} (draft)" if kind else ""),
+        "note": m.note,
     }
 
 
 async def _product(session: AsyncSession, account_name: str, sku: str) -> tuple[Product, str]:
     account = await account_named(session, account_name)
-    row = (
-        await session.execute(
-            select(Product, ProductGroup.name)
-            .outerjoin(ProductGroup, ProductGroup.id == Product.group_id)
-            .where(Product.account_id == account.id, Product.sku == sku)
-        )
-    ).one_or_none()
+    query = (
+        select(Product, ProductGroup.name)
+        .outerjoin(ProductGroup, ProductGroup.id == Product.group_id)
+        .where(Product.account_id == account.id, Product.sku == sku)
+    )
+    row = (await session.execute(query)).one_or_none()
     if row is None:
         raise CatalogError(f"no product with SKU {sku!r} in account {account_name!r}")
     return row[0], row[1] or ""
@@ -125,11 +128,9 @@ async def _stock_totals(session: AsyncSession, product_ids: list[int]) -> dict[i
     if not product_ids:
         return {}
     totals: dict[int, Decimal] = defaultdict(Decimal)
-    rows = await session.execute(
-        select(StockLevel.product_id, StockLevel.quantity).where(
-            StockLevel.product_id.in_(product_ids)
-        )
-    )
-    for product_id, quantity in rows:
+    query = select(StockLevel.product_id, StockLevel.quantity)
+    for product_id, quantity in await session.execute(
+        query.where(StockLevel.product_id.in_(product_ids))
+    ):
         totals[product_id] += quantity
     return totals

@@ -10,12 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.adapters.db.connection_rules import rules_of
 from shopsync.adapters.db.held_orders import mark_released, open_holds
-from shopsync.adapters.db.models import ShopConnection
+from shopsync.adapters.db.models import HeldOrder, ShopConnection
 from shopsync.adapters.db.uow import order_units
 from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.domain.document_content import content_for
 from shopsync.domain.documents import DocumentKind
 from shopsync.domain.order_reading import OrderRejected, read_order
+from shopsync.domain.order_rules import OrderRules
 from shopsync.service_layer.order_intake import OrderIntake
 from shopsync.service_layer.shops import require_connection
 
@@ -25,19 +26,24 @@ class NothingHeld(Exception):
 
 
 async def held_orders(session: AsyncSession) -> list[dict[str, Any]]:
+    """Every held event that waits for review, with the field and reason that held it."""
     names = dict((await session.execute(select(ShopConnection.id, ShopConnection.name))).all())
     return [
-        {
-            "connection": names.get(h.connection_id, str(h.connection_id)),
-            "order": h.order_ref,
-            "status": h.status_id,
-            "field": h.field,
-            "value": h.value,
-            "reason": h.reason,
-            "held_at": h.held_at,
-        }
+        _held(h, names.get(h.connection_id, str(h.connection_id)))
         for h in await open_holds(session)
     ]
+
+
+def _held(hold: HeldOrder, connection: str) -> dict[str, Any]:
+    return {
+        "connection": connection,
+        "order": hold.order_ref,
+        "status": hold.status_id,
+        "field": hold.field,
+        "value": hold.value,
+        "reason": hold.reason,
+        "held_at": hold.held_at,
+    }
 
 
 async def release(
@@ -53,20 +59,23 @@ async def release(
         rules = rules_of(connection)
     if not holds:
         raise NothingHeld(f"no held event of order {order_ref!r} of {connection_name!r}")
-    said = []
-    for hold in holds:
-        event = OrderReceived.model_validate_json(hold.event)
-        try:
-            content_for(read_order(event.order, rules.vat_rates), DocumentKind.INVOICE, rules)
-        except OrderRejected as still:
-            said.append(f"status {hold.status_id}: still held: {still}")
-            continue
-        again = event.model_copy(
-            update={"event_id": f"{event.event_id[:150]}:release:{time.time_ns()}"}
-        )
-        outcome = await OrderIntake(order_units(sessions)).handle(again)
-        async with sessions() as session:
-            await mark_released(session, [hold.id])
-            await session.commit()
-        said.append(f"status {hold.status_id}: {outcome.result} {outcome.note}".rstrip())
-    return said
+    return [await _release(sessions, hold, rules) for hold in holds]
+
+
+async def _release(
+    sessions: async_sessionmaker[AsyncSession], hold: HeldOrder, rules: OrderRules
+) -> str:
+    """Handle one held event again (under a new event id) unless it would still be held."""
+    event = OrderReceived.model_validate_json(hold.event)
+    try:
+        content_for(read_order(event.order, rules.vat_rates), DocumentKind.INVOICE, rules)
+    except OrderRejected as still:
+        return f"status {hold.status_id}: still held: {still}"
+    again_id = f"{event.event_id[:150]}:release:{time.time_ns()}"
+    outcome = await OrderIntake(order_units(sessions)).handle(
+        event.model_copy(update={"event_id": again_id})
+    )
+    async with sessions() as session:
+        await mark_released(session, [hold.id])
+        await session.commit()
+    return f"status {hold.status_id}: {outcome.result} {outcome.note}".rstrip()

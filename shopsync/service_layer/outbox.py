@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.adapters.db.models import OutboxMessage
@@ -38,39 +38,37 @@ class OutboxRelay:
     async def relay_once(self) -> int:
         """Relay one batch; returns how many messages went out."""
         async with self._sessions() as session:
-            rows = (
-                await session.execute(
-                    select(
-                        OutboxMessage.id,
-                        OutboxMessage.topic,
-                        OutboxMessage.key,
-                        OutboxMessage.payload,
-                    )
-                    .where(OutboxMessage.sent_at.is_(None))
-                    .order_by(OutboxMessage.id)
-                    .limit(self._batch_size)
-                    .with_for_update(skip_locked=True)  # a second relay takes other rows
-                )
-            ).all()
+            rows = await self._pending(session)
             if not rows:
                 return 0
             await self._send_many(
-                [(topic, key.encode(), payload.encode()) for _, topic, key, payload in rows]
+                [(topic, key.encode(), value.encode()) for _, topic, key, value in rows]
             )
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_([row[0] for row in rows]))
-                .values(sent_at=datetime.now(UTC))
-            )
+            await _mark_sent(session, [row[0] for row in rows])
             await session.commit()
             return len(rows)
+
+    async def _pending(self, session: AsyncSession) -> Sequence[Row[int, str, str, str]]:
+        """The oldest unsent rows, locked: a second relay skips them and takes others."""
+        message = OutboxMessage
+        query = (
+            select(message.id, message.topic, message.key, message.payload)
+            .where(message.sent_at.is_(None))
+            .order_by(message.id)
+            .limit(self._batch_size)
+            .with_for_update(skip_locked=True)
+        )
+        return (await session.execute(query)).all()
 
     async def unsent(self) -> int:
         """How many messages wait to be relayed."""
         async with self._sessions() as session:
-            count = await session.scalar(
-                select(func.count())
-                .select_from(OutboxMessage)
-                .where(OutboxMessage.sent_at.is_(None))
-            )
-            return int(count or 0)
+            unsent = select(func.count()).where(OutboxMessage.sent_at.is_(None))
+            return int(await session.scalar(unsent) or 0)
+
+
+async def _mark_sent(session: AsyncSession, ids: list[int]) -> None:
+    now = datetime.now(UTC)
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(sent_at=now)
+    )
