@@ -64,16 +64,15 @@ def supplier_of(account: Account) -> Supplier:
     data: dict[str, str] = (account.settings or {}).get("supplier", {})
     missing = [name for name in REQUIRED_SUPPLIER_FIELDS if not data.get(name)]
     if missing:
-        options = " ".join(f"--{name.replace('_', '-')} ..." for name in missing)
-        raise AccountError(
-            f"account {account.name!r} has no supplier {', '.join(missing)} for NAV: "
-            f"shopsync account set {account.name} {options}"
-        )
-    return Supplier(
-        name=data["name"],
-        tax_number=data["tax_number"],
-        address=Address(
-            data.get("country_code") or "HU", data["postcode"], data["city"], data["address"]
-        ),
-        bank_account=data.get("bank_account") or "",
+        raise _incomplete(account.name, missing)
+    country = data.get("country_code") or "HU"
+    address = Address(country, data["postcode"], data["city"], data["address"])
+    return Supplier(data["name"], data["tax_number"], address, data.get("bank_account") or "")
+
+
+def _incomplete(account: str, missing: list[str]) -> AccountError:
+    options = " ".join(f"--{name.replace('_', '-')} ..." for name in missing)
+    return AccountError(
+        f"account {account!r} has no supplier {', '.join(missing)} for NAV: "
+        f"shopsync account set {account} {options}"
     )

@@ -35,14 +35,13 @@ async def rate_on(session: AsyncSession, currency: str, day: date) -> Decimal:
     """HUF per unit on `day`, or the last rate published before it (weekends, holidays)."""
     if currency.upper() == "HUF":
         return Decimal(1)
-    rate = (
-        await session.execute(
-            select(ExchangeRate.rate)
-            .where(ExchangeRate.currency == currency.upper(), ExchangeRate.rate_date <= day)
-            .order_by(ExchangeRate.rate_date.desc())
-            .limit(1)
-        )
-    ).scalar_one_or_none()
+    latest = (
+        select(ExchangeRate.rate)
+        .where(ExchangeRate.currency == currency.upper(), ExchangeRate.rate_date <= day)
+        .order_by(ExchangeRate.rate_date.desc())
+        .limit(1)
+    )
+    rate = await session.scalar(latest)
     if rate is None:
         raise RateMissing(
             f"no {currency.upper()} exchange rate on or before {day.isoformat()}: "
