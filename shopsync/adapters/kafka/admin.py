@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
@@ -17,31 +18,33 @@ def ensure_topics(bootstrap: str, specs: list[TopicSpec], timeout_s: float = 30.
     """Create the missing topics; returns the names created. Existing ones are left alone."""
     admin = AdminClient({"bootstrap.servers": bootstrap})
     existing = set(admin.list_topics(timeout=timeout_s).topics)
-    wanted = [s for s in specs if s.name not in existing]
+    wanted = [_new_topic(s) for s in specs if s.name not in existing]
     if not wanted:
         return []
-    futures = admin.create_topics(
-        [
-            NewTopic(
-                s.name,
-                num_partitions=s.partitions,
-                replication_factor=-1,
-                config={"retention.ms": str(s.retention_ms)},
-            )
-            for s in wanted
-        ],
-        request_timeout=timeout_s,
-    )
-    created = []
-    for name, future in futures.items():
-        try:
-            future.result()
-            created.append(name)
-        except KafkaException as exc:
-            if exc.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
-                raise
+    futures = admin.create_topics(wanted, request_timeout=timeout_s)
+    created = [name for name, future in futures.items() if _created(future)]
     log.info("created topics: %s", ", ".join(sorted(created)))
     return created
+
+
+def _new_topic(spec: TopicSpec) -> NewTopic:
+    return NewTopic(
+        spec.name,
+        num_partitions=spec.partitions,
+        replication_factor=-1,
+        config={"retention.ms": str(spec.retention_ms)},
+    )
+
+
+def _created(future: Any) -> bool:
+    """Whether the topic was created; one another process created first is not an error."""
+    try:
+        future.result()
+    except KafkaException as exc:
+        if exc.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
+            raise
+        return False
+    return True
 
 
 def wait_for_broker(bootstrap: str, timeout_s: float = 30.0) -> None:

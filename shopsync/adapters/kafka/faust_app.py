@@ -55,6 +55,25 @@ class ShopSyncFaustApp(faust.App):
         return _PromptTransport(self.conf.broker_consumer, self)
 
 
+#: The same for every worker: quick group joins (short session timeouts), frequent commits,
+#: acknowledgements from every replica, the web server on the worker's own loop.
+FAUST_SETTINGS: dict[str, Any] = {
+    "store": "memory://",
+    "topic_allow_declare": True,
+    "topic_disable_leader": False,
+    "broker_session_timeout": 6.0,
+    "broker_heartbeat_interval": 1.0,
+    "broker_rebalance_timeout": 15.0,
+    "broker_commit_every": 100,
+    "broker_commit_interval": 1.0,
+    "consumer_auto_offset_reset": "earliest",
+    "producer_acks": -1,
+    "web_enabled": True,
+    "web_in_thread": False,
+    "logging_config": None,
+}
+
+
 def create_faust_app(app_id: str, settings: Settings, web_port: int) -> faust.App:
     """A faust app on the kafka:// transport with short session timeouts (quick group joins)."""
     datadir = Path(settings.var_dir) / "faust" / app_id
@@ -62,24 +81,12 @@ def create_faust_app(app_id: str, settings: Settings, web_port: int) -> faust.Ap
     app = ShopSyncFaustApp(
         app_id,
         broker=broker_urls(settings.bootstrap_servers),
-        store="memory://",
         topic_partitions=settings.topic_partitions,
-        topic_allow_declare=True,
-        topic_disable_leader=False,
-        broker_session_timeout=6.0,
-        broker_heartbeat_interval=1.0,
-        broker_rebalance_timeout=15.0,
-        broker_commit_every=100,
-        broker_commit_interval=1.0,
-        consumer_auto_offset_reset="earliest",
-        producer_acks=-1,
-        web_enabled=True,
         web_port=web_port,
         web_bind=settings.service_bind_host,
         web_host=settings.service_bind_host,
-        web_in_thread=False,
         datadir=str(datadir),
-        logging_config=None,
+        **FAUST_SETTINGS,
     )
     app.fetch_max_wait_ms = settings.kafka_fetch_max_wait_ms
     return app
@@ -97,23 +104,29 @@ def add_service_pages(
 ) -> None:
     """/metrics, /healthz and /readyz (ready: partitions held, database and broker fine)."""
 
-    def answer(web: Any, page: PageAnswer) -> Any:
-        return web.bytes(page.body, status=page.status, headers={"Content-Type": page.content_type})
-
     @app.page("/metrics")
     async def metrics(web: Any, request: Any) -> Any:
-        return answer(web, metrics_answer(registry))
+        return _web_answer(web, metrics_answer(registry))
 
     @app.page("/healthz")
     async def healthz(web: Any, request: Any) -> Any:
-        return answer(web, health_answer())
+        return _web_answer(web, health_answer())
 
     @app.page("/readyz")
     async def readyz(web: Any, request: Any) -> Any:
-        problems = await readiness.problems() if readiness is not None else {}
-        assigned = len(app.consumer.assignment()) if app.consumer is not None else 0
-        joining = "" if assigned and not app.rebalancing else "joining consumer group"
-        return answer(web, readiness_answer(problems, joining, partitions=assigned))
+        return _web_answer(web, await _readiness_page(app, readiness))
+
+
+async def _readiness_page(app: faust.App, readiness: Readiness | None) -> PageAnswer:
+    """Ready once this worker holds partitions and is not rebalancing, and its checks pass."""
+    problems = await readiness.problems() if readiness is not None else {}
+    assigned = len(app.consumer.assignment()) if app.consumer is not None else 0
+    joining = "" if assigned and not app.rebalancing else "joining consumer group"
+    return readiness_answer(problems, joining, partitions=assigned)
+
+
+def _web_answer(web: Any, page: PageAnswer) -> Any:
+    return web.bytes(page.body, status=page.status, headers={"Content-Type": page.content_type})
 
 
 def run_worker(app: faust.App, log_level: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -50,32 +50,40 @@ class TickPublisher:
         due = self._schedule.due(time.time(), intervals)
         now = datetime.now(UTC)
         for connection_id in due:
-            tick = SyncTick(
-                event_id=f"{self._kind}:{connection_id}:{int(now.timestamp())}",
-                connection_id=connection_id,
-                kind=self._kind,
-                due_at=now,
-                interval_s=intervals[connection_id],
-            )
+            tick = self._tick(connection_id, now, intervals[connection_id])
             await self._send(SYNC_TICKS, str(connection_id).encode(), encode(tick))
         return len(due)
 
+    def _tick(self, connection_id: int, now: datetime, interval_s: float) -> SyncTick:
+        return SyncTick(
+            event_id=f"{self._kind}:{connection_id}:{int(now.timestamp())}",
+            connection_id=connection_id,
+            kind=self._kind,
+            due_at=now,
+            interval_s=interval_s,
+        )
+
     async def _enabled_intervals(self) -> dict[int, float]:
         async with self._sessions() as session:
-            connections = (
-                await session.execute(
-                    select(ShopConnection).where(ShopConnection.enabled.is_(True))
-                )
-            ).scalars()
+            query = select(ShopConnection).where(ShopConnection.enabled.is_(True))
+            connections = (await session.execute(query)).scalars()
             if self._kind == "catalog":
-                return {
-                    c.id: float(c.products_interval_s or self._default_interval_s)
-                    for c in connections
-                    if c.products_download_enabled or c.products_upload_enabled
-                }
-            return {
-                c.id: self._default_interval_s for c in connections if c.stock_sync_mode != "off"
-            }
+                return _catalog_intervals(connections, self._default_interval_s)
+            return _stock_intervals(connections, self._default_interval_s)
+
+
+def _catalog_intervals(connections: Iterable[ShopConnection], default_s: float) -> dict[int, float]:
+    """Each connection that downloads or uploads products, with its own interval."""
+    return {
+        c.id: float(c.products_interval_s or default_s)
+        for c in connections
+        if c.products_download_enabled or c.products_upload_enabled
+    }
+
+
+def _stock_intervals(connections: Iterable[ShopConnection], default_s: float) -> dict[int, float]:
+    """Each connection whose stock sync is on, every one at the default interval."""
+    return {c.id: default_s for c in connections if c.stock_sync_mode != "off"}
 
 
 @dataclass(frozen=True)
@@ -89,29 +97,17 @@ class TickCounters:
 
 def tick_counters(kind: SyncKind, registry: CollectorRegistry) -> TickCounters:
     """The counters every sync service keeps about its ticks and change events."""
+
+    def counter(name: str, documentation: str) -> Counter:
+        return Counter(f"shopsync_{kind}_{name}_total", documentation, registry=registry)
+
     return TickCounters(
-        published=Counter(
-            f"shopsync_{kind}_ticks_published_total",
-            "Sync ticks published by the leader",
-            registry=registry,
-        ),
-        received=Counter(
-            f"shopsync_{kind}_ticks_received_total",
-            "Sync ticks received by this worker",
-            registry=registry,
-        ),
-        changes=Counter(
-            f"shopsync_{kind}_changes_received_total", "Change events received", registry=registry
-        ),
-        dead_letters=Counter(
-            f"shopsync_{kind}_dead_letters_total",
-            "Messages sent to the dead-letter topic",
-            registry=registry,
-        ),
-        skipped=Counter(
-            f"shopsync_{kind}_ticks_skipped_total",
-            "Ticks dropped because the shop's previous run was still going",
-            registry=registry,
+        published=counter("ticks_published", "Sync ticks published by the leader"),
+        received=counter("ticks_received", "Sync ticks received by this worker"),
+        changes=counter("changes_received", "Change events received"),
+        dead_letters=counter("dead_letters", "Messages sent to the dead-letter topic"),
+        skipped=counter(
+            "ticks_skipped", "Ticks dropped because the shop's previous run was still going"
         ),
     )
 
@@ -178,18 +174,32 @@ def wire_ticks(
 ) -> TickWiring:
     """The leader's tick timer and the tick agent every sync service has; `work` runs per tick."""
     counters = tick_counters(kind, registry)
-    publisher = TickPublisher(kind, sessions, send, interval_s)
     sink = DeadLetterSink(sessions, send, dlq_topic, counters.dead_letters)
-    reader = RecordReader(app_id, SyncTick, sink)
     runner = ConnectionRunner(work, limit, counters.skipped)
+    publisher = TickPublisher(kind, sessions, send, interval_s)
+    _publish_ticks_on_leader(app, publisher, counters.published, readiness)
+    _start_work_per_tick(app, kind, RecordReader(app_id, SyncTick, sink), counters, runner)
+    return TickWiring(counters, sink, runner)
 
+
+def _publish_ticks_on_leader(
+    app: Any, publisher: TickPublisher, published: Counter, readiness: Readiness
+) -> None:
     async def publish() -> None:
-        counters.published.inc(await publisher.publish_due())
+        published.inc(await publisher.publish_due())
 
     @app.timer(1.0, on_leader=True)  # type: ignore[untyped-decorator]
     async def publish_ticks() -> None:
         await survived(readiness, "tick timer", publish())
 
+
+def _start_work_per_tick(
+    app: Any,
+    kind: SyncKind,
+    reader: RecordReader[SyncTick],
+    counters: TickCounters,
+    runner: ConnectionRunner,
+) -> None:
     @app.agent(raw_topic(app, SYNC_TICKS), name=f"{kind}-ticks", concurrency=1)  # type: ignore[untyped-decorator]
     async def on_tick(stream: Any) -> None:
         async for event in stream.events():
@@ -197,5 +207,3 @@ def wire_ticks(
             if tick is not None and tick.kind == kind:
                 counters.received.inc()
                 runner.start(tick.connection_id)
-
-    return TickWiring(counters, sink, runner)

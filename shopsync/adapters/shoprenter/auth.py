@@ -36,21 +36,33 @@ class Authenticator:
         self._token = None
 
     async def _fetch_token(self) -> None:
+        status, payload = await self._request_token()
+        self._check_answer(status, payload)
+        lifetime = float(payload.get("expires_in", 3600))
+        self._token = str(payload["access_token"])
+        self._expires_at = time.monotonic() + lifetime - min(300.0, lifetime * RENEW_MARGIN)
+        self.tokens_fetched += 1
+
+    async def _request_token(self) -> tuple[int, Any]:
+        """The token endpoint's status and JSON answer (client-credentials grant)."""
         body = {
             "grant_type": "client_credentials",
             "client_id": self._access.user,
             "client_secret": self._access.secret.get_secret_value(),
         }
+        headers = {"Accept": "application/json"}
         try:
             async with self._http.post(
-                self._access.oauth_token_url, json=body, headers={"Accept": "application/json"}
+                self._access.oauth_token_url, json=body, headers=headers
             ) as response:
-                payload: Any = await response.json(content_type=None)
-                status = response.status
+                return response.status, await response.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             raise ShoprenterUnavailable(
                 self._access.path, f"token endpoint failed: {exc!r}"
             ) from exc
+
+    def _check_answer(self, status: int, payload: Any) -> None:
+        """Raise unless the endpoint handed out a token: refused credentials, or unavailable."""
         if status in (400, 401, 403) or not isinstance(payload, dict):
             reason = payload.get("message", "") if isinstance(payload, dict) else ""
             raise ShoprenterAuthError(
@@ -60,7 +72,3 @@ class Authenticator:
             raise ShoprenterUnavailable(
                 self._access.path, f"token endpoint answered {status}", status
             )
-        lifetime = float(payload.get("expires_in", 3600))
-        self._token = str(payload["access_token"])
-        self._expires_at = time.monotonic() + lifetime - min(300.0, lifetime * RENEW_MARGIN)
-        self.tokens_fetched += 1
