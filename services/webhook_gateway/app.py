@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
-from services.webhook_gateway import handlers
-from services.webhook_gateway.connections import ConnectionDirectory
-from services.webhook_gateway.keys import (
-    DIRECTORY,
-    DRAINING,
-    METRICS,
-    PUBLISHER,
-    READINESS,
-    REGISTRY,
-    SETTINGS,
-)
+from services.webhook_gateway import resources
+from services.webhook_gateway.keys import DRAINING, METRICS, REGISTRY, SETTINGS
 from services.webhook_gateway.metrics import gateway_metrics
 from services.webhook_gateway.publisher import EventPublisher, KafkaEventPublisher
-from shopsync.adapters.db.engine import create_engine, session_factory
-from shopsync.adapters.health import service_readiness
+from services.webhook_gateway.resources import PublisherFactory
+from services.webhook_gateway.routes import add_routes
 from shopsync.settings import Settings
 
-PublisherFactory = Callable[[Settings], EventPublisher]
+__all__ = ["PublisherFactory", "create_app", "kafka_publisher"]
 
 
 def kafka_publisher(settings: Settings) -> EventPublisher:
@@ -46,12 +35,9 @@ def create_app(
     app[REGISTRY] = registry or CollectorRegistry()
     app[METRICS] = gateway_metrics(app[REGISTRY])
     app[DRAINING] = asyncio.Event()
-    app.cleanup_ctx.append(_database(settings))
-    app.cleanup_ctx.append(_publisher(settings, publisher_factory))
-    app.router.add_post("/webhooks/shoprenter/{connection}/{token}", handlers.receive_webhook)
-    app.router.add_get("/healthz", handlers.healthz)
-    app.router.add_get("/readyz", handlers.readyz)
-    app.router.add_get("/metrics", handlers.metrics_page)
+    app.cleanup_ctx.append(resources.database(settings))
+    app.cleanup_ctx.append(resources.publisher(settings, publisher_factory))
+    add_routes(app)
     app.on_response_prepare.append(_no_version_banner)
     return app
 
@@ -59,34 +45,3 @@ def create_app(
 async def _no_version_banner(request: web.Request, response: web.StreamResponse) -> None:
     # aiohttp would announce "Python/3.11 aiohttp/<version>": nothing to give away.
     response.headers["Server"] = "ShopSync"
-
-
-def _database(settings: Settings) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def context(app: web.Application) -> AsyncIterator[None]:
-        engine = create_engine(settings.resolved_database_url)
-        sessions = session_factory(engine)
-        directory = ConnectionDirectory(sessions, settings.connection_cache_ttl_s)
-        app[DIRECTORY] = directory
-        app[READINESS] = service_readiness(sessions)
-        watcher = asyncio.create_task(directory.watch())
-        yield
-        watcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watcher
-        await engine.dispose()
-
-    return context
-
-
-def _publisher(
-    settings: Settings, factory: PublisherFactory
-) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def context(app: web.Application) -> AsyncIterator[None]:
-        publisher = factory(settings)
-        await publisher.start()
-        app[PUBLISHER] = publisher
-        yield
-        # Graceful stop: the server no longer accepts; flush what was accepted.
-        await publisher.close()
-
-    return context

@@ -1,4 +1,4 @@
-"""HTTP handlers: the webhook endpoint, health, readiness and metrics."""
+"""The webhook endpoint: authenticate, read, parse, publish, and answer after the acks."""
 
 from __future__ import annotations
 
@@ -9,25 +9,12 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from services.webhook_gateway.body import BodyRejected, WebhookPayload, parse_body
+from services.webhook_gateway.connections import ConnectionEntry
 from services.webhook_gateway.events import event_key, order_event
-from services.webhook_gateway.keys import (
-    DIRECTORY,
-    DRAINING,
-    METRICS,
-    PUBLISHER,
-    READINESS,
-    REGISTRY,
-    SETTINGS,
-)
+from services.webhook_gateway.keys import DIRECTORY, METRICS, PUBLISHER, SETTINGS
 from shopsync.adapters.kafka.contracts import ContractViolation, encode
 from shopsync.adapters.kafka.producer import BrokerUnavailable
 from shopsync.adapters.kafka.topics import ORDER_EVENTS
-from shopsync.adapters.service_pages import (
-    aiohttp_response,
-    health_answer,
-    metrics_answer,
-    readiness_answer,
-)
 
 log = logging.getLogger(__name__)
 NOT_FOUND = "no such webhook"
@@ -42,43 +29,66 @@ async def receive_webhook(request: web.Request) -> web.Response:
     return response
 
 
+class _Refused(Exception):
+    """A webhook not accepted: `reason` is the rejection's metric label, `status` the answer's."""
+
+    def __init__(self, reason: str, message: str, status: int) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.status = status
+
+
 async def _receive(request: web.Request) -> web.Response:
-    app = request.app
-    settings, _metrics = app[SETTINGS], app[METRICS]
+    try:
+        entry = await _authenticated(request)
+        payload = parse_body(request.headers.get("Content-Type", ""), await _body(request))
+        if not entry.orders_enabled:
+            return web.json_response({"accepted": 0, "ignored": "order intake is switched off"})
+        if not request.app[PUBLISHER].is_reachable():  # known down: say so now, not after acks
+            return _unavailable(request)
+        encoded = _encoded(entry, payload)
+    except (_Refused, BodyRejected) as exc:
+        return _reject(request, exc.reason, str(exc), exc.status)
+    return await _publish(request, encoded)
+
+
+async def _authenticated(request: web.Request) -> ConnectionEntry:
+    """The connection the URL names, when enabled and the URL's token is its own."""
     entry = None
     connection = request.match_info["connection"]
     if connection.isascii() and connection.isdigit() and len(connection) < 19:
-        entry = await app[DIRECTORY].get(int(connection))
+        entry = await request.app[DIRECTORY].get(int(connection))
     if entry is None or not entry.enabled or not entry.accepts_token(request.match_info["token"]):
-        return _reject(request, "unknown_webhook", NOT_FOUND, 404)
+        raise _Refused("unknown_webhook", NOT_FOUND, 404)
+    return entry
+
+
+async def _body(request: web.Request) -> bytes:
+    """The raw body, within the size limit and the read timeout."""
+    settings = request.app[SETTINGS]
     if (request.content_length or 0) > settings.webhook_max_body_bytes:
-        return _reject(request, "too_large", "body over the size limit", 413)
+        raise _Refused("too_large", "body over the size limit", 413)
     try:
         async with asyncio.timeout(settings.webhook_read_timeout_s):
-            body = await request.read()
+            return await request.read()
     except TimeoutError:
-        return _reject(request, "read_timeout", "the body did not arrive in time", 408)
+        raise _Refused("read_timeout", "the body did not arrive in time", 408) from None
     except web.HTTPRequestEntityTooLarge:
-        return _reject(request, "too_large", "body over the size limit", 413)
+        raise _Refused("too_large", "body over the size limit", 413) from None
     except ConnectionResetError:  # the sender hung up mid-body: nothing was accepted
         log.info("webhook sender disconnected before the body was complete")
-        return _reject(request, "client_disconnected", "connection lost mid-body", 400)
+        raise _Refused("client_disconnected", "connection lost mid-body", 400) from None
+
+
+def _encoded(entry: ConnectionEntry, payload: WebhookPayload) -> list[tuple[bytes, bytes]]:
+    """The payload's orders as keyed, encoded events; input that cannot be one is a 400."""
     try:
-        payload = parse_body(request.headers.get("Content-Type", ""), body)
-    except BodyRejected as exc:
-        return _reject(request, exc.reason, str(exc), exc.status)
-    if not entry.orders_enabled:
-        return web.json_response({"accepted": 0, "ignored": "order intake is switched off"})
-    if not app[PUBLISHER].is_reachable():  # known down: say so now, not after the ack budget
-        return _unavailable(request)
-    try:
-        encoded = _events(entry.connection_id, entry.account_id, payload)
+        return _events(entry.connection_id, entry.account_id, payload)
     except (ContractViolation, ValueError) as exc:
-        return _reject(request, "invalid_event", str(exc)[:300], 400)
-    except Exception:  # input we did not foresee: a 400 with the reason logged, never a 500
+        raise _Refused("invalid_event", str(exc)[:300], 400) from exc
+    except Exception as exc:  # input we did not foresee: a 400 with the reason logged, never a 500
         log.exception("webhook of connection %s could not become events", entry.connection_id)
-        return _reject(request, "unprocessable", "the webhook could not be read", 400)
-    return await _publish(request, encoded)
+        raise _Refused("unprocessable", "the webhook could not be read", 400) from exc
 
 
 def _events(
@@ -122,27 +132,3 @@ async def _publish(request: web.Request, encoded: list[tuple[bytes, bytes]]) -> 
 def _reject(request: web.Request, reason: str, message: str, status: int) -> web.Response:
     request.app[METRICS].rejections.labels(reason=reason).inc()
     return web.json_response({"error": message, "reason": reason}, status=status)
-
-
-async def healthz(request: web.Request) -> web.Response:
-    return aiohttp_response(health_answer())
-
-
-async def readyz(request: web.Request) -> web.Response:
-    """Ready only while the broker answers and no stop is under way: a load balancer then
-    sends traffic elsewhere."""
-    if request.app[DRAINING].is_set():
-        return aiohttp_response(readiness_answer({}, "draining"))
-    publisher = request.app[PUBLISHER]
-    request.app[METRICS].broker_up.set(1 if publisher.is_reachable() else 0)
-    problems = await request.app[READINESS].problems()
-    if not publisher.is_reachable():
-        problems["broker"] = "unreachable"
-    return aiohttp_response(readiness_answer(problems))
-
-
-async def metrics_page(request: web.Request) -> web.Response:
-    app = request.app
-    app[METRICS].queue_depth.set(app[PUBLISHER].queue_depth())
-    app[METRICS].broker_up.set(1 if app[PUBLISHER].is_reachable() else 0)
-    return aiohttp_response(metrics_answer(app[REGISTRY]))
