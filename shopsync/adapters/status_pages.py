@@ -24,7 +24,13 @@ async def start_status_pages(
     registry: CollectorRegistry, settings: Settings, port: int, readiness: Readiness
 ) -> web.AppRunner:
     """Serve the registry and the health pages on `port`; the caller cleans the runner up."""
+    runner = web.AppRunner(_status_app(registry, readiness), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.service_bind_host, port).start()
+    return runner
 
+
+def _status_app(registry: CollectorRegistry, readiness: Readiness) -> web.Application:
     async def metrics(request: web.Request) -> web.Response:
         return aiohttp_response(metrics_answer(registry))
 
@@ -38,10 +44,7 @@ async def start_status_pages(
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/healthz", ok)
     app.router.add_get("/readyz", ready)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, settings.service_bind_host, port).start()
-    return runner
+    return app
 
 
 def run_until_signalled(

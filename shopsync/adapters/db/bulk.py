@@ -45,15 +45,16 @@ async def insert_returning_ids(
     if not rows:
         return []
     if len(rows) >= COPY_MIN_ROWS and is_postgresql(session):
-        ids = await allocate_ids(session, table, len(rows))
-        for row, id_ in zip(rows, ids, strict=True):
-            row["id"] = id_
+        ids = _set_ids(rows, await allocate_ids(session, table, len(rows)))
         await _copy(session, table, rows)
         return ids
     result = await session.execute(
         insert(table).returning(table.c.id, sort_by_parameter_order=True), list(rows)
     )
-    ids = list(result.scalars().all())
+    return _set_ids(rows, list(result.scalars().all()))
+
+
+def _set_ids(rows: Sequence[dict[str, Any]], ids: list[int]) -> list[int]:
     for row, id_ in zip(rows, ids, strict=True):
         row["id"] = id_
     return ids

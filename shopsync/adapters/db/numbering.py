@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Select, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.bulk import insert_ignoring_conflicts
@@ -13,15 +13,7 @@ from shopsync.adapters.db.models import DocumentSeries
 
 async def take_number(session: AsyncSession, account_id: int, kind: str, prefix: str) -> int:
     """The next number of the series; the caller's commit makes it final, rollback frees it."""
-    query = (
-        select(DocumentSeries)
-        .where(
-            DocumentSeries.account_id == account_id,
-            DocumentSeries.kind == kind,
-            DocumentSeries.prefix == prefix,
-        )
-        .with_for_update()
-    )
+    query = _series(account_id, kind, prefix).with_for_update()
     series = (await session.execute(query)).scalar_one_or_none()
     if series is None:
         # Two workers may open a series at once: insert-if-absent, then lock the one row.
@@ -45,20 +37,21 @@ class NumberAllocator:
         series = self._locked.get(key)
         if series is None:
             await take_number(self._session, account_id, kind, prefix)  # locks, creates
-            series = (
-                await self._session.execute(
-                    select(DocumentSeries).where(
-                        DocumentSeries.account_id == account_id,
-                        DocumentSeries.kind == kind,
-                        DocumentSeries.prefix == prefix,
-                    )
-                )
-            ).scalar_one()
+            query = _series(account_id, kind, prefix)
+            series = (await self._session.execute(query)).scalar_one()
             self._locked[key] = series
             return series.next_number - 1
         number = series.next_number
         series.next_number = number + 1  # written by the transaction's final flush
         return number
+
+
+def _series(account_id: int, kind: str, prefix: str) -> Select[DocumentSeries]:
+    return select(DocumentSeries).where(
+        DocumentSeries.account_id == account_id,
+        DocumentSeries.kind == kind,
+        DocumentSeries.prefix == prefix,
+    )
 
 
 def _insert_series(session: AsyncSession, account_id: int, kind: str, prefix: str) -> Any:

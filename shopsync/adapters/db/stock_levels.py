@@ -36,6 +36,20 @@ async def add_to_levels(
 ) -> None:
     """Add each delta to its (locked) level in one statement; create the missing levels."""
     now = datetime.now(UTC)
+    await _add_to_present(session, deltas, present, now)
+    missing = [
+        {"warehouse_id": w, "product_id": p, "quantity": delta, "updated_at": now}
+        for (w, p), delta in deltas.items()
+        if (w, p) not in present
+    ]
+    if missing:
+        await session.execute(insert(TABLE), missing)
+
+
+async def _add_to_present(
+    session: AsyncSession, deltas: dict[LevelKey, Decimal], present: set[LevelKey], now: datetime
+) -> None:
+    """One executemany adding the non-zero deltas of the levels that exist."""
     updates = [
         {"w": w, "p": p, "d": delta, "now": now}
         for (w, p), delta in deltas.items()
@@ -48,10 +62,3 @@ async def add_to_levels(
             .values(quantity=TABLE.c.quantity + bindparam("d"), updated_at=bindparam("now")),
             updates,
         )
-    missing = [
-        {"warehouse_id": w, "product_id": p, "quantity": delta, "updated_at": now}
-        for (w, p), delta in deltas.items()
-        if (w, p) not in present
-    ]
-    if missing:
-        await session.execute(insert(TABLE), missing)
