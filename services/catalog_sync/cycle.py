@@ -43,8 +43,7 @@ class CatalogCycle:
 
     async def run(self, connection_id: int) -> str:
         """A tick's cycle: "skipped" (disabled, or neither direction on), "failed" or "ok"."""
-        async with self._sessions() as session:
-            connection = await session.get(ShopConnection, connection_id)
+        connection = await self._connection(connection_id)
         if connection is None or not _syncs_products(connection):
             return "skipped"
         client = HttpShoprenterClient(shop_access(connection, self._cipher), self._http())
@@ -60,6 +59,10 @@ class CatalogCycle:
             self._metrics.throttled.inc(client.stats.throttled)
         self._succeeded(connection_id, time.monotonic() - started, downloaded, uploaded)
         return "ok"
+
+    async def _connection(self, connection_id: int) -> ShopConnection | None:
+        async with self._sessions() as session:
+            return await session.get(ShopConnection, connection_id)
 
     async def _exchange(
         self, connection: ShopConnection, client: HttpShoprenterClient

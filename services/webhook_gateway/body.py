@@ -128,21 +128,26 @@ def _orders_of(document: Any) -> list[dict[str, Any]]:
     if not orders:
         raise BodyRejected("missing_fields", "orders.order is empty")
     for position, order in enumerate(orders):
-        if not isinstance(order, dict):
-            raise BodyRejected("wrong_types", f"orders.order[{position}] is not an object")
-        inner_id = order.get("innerId")
-        if (
-            isinstance(inner_id, bool)
-            or not isinstance(inner_id, (str, int))
-            or not str(inner_id).strip()
-        ):
-            raise BodyRejected("missing_fields", f"orders.order[{position}].innerId is missing")
-        if len(str(inner_id)) > 100:
-            raise BodyRejected("wrong_types", f"orders.order[{position}].innerId is too long")
-        history = order.get("orderHistory")
-        if history is not None and not isinstance(history, (dict, list, str)):
-            raise BodyRejected("wrong_types", f"orders.order[{position}].orderHistory is malformed")
+        _check_order(f"orders.order[{position}]", order)
     return orders
+
+
+def _check_order(where: str, order: Any) -> None:
+    """An object with a usable innerId and, if any, an orderHistory of a readable shape."""
+    if not isinstance(order, dict):
+        raise BodyRejected("wrong_types", f"{where} is not an object")
+    inner_id = order.get("innerId")
+    if (
+        isinstance(inner_id, bool)
+        or not isinstance(inner_id, (str, int))
+        or not str(inner_id).strip()
+    ):
+        raise BodyRejected("missing_fields", f"{where}.innerId is missing")
+    if len(str(inner_id)) > 100:
+        raise BodyRejected("wrong_types", f"{where}.innerId is too long")
+    history = order.get("orderHistory")
+    if history is not None and not isinstance(history, (dict, list, str)):
+        raise BodyRejected("wrong_types", f"{where}.orderHistory is malformed")
 
 
 def _xml_to_dict(data: bytes) -> Any:

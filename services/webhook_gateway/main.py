@@ -20,10 +20,7 @@ log = logging.getLogger(__name__)
 def run(settings: Settings) -> None:
     """Serve webhooks until SIGINT/SIGTERM; SO_REUSEPORT lets several processes share a port."""
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-    # Request garbage is short-lived: rarer young collections and a frozen start-up heap keep
-    # collector pauses out of the latency tail.
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    _calm_collector()
     app = create_app(settings)
     if settings.gateway_drain_s > 0:
         app.on_startup.append(_drain_on_sigterm(settings.gateway_drain_s))
@@ -36,6 +33,13 @@ def run(settings: Settings) -> None:
         shutdown_timeout=10.0,
         access_log=None,
     )
+
+
+def _calm_collector() -> None:
+    """Request garbage is short-lived: rarer young collections and a frozen start-up heap keep
+    collector pauses out of the latency tail."""
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 def _drain_on_sigterm(seconds: float) -> Callable[[web.Application], Awaitable[None]]:
