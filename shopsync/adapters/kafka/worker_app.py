@@ -21,6 +21,7 @@ from shopsync.adapters.resources import WorkerResources
 from shopsync.settings import Settings
 
 E = TypeVar("E", bound=Event)
+TickWork = Callable[[int], Awaitable[object]]  # one connection's turn
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,7 @@ def worker_app(
 
 
 def wire_sync_ticks(
-    worker: WorkerApp,
-    kind: SyncKind,
-    dlq_topic: str,
-    settings: Settings,
-    work: Callable[[int], Awaitable[object]],
+    worker: WorkerApp, kind: SyncKind, dlq_topic: str, settings: Settings, work: TickWork
 ) -> TickWiring:
     """The leader's tick timer and the tick agent, running `work` per connection per tick."""
     return wire_ticks(
