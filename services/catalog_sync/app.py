@@ -16,10 +16,11 @@ from services.catalog_sync.cycle import CatalogCycle
 from services.catalog_sync.metrics import catalog_metrics
 from shopsync.adapters.health import survived
 from shopsync.adapters.kafka.records import CatalogChanged
-from shopsync.adapters.kafka.ticks import SyncKind, TickWiring
+from shopsync.adapters.kafka.ticks import TickWiring
 from shopsync.adapters.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC
 from shopsync.adapters.kafka.worker_app import (
     ChangeFeed,
+    SyncService,
     WorkerApp,
     consume_changes,
     wire_sync_ticks,
@@ -28,17 +29,16 @@ from shopsync.adapters.kafka.worker_app import (
 from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
 
-APP_ID = "shopsync-catalog-sync"
-KIND: SyncKind = "catalog"
+SERVICE = SyncService("shopsync-catalog-sync", "catalog", DLQ_CATALOG_SYNC)
 CHANGES = ChangeFeed(CATALOG_CHANGES, "catalog-changes", CatalogChanged)
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
     """Wire the leader timer and the consumers (concurrency=1)."""
-    worker = worker_app(APP_ID, settings, settings.catalog_sync_port, registry)
+    worker = worker_app(SERVICE.app_id, settings, settings.catalog_sync_port, registry)
     cycle = _cycle(worker, settings)
-    ticks = wire_sync_ticks(worker, KIND, DLQ_CATALOG_SYNC, settings, cycle.run)
+    ticks = wire_sync_ticks(worker, SERVICE, settings, cycle.run)
     uploads = _upload_on_change(worker, ticks)
 
     @worker.app.timer(2.0)

@@ -15,10 +15,10 @@ from services.stock_sync.metrics import stock_metrics
 from services.stock_sync.worker import StockWorker
 from shopsync.adapters.health import survived
 from shopsync.adapters.kafka.records import StockMoved
-from shopsync.adapters.kafka.ticks import SyncKind
 from shopsync.adapters.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS
 from shopsync.adapters.kafka.worker_app import (
     ChangeFeed,
+    SyncService,
     consume_changes,
     wire_sync_ticks,
     worker_app,
@@ -26,19 +26,18 @@ from shopsync.adapters.kafka.worker_app import (
 from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
 
-APP_ID = "shopsync-stock-sync"
-KIND: SyncKind = "stock"
+SERVICE = SyncService("shopsync-stock-sync", "stock", DLQ_STOCK_SYNC)
 MOVEMENTS = ChangeFeed(STOCK_MOVEMENTS, "stock-changes", StockMoved)
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
     """Wire the leader timer and the consumers (concurrency=1)."""
-    worker = worker_app(APP_ID, settings, settings.stock_sync_port, registry)
+    worker = worker_app(SERVICE.app_id, settings, settings.stock_sync_port, registry)
     cipher = CredentialCipher(load_or_create_key(settings))
     metrics = stock_metrics(worker.registry)
     stock = StockWorker(worker.sessions, cipher, metrics, lambda: worker.resources.http)
-    ticks = wire_sync_ticks(worker, KIND, DLQ_STOCK_SYNC, settings, stock.on_tick)
+    ticks = wire_sync_ticks(worker, SERVICE, settings, stock.on_tick)
     consume_changes(worker, ticks, MOVEMENTS, stock.on_movement)
 
     @worker.app.timer(1.0)

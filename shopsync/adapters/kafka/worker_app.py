@@ -58,15 +58,24 @@ def worker_app(
     return WorkerApp(app_id, app, resources, readiness)
 
 
+@dataclass(frozen=True)
+class SyncService:
+    """What names a sync service: its faust app id, its kind of tick, its dead-letter topic."""
+
+    app_id: str
+    kind: SyncKind
+    dlq_topic: str
+
+
 def wire_sync_ticks(
-    worker: WorkerApp, kind: SyncKind, dlq_topic: str, settings: Settings, work: TickWork
+    worker: WorkerApp, service: SyncService, settings: Settings, work: TickWork
 ) -> TickWiring:
     """The leader's tick timer and the tick agent, running `work` per connection per tick."""
     return wire_ticks(
         worker.app,
         worker.app_id,
-        kind,
-        dlq_topic,
+        service.kind,
+        service.dlq_topic,
         worker.sessions,
         worker.resources.producer.send,
         settings.sync_tick_interval_s,
