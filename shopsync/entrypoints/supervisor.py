@@ -144,14 +144,17 @@ class Stack:
             return False
         delay = policy.after_exit(time.monotonic())
         if delay is None:
-            print(giving_up(name, why, policy), flush=True)
-            self.failed = name
-            self.stop.set()
+            self._give_up(name, giving_up(name, why, policy))
             return False
         print(restarting(name, why, delay, policy), flush=True)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.stop.wait(), delay)
         return not self.stop.is_set()
+
+    def _give_up(self, name: str, message: str) -> None:
+        print(message, flush=True)
+        self.failed = name
+        self.stop.set()
 
     async def _start_broker(self) -> None:
         settings = self.settings

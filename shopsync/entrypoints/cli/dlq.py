@@ -69,14 +69,19 @@ def replay(consumer: str, event_ids: tuple[str, ...]) -> None:
     if not chosen:
         click.echo("nothing to replay")
         return
-    failures = _produce(current.bootstrap_servers, chosen)
-    if failures:
-        raise click.ClickException(
-            f"{len(failures)} of {len(chosen)} events could not be sent ({failures[0]}): "
-            "is ShopSync running? start it with make run"
-        )
+    _send_all(current.bootstrap_servers, chosen)
     committed(lambda session: mark_replayed(session, [r["id"] for r in chosen]))
     click.echo(f"replayed {len(chosen)} events to their topics")
+
+
+def _send_all(bootstrap: str, records: list[dict[str, Any]]) -> None:
+    """Every record back to its topic, or a one-line error saying how many were not."""
+    failures = _produce(bootstrap, records)
+    if failures:
+        raise click.ClickException(
+            f"{len(failures)} of {len(records)} events could not be sent ({failures[0]}): "
+            "is ShopSync running? start it with make run"
+        )
 
 
 def _produce(bootstrap: str, records: list[dict[str, Any]]) -> list[str]:
