@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Self
 
 from shopsync.adapters.db.outbox_records import StockReason
 from shopsync.domain import order_actions as do
 from shopsync.domain.order_state import OrderState
-from shopsync.domain.product_changes import StoredProduct
+from shopsync.domain.product_changes import ProductWrite, StoredProduct
 from shopsync.domain.stock_levels import DownloadTarget, LevelChange
 from shopsync.service_layer.ports import (
     Applied,
@@ -162,19 +162,12 @@ class FakeCatalogStore:
         found = ((sku, self.tables.catalog.get((account_id, sku))) for sku in skus)
         return {sku: p for sku, p in found if p is not None}
 
-    async def save(
-        self,
-        account_id: int,
-        sku: str,
-        fields: Mapping[str, Any],
-        prices: Mapping[int, Decimal],
-        change: Literal["created", "updated"],
-    ) -> None:
-        old = self.tables.catalog.get((account_id, sku))
-        stored = old or StoredProduct(len(self.tables.catalog) + 1, {}, {})
-        merged = StoredProduct(stored.id, {**stored.fields, **fields}, {**stored.prices, **prices})
-        self.tables.catalog[(account_id, sku)] = merged
-        self.tables.catalog_changes.append((account_id, sku, change))
+    async def save(self, write: ProductWrite) -> None:
+        key = (write.account_id, write.sku)
+        old = self.tables.catalog.get(key) or StoredProduct(len(self.tables.catalog) + 1, {}, {})
+        fields, prices = {**old.fields, **write.fields}, {**old.prices, **write.prices}
+        self.tables.catalog[key] = StoredProduct(old.id, fields, prices)
+        self.tables.catalog_changes.append((*key, write.change))
 
 
 class FakeUnitOfWork:

@@ -21,6 +21,17 @@ class StoredProduct:
     prices: Mapping[int, Decimal] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ProductWrite:
+    """What to write of one product (all of it when new) and the change it announces."""
+
+    account_id: int
+    sku: str
+    fields: Mapping[str, Any]
+    prices: Mapping[int, Decimal]  # net by price group id
+    change: Literal["created", "updated"]
+
+
 def wanted_fields(spec: ProductSpec, group_id: int | None) -> dict[str, Any]:
     """The fields a spec sets: the group and base price only when it gives them."""
     wanted: dict[str, Any] = {"name": spec.name, "vat_rate": spec.vat_rate}

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopsync.adapters.db.models import Account, PriceGroup, ProductGroup, Warehouse
 from shopsync.domain.product_changes import (
     Change,
+    ProductWrite,
     StoredProduct,
     change_of,
     changed,
@@ -69,7 +70,7 @@ class _Saving:
             fields, prices = changed(stored.fields, fields), changed(stored.prices, prices)
         change = change_of(stored, fields, prices)
         if change != "unchanged":
-            await self.store.save(self.account_id, spec.sku, fields, prices, change)
+            await self.store.save(ProductWrite(self.account_id, spec.sku, fields, prices, change))
         return spec.sku, change
 
 

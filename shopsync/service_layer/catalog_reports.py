@@ -40,13 +40,16 @@ async def list_products(
 
 
 def _listed(product: Product, group: str, stock: Decimal) -> dict[str, Any]:
+    return {**_described(product, group), "stock": stock}
+
+
+def _described(product: Product, group: str) -> dict[str, Any]:
     return {
         "sku": product.sku,
         "name": product.name,
         "group": group,
         "vat_rate": product.vat_rate,
         "net_price": product.net_price,
-        "stock": stock,
     }
 
 
@@ -59,11 +62,7 @@ async def show_product(session: AsyncSession, account_name: str, sku: str) -> di
         .order_by(PriceGroup.name)
     )
     return {
-        "sku": product.sku,
-        "name": product.name,
-        "group": group,
-        "vat_rate": product.vat_rate,
-        "net_price": product.net_price,
+        **_described(product, group),
         "prices": {name: net for name, net in prices},
         "stock": await _levels(session, product.id),
     }

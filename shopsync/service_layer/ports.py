@@ -7,10 +7,10 @@ domain's words what is read and written. `tests/fakes.py` holds the in-memory tw
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Literal, Protocol, Self
+from typing import Any, Protocol, Self
 
 from shopsync.adapters.db.order_store import Catalog, Hold, OrderKey, ShopIntake, StoredDocument
 from shopsync.adapters.db.order_writer import Applied, Planned
@@ -18,7 +18,7 @@ from shopsync.adapters.db.outbox_records import StockReason
 from shopsync.adapters.shoprenter.client import BatchRequest, BatchResult
 from shopsync.adapters.store_errors import Conflict, Outage
 from shopsync.domain.order_state import OrderState
-from shopsync.domain.product_changes import StoredProduct
+from shopsync.domain.product_changes import ProductWrite, StoredProduct
 from shopsync.domain.stock_levels import DownloadTarget, LevelChange
 
 __all__ = [
@@ -102,15 +102,8 @@ class CatalogStore(Protocol):
 
     async def products(self, account_id: int, skus: Iterable[str]) -> dict[str, StoredProduct]: ...
 
-    async def save(
-        self,
-        account_id: int,
-        sku: str,
-        fields: Mapping[str, Any],
-        prices: Mapping[int, Decimal],
-        change: Literal["created", "updated"],
-    ) -> None:
-        """Write these fields and prices of the product (created if new), and its event."""
+    async def save(self, write: ProductWrite) -> None:
+        """Write the product's fields and prices (created if new), and its CatalogChanged."""
         ...
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.models import Account, Price, PriceGroup, Product, ProductGroup
 from shopsync.adapters.db.outbox_records import Outgoing, catalog_changed
-from shopsync.domain.product_changes import StoredProduct
+from shopsync.domain.product_changes import ProductWrite, StoredProduct
 
 
 class SqlAlchemyCatalogStore:
@@ -50,21 +50,14 @@ class SqlAlchemyCatalogStore:
         prices = await self._prices([p.id for p in found])
         return {p.sku: _stored(p, prices.get(p.id, {})) for p in found}
 
-    async def save(
-        self,
-        account_id: int,
-        sku: str,
-        fields: Mapping[str, Any],
-        prices: Mapping[int, Decimal],
-        change: Literal["created", "updated"],
-    ) -> None:
-        """Write these fields and prices of the product (created if new) and its CatalogChanged."""
-        product = await self._product(account_id, sku, fields)
-        for name, value in fields.items():
+    async def save(self, write: ProductWrite) -> None:
+        """Write the product's fields and prices (created if new) and its CatalogChanged."""
+        product = await self._product(write.account_id, write.sku, write.fields)
+        for name, value in write.fields.items():
             setattr(product, name, value)
         await self._session.flush()
-        await self._set_prices(product.id, prices)
-        self._emit(catalog_changed(account_id, product.id, sku, change))
+        await self._set_prices(product.id, write.prices)
+        self._emit(catalog_changed(write.account_id, product.id, write.sku, write.change))
 
     async def _product(self, account_id: int, sku: str, fields: Mapping[str, Any]) -> Product:
         query = select(Product).where(Product.account_id == account_id, Product.sku == sku)

@@ -26,6 +26,9 @@ from shopsync.adapters.store_errors import Conflict, Outage
 class SqlAlchemyUnitOfWork:
     """`async with uow:` opens a session; leaving without `commit()` rolls back."""
 
+    #: Say database failures as Outage or Conflict (the order path decides by them).
+    translates_failures = False
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
@@ -58,12 +61,31 @@ class SqlAlchemyUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        try:
+            await self._end()
+        except Exception as failed:
+            self._translated(failed)
+            raise
+        if isinstance(exc, Exception):
+            self._translated(exc)
+
+    async def _end(self) -> None:
         assert self._session is not None
         try:
             await self._session.rollback()
         finally:
             await self._session.close()
             self._session = None
+
+    def _translated(self, exc: Exception) -> None:
+        """Raise Outage or Conflict for a database failure of that kind; return otherwise."""
+        if not self.translates_failures:
+            return
+        said = f"{type(exc).__name__}: {exc}"
+        if is_outage(exc):
+            raise Outage(said[:500]) from exc
+        if is_conflict(exc):
+            raise Conflict(said[:2000]) from exc
 
     def emit(self, record: Outgoing) -> None:
         """Queue a record in the outbox, in this transaction."""
@@ -78,19 +100,7 @@ class SqlAlchemyUnitOfWork:
 class SqlAlchemyOrderUnitOfWork(SqlAlchemyUnitOfWork):
     """The order path's unit of work: database failures said as Outage or Conflict."""
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            await super().__aexit__(exc_type, exc, tb)
-        except Exception as failed:
-            _raise_translated(failed)
-            raise
-        if isinstance(exc, Exception):
-            _raise_translated(exc)
+    translates_failures = True
 
 
 def order_units(
@@ -98,12 +108,3 @@ def order_units(
 ) -> Callable[[], SqlAlchemyOrderUnitOfWork]:
     """A new order unit of work on these sessions, each time it is called."""
     return lambda: SqlAlchemyOrderUnitOfWork(sessions)
-
-
-def _raise_translated(exc: Exception) -> None:
-    """Raise Outage or Conflict for a database failure of that kind; return otherwise."""
-    said = f"{type(exc).__name__}: {exc}"
-    if is_outage(exc):
-        raise Outage(said[:500]) from exc
-    if is_conflict(exc):
-        raise Conflict(said[:2000]) from exc
