@@ -23,6 +23,11 @@ def load_or_create_key(settings: Settings) -> bytes:
     path = Path(settings.var_dir) / KEY_FILE
     if path.exists():
         return path.read_bytes().strip()
+    return _create_key(path)
+
+
+def _create_key(path: Path) -> bytes:
+    """A new key written to `path` (owner-only), or the one another process wrote first."""
     path.parent.mkdir(parents=True, exist_ok=True)
     key = Fernet.generate_key()
     # O_EXCL: two processes starting at once must not each write a different key.

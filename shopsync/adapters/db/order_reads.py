@@ -45,12 +45,10 @@ async def products_by_sku(
     pairs = set(wanted)
     if not pairs:
         return {}
-    rows = await session.execute(
-        select(Product.account_id, Product.sku, Product.id).where(
-            Product.account_id.in_({a for a, _ in pairs}),
-            Product.sku.in_({s for _, s in pairs}),
-        )
+    query = select(Product.account_id, Product.sku, Product.id).where(
+        Product.account_id.in_({a for a, _ in pairs}), Product.sku.in_({s for _, s in pairs})
     )
+    rows = await session.execute(query)
     catalogs: dict[int, dict[str, int]] = defaultdict(dict)
     for account_id, sku, product_id in rows:
         if (account_id, sku) in pairs:

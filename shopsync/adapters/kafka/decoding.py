@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from shopsync.adapters.db.dead_letters import DeadLetterSink
 from shopsync.adapters.kafka.contracts import ContractViolation, check
 from shopsync.adapters.kafka.deadletters import dead_letter
-from shopsync.adapters.kafka.records import Event
+from shopsync.adapters.kafka.records import DeadLetter, Event
 
 E = TypeVar("E", bound=Event)
 
@@ -43,15 +43,17 @@ class RecordReader(Generic[E]):
         try:
             return decode(event.value, self._model)
         except Undecodable as exc:
-            message = event.message
-            record = dead_letter(
-                self._consumer,
-                message.topic,
-                message.partition,
-                message.offset,
-                message.key,
-                event.value,
-                str(exc),
-            )
-            await self._dead_letters.put(record)
+            await self._dead_letters.put(self._dead_letter(event, str(exc)))
             return None
+
+    def _dead_letter(self, event: Any, reason: str) -> DeadLetter:
+        message = event.message
+        return dead_letter(
+            self._consumer,
+            message.topic,
+            message.partition,
+            message.offset,
+            message.key,
+            event.value,
+            reason,
+        )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shopsync.adapters.db.dead_letters import DeadLetterSink
 from shopsync.adapters.db.models import ShopConnection
 from shopsync.adapters.health import Readiness, survived
+from shopsync.adapters.kafka.connection_runner import ConnectionRunner
 from shopsync.adapters.kafka.contracts import encode
 from shopsync.adapters.kafka.decoding import RecordReader
 from shopsync.adapters.kafka.faust_app import raw_topic
@@ -24,7 +23,16 @@ from shopsync.adapters.kafka.records import SyncTick
 from shopsync.adapters.kafka.topics import SYNC_TICKS
 from shopsync.domain.ticks import TickSchedule
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "ConnectionRunner",
+    "SyncKind",
+    "TickCounters",
+    "TickPublisher",
+    "TickWiring",
+    "tick_counters",
+    "wire_ticks",
+]
+
 Send = Callable[[str, bytes, bytes], Awaitable[None]]
 SyncKind = Literal["catalog", "stock"]
 
@@ -110,44 +118,6 @@ def tick_counters(kind: SyncKind, registry: CollectorRegistry) -> TickCounters:
             "ticks_skipped", "Ticks dropped because the shop's previous run was still going"
         ),
     )
-
-
-class ConnectionRunner:
-    """Runs per-connection work side by side, at most `limit` at once, never twice for one shop.
-
-    Each shop is paced on its own (3 requests/s), so one-at-a-time could not serve hundreds of
-    shops. Ticks are periodic and the work resumable: a tick lost in a crash only delays that
-    shop by one interval.
-    """
-
-    def __init__(
-        self, work: Callable[[int], Awaitable[object]], limit: int, skipped: Counter
-    ) -> None:
-        self._work = work
-        self._limit = limit
-        self._skipped = skipped
-        self._running: dict[int, asyncio.Task[object]] = {}
-        self._slots: asyncio.Semaphore | None = None
-
-    def busy(self, connection_id: int) -> bool:
-        current = self._running.get(connection_id)
-        return current is not None and not current.done()
-
-    def start(self, connection_id: int) -> None:
-        if self.busy(connection_id):
-            self._skipped.inc()
-            return
-        self._running[connection_id] = asyncio.create_task(self._run(connection_id))
-
-    async def _run(self, connection_id: int) -> object:
-        if self._slots is None:  # born in the worker's running loop
-            self._slots = asyncio.Semaphore(self._limit)
-        async with self._slots:
-            try:
-                return await self._work(connection_id)
-            except Exception as exc:  # that shop's turn failed; the next tick tries again
-                log.warning("sync of connection %s failed: %r", connection_id, exc)
-                return None
 
 
 @dataclass(frozen=True)
