@@ -29,12 +29,24 @@ def _add_line(element: ET.Element, number: int, line: Line, invoice: NavInvoice)
     # A rounding line is not "expressed": it has no quantity or unit price of its own.
     expressed = line.kind != LineKind.ROUNDING
     add_text(element, "lineNumber", str(number))
+    if invoice.reference is not None:
+        _add_modification(element, number, invoice)
     add_text(element, "lineExpressionIndicator", "true" if expressed else "false")
     add_text(element, "lineNatureIndicator", _nature(line.kind))
     add_text(element, "lineDescription", required(line.name, f"line {number} name")[:512])
     if expressed:
         _add_quantity(element, line, invoice)
     _add_amounts(ET.SubElement(element, data_tag("lineAmountsNormal")), line, invoice)
+
+
+def _add_modification(element: ET.Element, number: int, invoice: NavInvoice) -> None:
+    """A storno's line is a new line of the invoice it modifies, numbered after the invoice's.
+
+    A storno copies every line of its invoice, negated: the invoice has as many lines.
+    """
+    reference = ET.SubElement(element, data_tag("lineModificationReference"))
+    add_text(reference, "lineNumberReference", str(len(invoice.lines) + number))
+    add_text(reference, "lineOperation", "CREATE")
 
 
 def _add_quantity(element: ET.Element, line: Line, invoice: NavInvoice) -> None:

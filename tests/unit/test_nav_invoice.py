@@ -247,3 +247,26 @@ def test_a_zero_rate_line_without_a_configured_case_is_refused_with_the_fix() ->
         invoice_data_xml(NavInvoice(**{**invoice.__dict__, "zero_vat_case": None}))
     exempt = ET.fromstring(invoice_data_xml(invoice))
     assert exempt.findtext(".//d:lineVatRate/d:vatExemption/d:case", namespaces=NS) == "TAM"
+
+
+def test_a_stornos_lines_are_new_lines_of_its_invoice_numbered_after_the_invoices() -> None:
+    items = [
+        OrderItem("Tulipán", "T1", Decimal(1000), Decimal(27), Decimal(2)),
+        OrderItem("Könyv", "K1", Decimal(3000), Decimal(5), Decimal(1)),
+    ]
+    invoice = nav_invoice(make_order(items, shipping=Decimal(990)), DocumentKind.STORNO)
+    root = ET.fromstring(invoice_data_xml(invoice))
+    references = [
+        (
+            r.findtext("d:lineNumberReference", namespaces=NS),
+            r.findtext("d:lineOperation", namespaces=NS),
+        )
+        for r in root.iter(f"{{{DATA_NS}}}lineModificationReference")
+    ]
+    assert references == [("4", "CREATE"), ("5", "CREATE"), ("6", "CREATE")]
+
+
+def test_an_invoices_lines_carry_no_modification_reference() -> None:
+    items = [OrderItem("Tulipán", "T1", Decimal(1000), Decimal(27), Decimal(2))]
+    root = ET.fromstring(invoice_data_xml(nav_invoice(make_order(items))))
+    assert list(root.iter(f"{{{DATA_NS}}}lineModificationReference")) == []
