@@ -37,14 +37,8 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
     """Wire the leader timer and the consumers (concurrency=1)."""
     worker = worker_app(SERVICE.app_id, settings, settings.catalog_sync_port, registry)
-    cycle = _cycle(worker, settings)
-    ticks = wire_sync_ticks(worker, SERVICE, settings, cycle.run)
-    uploads = _upload_on_change(worker, ticks)
-
-    @worker.app.timer(2.0)
-    async def upload_changes() -> None:
-        await survived(worker.readiness, "upload on change", uploads.start_due())
-
+    ticks = wire_sync_ticks(worker, SERVICE, settings, _cycle(worker, settings).run)
+    _upload_on_change(worker, ticks)
     return worker.with_service_pages()
 
 
@@ -54,12 +48,23 @@ def _cycle(worker: WorkerApp, settings: Settings) -> CatalogCycle:
     return CatalogCycle(worker.sessions, cipher, lambda: worker.resources.http, metrics)
 
 
-def _upload_on_change(worker: WorkerApp, ticks: TickWiring) -> UploadOnChange:
+def _upload_on_change(worker: WorkerApp, ticks: TickWiring) -> None:
     """Uploads the account's shops soon after a local catalog change is heard."""
     uploads = UploadOnChange(worker.sessions, ticks.runner)
+    _hear_changes(worker, ticks, uploads)
+    _start_due_uploads(worker, uploads)
 
+
+def _hear_changes(worker: WorkerApp, ticks: TickWiring, uploads: UploadOnChange) -> None:
     async def heard(change: CatalogChanged) -> None:
         uploads.heard(change)
 
     consume_changes(worker, ticks, CHANGES, heard)
-    return uploads
+
+
+def _start_due_uploads(worker: WorkerApp, uploads: UploadOnChange) -> None:
+    """Every two seconds, the uploads owed since the last round start."""
+
+    @worker.app.timer(2.0)
+    async def upload_changes() -> None:
+        await survived(worker.readiness, "upload on change", uploads.start_due())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,49 +21,59 @@ from shopsync.service_layer.shops import shop_access
 log = logging.getLogger(__name__)
 
 
+@dataclass
 class CatalogCycle:
     """Runs the download for a connection when its product tab says so."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        cipher: CredentialCipher,
-        http: Callable[[], aiohttp.ClientSession],
-        metrics: CatalogMetrics,
-    ) -> None:
-        self._sessions = sessions
-        self._cipher = cipher
-        self._http = http  # the process's session, owned by its composition root
-        self._metrics = metrics
-        self._downloader = CatalogDownloader(sessions, self._progress)
-        self._uploader = CatalogUploader(sessions)
+    sessions: async_sessionmaker[AsyncSession]
+    cipher: CredentialCipher
+    # the process's session, owned by its composition root
+    http: Callable[[], aiohttp.ClientSession]
+    metrics: CatalogMetrics
+    _downloader: CatalogDownloader = field(init=False)
+    _uploader: CatalogUploader = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._downloader = CatalogDownloader(self.sessions, self._progress)
+        self._uploader = CatalogUploader(self.sessions)
 
     def _progress(self, connection_id: int, done: int, total: int) -> None:
-        self._metrics.download_done.labels(connection=str(connection_id)).set(done)
-        self._metrics.download_total.labels(connection=str(connection_id)).set(total)
+        self.metrics.download_done.labels(connection=str(connection_id)).set(done)
+        self.metrics.download_total.labels(connection=str(connection_id)).set(total)
 
     async def run(self, connection_id: int) -> str:
         """A tick's cycle: "skipped" (disabled, or neither direction on), "failed" or "ok"."""
-        connection = await self._connection(connection_id)
-        if connection is None or not _syncs_products(connection):
+        connection = await self._syncing_connection(connection_id)
+        if connection is None:
             return "skipped"
-        client = HttpShoprenterClient(shop_access(connection, self._cipher), self._http())
+        return await self._cycle(connection)
+
+    async def _syncing_connection(self, connection_id: int) -> ShopConnection | None:
+        async with self.sessions() as session:
+            connection = await session.get(ShopConnection, connection_id)
+        return connection if connection is not None and _syncs_products(connection) else None
+
+    async def _cycle(self, connection: ShopConnection) -> str:
+        """The connection's exchange with the shop, counted: "failed" or "ok"."""
+        client = HttpShoprenterClient(shop_access(connection, self.cipher), self.http())
         started = time.monotonic()
         try:
             downloaded, uploaded = await self._exchange(connection, client)
         except Exception as exc:
-            log.warning("catalog download of connection %s failed: %r", connection_id, exc)
-            self._metrics.cycles.labels(result="failed").inc()
-            return "failed"
+            return self._failed(connection.id, exc)
         finally:
-            self._metrics.api_requests.inc(client.stats.requests)
-            self._metrics.throttled.inc(client.stats.throttled)
-        self._succeeded(connection_id, time.monotonic() - started, downloaded, uploaded)
+            self._count_requests(client)
+        self._succeeded(connection.id, time.monotonic() - started, downloaded, uploaded)
         return "ok"
 
-    async def _connection(self, connection_id: int) -> ShopConnection | None:
-        async with self._sessions() as session:
-            return await session.get(ShopConnection, connection_id)
+    def _failed(self, connection_id: int, exc: Exception) -> str:
+        log.warning("catalog download of connection %s failed: %r", connection_id, exc)
+        self.metrics.cycles.labels(result="failed").inc()
+        return "failed"
+
+    def _count_requests(self, client: HttpShoprenterClient) -> None:
+        self.metrics.api_requests.inc(client.stats.requests)
+        self.metrics.throttled.inc(client.stats.throttled)
 
     async def _exchange(
         self, connection: ShopConnection, client: HttpShoprenterClient
@@ -72,19 +83,23 @@ class CatalogCycle:
         if connection.products_download_enabled:
             downloaded = (await self._downloader.run(connection.id, client)).products
         if connection.products_upload_enabled:
-            sent = await self._uploader.run(connection.id, client)
-            uploaded = sent.created + sent.overwritten
-            self._metrics.upload_failed.inc(len(sent.failed))
+            uploaded = await self._upload(connection.id, client)
         return downloaded, uploaded
+
+    async def _upload(self, connection_id: int, client: HttpShoprenterClient) -> int:
+        """Products the upload created or overwrote; the refused ones are counted."""
+        sent = await self._uploader.run(connection_id, client)
+        self.metrics.upload_failed.inc(len(sent.failed))
+        return sent.created + sent.overwritten
 
     def _succeeded(
         self, connection_id: int, seconds: float, downloaded: int, uploaded: int
     ) -> None:
-        self._metrics.cycle_seconds.observe(seconds)
-        self._metrics.downloaded.inc(downloaded)
-        self._metrics.uploaded.inc(uploaded)
-        self._metrics.cycles.labels(result="ok").inc()
-        self._metrics.last_success.labels(connection=str(connection_id)).set(time.time())
+        self.metrics.cycle_seconds.observe(seconds)
+        self.metrics.downloaded.inc(downloaded)
+        self.metrics.uploaded.inc(uploaded)
+        self.metrics.cycles.labels(result="ok").inc()
+        self.metrics.last_success.labels(connection=str(connection_id)).set(time.time())
 
 
 def _syncs_products(connection: ShopConnection) -> bool:

@@ -41,16 +41,13 @@ class DownloadReport:
     finished: bool = False
 
 
+@dataclass
 class CatalogDownloader:
     """Downloads one connection's shop into the account, committing after every page."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        progress: Callable[[int, int, int], None] | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._progress = progress  # (connection id, done, total) after every committed page
+    sessions: async_sessionmaker[AsyncSession]
+    # (connection id, done, total) after every committed page
+    progress: Callable[[int, int, int], None] | None = None
 
     async def run(
         self, connection_id: int, client: HttpShoprenterClient, max_pages: int | None = None
@@ -76,15 +73,14 @@ class CatalogDownloader:
             more = bool(page.get("next")) and (max_pages is None or number < max_pages)
             if more:
                 # The next request waits for its rate slot anyway: store this page meanwhile.
-                query["page"] = int(query["page"]) + 1
-                fetch = _fetch(client, query)
+                fetch = _fetch_next(client, query)
             yield page
             if not more:
                 return
 
     async def _state(self, connection_id: int) -> CatalogSyncState:
         """Where the connection's download stands; a cycle starting at page 0 starts now."""
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             state = await session.get(CatalogSyncState, connection_id)
             if state is None:
                 state = CatalogSyncState(
@@ -106,7 +102,7 @@ class CatalogDownloader:
             raise
 
     async def _record_error(self, connection_id: int, error: str) -> None:
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             state = await session.get(CatalogSyncState, connection_id)
             if state is not None:
                 state.last_error = error[:1000]
@@ -117,7 +113,7 @@ class CatalogDownloader:
     ) -> None:
         """The page's products and the resume point after it, in one transaction."""
         items = [i for i in page.get("items") or [] if isinstance(i, dict)]
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             connection = await session.get(ShopConnection, connection_id)
             state = await session.get(CatalogSyncState, connection_id)
             assert connection is not None and state is not None
@@ -125,9 +121,12 @@ class CatalogDownloader:
             await upsert_page(session, connection, with_sku(remotes), categories, report)
             _advance(state, len(items), _page_count(page), bool(page.get("next")))
             await session.commit()
-            if self._progress is not None:
-                self._progress(connection_id, state.done, state.total)
+            self._report_progress(state)
         report.products += len(items)
+
+    def _report_progress(self, state: CatalogSyncState) -> None:
+        if self.progress is not None:
+            self.progress(state.connection_id, state.done, state.total)
 
 
 def _first_query(state: CatalogSyncState) -> Query:
@@ -140,6 +139,12 @@ def _first_query(state: CatalogSyncState) -> Query:
 
 def _fetch(client: HttpShoprenterClient, query: Query) -> asyncio.Task[Page]:
     return asyncio.create_task(client.get("productExtend", dict(query)))
+
+
+def _fetch_next(client: HttpShoprenterClient, query: Query) -> asyncio.Task[Page]:
+    """Ask for the page after the query's; the query moves on to it."""
+    query["page"] = int(query["page"]) + 1
+    return _fetch(client, query)
 
 
 def _advance(state: CatalogSyncState, stored: int, page_count: int, has_next: bool) -> None:

@@ -19,6 +19,7 @@ from shopsync.adapters.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS
 from shopsync.adapters.kafka.worker_app import (
     ChangeFeed,
     SyncService,
+    WorkerApp,
     consume_changes,
     wire_sync_ticks,
     worker_app,
@@ -34,15 +35,25 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
     """Wire the leader timer and the consumers (concurrency=1)."""
     worker = worker_app(SERVICE.app_id, settings, settings.stock_sync_port, registry)
+    _feed(worker, settings, _stock_worker(worker, settings))
+    return worker.with_service_pages()
+
+
+def _stock_worker(worker: WorkerApp, settings: Settings) -> StockWorker:
     cipher = CredentialCipher(load_or_create_key(settings))
     metrics = stock_metrics(worker.registry)
-    stock = StockWorker(worker.sessions, cipher, metrics, lambda: worker.resources.http)
+    return StockWorker(worker.sessions, cipher, metrics, lambda: worker.resources.http)
+
+
+def _feed(worker: WorkerApp, settings: Settings, stock: StockWorker) -> None:
+    """Ticks and stock movements to the stock worker, and its owed stock flushed every second."""
     ticks = wire_sync_ticks(worker, SERVICE, settings, stock.on_tick)
     consume_changes(worker, ticks, MOVEMENTS, stock.on_movement)
+    _flush_every_second(worker, stock)
 
+
+def _flush_every_second(worker: WorkerApp, stock: StockWorker) -> None:
     @worker.app.timer(1.0)
     async def flush_owed_stock() -> None:
         # Movements of the last second, coalesced per SKU, go out as one batch per shop.
         await survived(worker.readiness, "stock push", stock.flush())
-
-    return worker.with_service_pages()

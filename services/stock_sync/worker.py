@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,49 +25,47 @@ from shopsync.service_layer.shops import shop_access
 log = logging.getLogger(__name__)
 
 
+@dataclass
 class StockWorker:
     """Owes SKUs from movement events, flushes them per shop, runs ticks."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        cipher: CredentialCipher,
-        metrics: StockMetrics,
-        http: Callable[[], aiohttp.ClientSession],
-        owed: StockOwed | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._cipher = cipher
-        self._metrics = metrics
-        self._owed = owed or StockOwed()
-        self._retry = retry
-        self._uploader = StockUploader(sessions)
-        self._downloader = StockDownloader(sessions)
-        self._http = http  # the process's session, owned by its composition root
-        self._targets: dict[int, tuple[float, list[int]]] = {}
-        self._calls = 0
+    sessions: async_sessionmaker[AsyncSession]
+    cipher: CredentialCipher
+    metrics: StockMetrics
+    # the process's session, owned by its composition root
+    http: Callable[[], aiohttp.ClientSession]
+    owed: StockOwed = field(default_factory=StockOwed)
+    retry: RetryPolicy | None = None
+    _uploader: StockUploader = field(init=False)
+    _downloader: StockDownloader = field(init=False)
+    # account → (when to look again, its connections that upload stock)
+    _uploading: dict[int, tuple[float, list[int]]] = field(default_factory=dict, init=False)
+    _calls: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self._uploader = StockUploader(self.sessions)
+        self._downloader = StockDownloader(self.sessions)
 
     async def on_movement(self, event: StockMoved) -> None:
-        account_id, sku = event.account_id, event.sku
-        cached = self._targets.get(account_id)
-        if cached is None or cached[0] < time.monotonic():
-            cached = (
-                time.monotonic() + 1.0,
-                await self._uploader.uploading_connections(account_id),
-            )
-            self._targets[account_id] = cached
-        if cached[1]:
-            self._owed.add(cached[1], sku)
-            self._metrics.movements.inc()
+        connections = await self._uploading_connections(event.account_id)
+        if connections:
+            self.owed.add(connections, event.sku)
+            self.metrics.movements.inc()
+
+    async def _uploading_connections(self, account_id: int) -> list[int]:
+        look_again, connections = self._uploading.get(account_id, (-math.inf, []))
+        if look_again < time.monotonic():
+            connections = await self._uploader.uploading_connections(account_id)
+            self._uploading[account_id] = (time.monotonic() + 1.0, connections)
+        return connections
 
     async def flush(self) -> None:
         """Push what each shop is owed; a failed push owes it again after a pause."""
-        for connection_id, skus in self._owed.take().items():
+        for connection_id, skus in self.owed.take().items():
             client = await self._client(connection_id)
             if client is not None:
                 await self._push_owed(connection_id, skus, client)
-        self._metrics.owed.set(self._owed.waiting())
+        self.metrics.owed.set(self.owed.waiting())
 
     async def _push_owed(
         self, connection_id: int, skus: set[str], client: HttpShoprenterClient
@@ -73,7 +73,7 @@ class StockWorker:
         try:
             report = await self._uploader.push(connection_id, skus, client)
         except Exception as exc:
-            pause = self._owed.failed(connection_id, skus)
+            pause = self.owed.failed(connection_id, skus)
             log.warning(
                 "stock push to connection %s failed (%r): %d SKUs owed, next try in %.0f s",
                 connection_id,
@@ -81,34 +81,33 @@ class StockWorker:
                 len(skus),
                 pause,
             )
-            self._metrics.api_errors.inc()
+            self.metrics.api_errors.inc()
             return
-        self._owed.succeeded(connection_id)
+        self.owed.succeeded(connection_id)
         self._count(report.skus_pushed, report.api_calls, len(report.failed))
 
     def _count(self, pushed: int, calls: int, failed: int) -> None:
         self._calls += calls
-        self._metrics.skus_pushed.inc(pushed)
-        self._metrics.api_calls.inc(calls)
-        self._metrics.api_errors.inc(failed)
+        self.metrics.skus_pushed.inc(pushed)
+        self.metrics.api_calls.inc(calls)
+        self.metrics.api_errors.inc(failed)
         if self._calls:
-            self._metrics.movements_per_call.set(self._owed.movements / self._calls)
+            self.metrics.movements_per_call.set(self.owed.movements / self._calls)
 
     async def on_tick(self, connection_id: int) -> None:
         """A tick: download into the warehouse, or reconcile what the shop shows, per mode."""
-        async with self._sessions() as session:
-            connection = await session.get(ShopConnection, connection_id)
-            if connection is None or not connection.enabled:
-                return
-            mode = connection.stock_sync_mode
-        client = await self._client(connection_id)
-        if client is None:
+        connection = await self._connection(connection_id)
+        if connection is None or not connection.enabled:
             return
-        if mode == "download":
-            report = await self._downloader.run(connection_id, client)
-            self._metrics.adjusted.inc(report.adjusted)
-        elif mode == "upload":
+        client = self._client_for(connection)
+        if connection.stock_sync_mode == "download":
+            await self._download(connection_id, client)
+        elif connection.stock_sync_mode == "upload":
             await self._reconcile(connection_id, client)
+
+    async def _download(self, connection_id: int, client: HttpShoprenterClient) -> None:
+        report = await self._downloader.run(connection_id, client)
+        self.metrics.adjusted.inc(report.adjusted)
 
     async def _reconcile(self, connection_id: int, client: HttpShoprenterClient) -> None:
         """A full comparison; only what drifted is pushed again."""
@@ -117,14 +116,17 @@ class StockWorker:
         self._count(0, client.stats.requests - calls_before, 0)
         if drifted:
             pushed = await self._uploader.push(connection_id, drifted, client)
-            self._metrics.drift_corrected.inc(pushed.skus_pushed)
+            self.metrics.drift_corrected.inc(pushed.skus_pushed)
             self._count(pushed.skus_pushed, pushed.api_calls, len(pushed.failed))
 
     async def _client(self, connection_id: int) -> HttpShoprenterClient | None:
-        async with self._sessions() as session:
-            connection = await session.get(ShopConnection, connection_id)
-        if connection is None:
-            return None
-        return HttpShoprenterClient(
-            shop_access(connection, self._cipher), self._http(), retry=self._retry
-        )
+        connection = await self._connection(connection_id)
+        return None if connection is None else self._client_for(connection)
+
+    async def _connection(self, connection_id: int) -> ShopConnection | None:
+        async with self.sessions() as session:
+            return await session.get(ShopConnection, connection_id)
+
+    def _client_for(self, connection: ShopConnection) -> HttpShoprenterClient:
+        access = shop_access(connection, self.cipher)
+        return HttpShoprenterClient(access, self.http(), retry=self.retry)
