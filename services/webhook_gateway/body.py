@@ -32,25 +32,25 @@ class WebhookPayload:
 
 def parse_body(content_type: str, body: bytes) -> WebhookPayload:
     """The orders in a webhook body, or BodyRejected saying what is wrong with it."""
+    return _parse_document(_document(content_type, body))
+
+
+def _document(content_type: str, body: bytes) -> bytes:
+    """The JSON or XML document: the `data` field of a form, or the whole body."""
     media, params = _media_type(content_type)
     if media == "multipart/form-data":
-        data = _multipart_field(body, params.get("boundary", ""), "data")
-    elif media == "application/x-www-form-urlencoded":
-        data = _urlencoded_field(body, "data")
-    elif media in ("application/json", "text/json") or media in ("application/xml", "text/xml"):
-        data = body
-    else:
-        raise BodyRejected("unsupported_media_type", f"unsupported media type {media!r}", 415)
-    return _parse_document(data)
+        return _multipart_field(body, params.get("boundary", ""), "data")
+    if media == "application/x-www-form-urlencoded":
+        return _urlencoded_field(body, "data")
+    if media in ("application/json", "text/json") or media in ("application/xml", "text/xml"):
+        return body
+    raise BodyRejected("unsupported_media_type", f"unsupported media type {media!r}", 415)
 
 
 def _media_type(content_type: str) -> tuple[str, dict[str, str]]:
     media, _, rest = content_type.partition(";")
-    params: dict[str, str] = {}
-    for part in rest.split(";"):
-        name, sep, value = part.strip().partition("=")
-        if sep:
-            params[name.strip().lower()] = value.strip().strip('"')
+    pairs = (part.strip().partition("=") for part in rest.split(";"))
+    params = {name.strip().lower(): value.strip().strip('"') for name, sep, value in pairs if sep}
     return media.strip().lower(), params
 
 
@@ -62,14 +62,18 @@ def _multipart_field(body: bytes, boundary: str, field: str) -> bytes:
     for part in body.split(delimiter)[1:]:
         if part.startswith(b"--"):
             break
-        head, sep, content = part.partition(b"\r\n\r\n")
-        if not sep:
-            head, sep, content = part.partition(b"\n\n")
-        if not sep:
-            continue
-        if _disposition_name(head) == field:
+        head, content = _head_and_content(part)
+        if content is not None and _disposition_name(head) == field:
             return content[:-2] if content.endswith(b"\r\n") else content.rstrip(b"\n")
     raise BodyRejected("missing_data_field", f"multipart body has no {field!r} field")
+
+
+def _head_and_content(part: bytes) -> tuple[bytes, bytes | None]:
+    """A part split at its first blank line (CRLF or bare LF); no blank line, no content."""
+    head, sep, content = part.partition(b"\r\n\r\n")
+    if not sep:
+        head, sep, content = part.partition(b"\n\n")
+    return head, content if sep else None
 
 
 def _disposition_name(head: bytes) -> str | None:
@@ -98,13 +102,17 @@ def _parse_document(data: bytes) -> WebhookPayload:
     stripped = data.lstrip()
     if stripped.startswith(b"<"):
         return WebhookPayload("xml", _orders_of(_xml_to_dict(stripped)))
+    return WebhookPayload("json", _orders_of(_json_to_dict(stripped)))
+
+
+def _json_to_dict(data: bytes) -> Any:
     try:
-        document = orjson.loads(stripped)
+        document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise BodyRejected("unparseable", f"data is neither JSON nor XML: {exc}") from exc
     if _depth(document) > MAX_DEPTH:
         raise BodyRejected("too_deep", f"data is nested deeper than {MAX_DEPTH} levels")
-    return WebhookPayload("json", _orders_of(document))
+    return document
 
 
 def _depth(document: Any) -> int:
@@ -162,16 +170,12 @@ def _element(element: ET.Element, depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise BodyRejected("too_deep", f"data is nested deeper than {MAX_DEPTH} levels")
     children = list(element)
-    if not children:
-        return (element.text or "").strip()
-    result: dict[str, Any] = {}
+    return _by_tag(children, depth + 1) if children else (element.text or "").strip()
+
+
+def _by_tag(children: list[ET.Element], depth: int) -> dict[str, Any]:
+    """Children by tag; a repeated tag becomes the list of its values, in document order."""
+    values: dict[str, list[Any]] = {}
     for child in children:
-        value = _element(child, depth + 1)
-        if child.tag in result:
-            existing = result[child.tag]
-            result[child.tag] = (
-                [*existing, value] if isinstance(existing, list) else [existing, value]
-            )
-        else:
-            result[child.tag] = value
-    return result
+        values.setdefault(child.tag, []).append(_element(child, depth))
+    return {tag: found[0] if len(found) == 1 else found for tag, found in values.items()}

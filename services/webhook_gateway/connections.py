@@ -8,9 +8,10 @@ import hmac
 import logging
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.adapters.db.models import ShopConnection
@@ -33,6 +34,7 @@ class ConnectionEntry:
         return hmac.compare_digest(candidate, self.token_hash)
 
 
+@dataclass(eq=False)
 class ConnectionDirectory:
     """Connections by id, cached; the cache is dropped as soon as any connection changes.
 
@@ -42,14 +44,13 @@ class ConnectionDirectory:
     database every time nor pushes the real connections out wholesale.
     """
 
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], ttl_s: float, max_cached: int = 100_000
-    ) -> None:
-        self._sessions = sessions
-        self._ttl_s = ttl_s
-        self._max_cached = max_cached
-        self._cache: OrderedDict[int, tuple[float, ConnectionEntry | None]] = OrderedDict()
-        self._version: tuple[object, int, int] | None = None
+    sessions: async_sessionmaker[AsyncSession]
+    ttl_s: float
+    max_cached: int = 100_000
+    _cache: OrderedDict[int, tuple[float, ConnectionEntry | None]] = field(
+        default_factory=OrderedDict, init=False
+    )
+    _version: tuple[object, int, int] | None = field(default=None, init=False)
 
     async def watch(self, interval_s: float = 0.5) -> None:
         """Poll one cheap aggregate; a rotated token or a switch-off lands within interval_s."""
@@ -61,20 +62,16 @@ class ConnectionDirectory:
             await asyncio.sleep(interval_s)
 
     async def check_for_changes(self) -> None:
-        async with self._sessions() as session:
-            row = (
-                await session.execute(
-                    select(
-                        func.max(ShopConnection.updated_at),
-                        func.count(ShopConnection.id),
-                        func.max(ShopConnection.id),
-                    )
-                )
-            ).one()
-        version = (row[0], int(row[1]), int(row[2] or 0))
+        version = await self._table_version()
         if version != self._version:
             self._cache.clear()
             self._version = version
+
+    async def _table_version(self) -> tuple[object, int, int]:
+        """Latest change, count and highest id: a create, change or delete moves one of them."""
+        async with self.sessions() as session:
+            row = (await session.execute(_version_query())).one()
+        return row[0], int(row[1]), int(row[2] or 0)
 
     async def get(self, connection_id: int) -> ConnectionEntry | None:
         if self._version is not None and connection_id > self._version[2] + NEW_IDS:
@@ -85,11 +82,15 @@ class ConnectionDirectory:
             self._cache.move_to_end(connection_id)
             return cached[1]
         entry = await self._load(connection_id)
-        self._cache[connection_id] = (now + self._ttl_s, entry)
-        self._cache.move_to_end(connection_id)
-        while len(self._cache) > self._max_cached:
-            self._cache.popitem(last=False)
+        self._remember(connection_id, entry, now + self.ttl_s)
         return entry
+
+    def _remember(self, connection_id: int, entry: ConnectionEntry | None, until: float) -> None:
+        """Cache the entry (or its absence) until `until`; past max_cached, the least recent go."""
+        self._cache[connection_id] = (until, entry)
+        self._cache.move_to_end(connection_id)
+        while len(self._cache) > self.max_cached:
+            self._cache.popitem(last=False)
 
     def invalidate(self, connection_id: int | None = None) -> None:
         if connection_id is None:
@@ -98,18 +99,24 @@ class ConnectionDirectory:
             self._cache.pop(connection_id, None)
 
     async def _load(self, connection_id: int) -> ConnectionEntry | None:
-        async with self._sessions() as session:
-            row = (
-                await session.execute(
-                    select(
-                        ShopConnection.id,
-                        ShopConnection.account_id,
-                        ShopConnection.webhook_token_hash,
-                        ShopConnection.enabled,
-                        ShopConnection.orders_enabled,
-                    ).where(ShopConnection.id == connection_id)
-                )
-            ).one_or_none()
-        if row is None:
-            return None
-        return ConnectionEntry(row[0], row[1], row[2], row[3], row[4])
+        async with self.sessions() as session:
+            row = (await session.execute(_entry_query(connection_id))).one_or_none()
+        return None if row is None else ConnectionEntry(row[0], row[1], row[2], row[3], row[4])
+
+
+def _version_query() -> Select[datetime, int, int]:
+    return select(
+        func.max(ShopConnection.updated_at),
+        func.count(ShopConnection.id),
+        func.max(ShopConnection.id),
+    )
+
+
+def _entry_query(connection_id: int) -> Select[int, int, str, bool, bool]:
+    return select(
+        ShopConnection.id,
+        ShopConnection.account_id,
+        ShopConnection.webhook_token_hash,
+        ShopConnection.enabled,
+        ShopConnection.orders_enabled,
+    ).where(ShopConnection.id == connection_id)

@@ -12,6 +12,7 @@ from services.webhook_gateway.body import BodyRejected, WebhookPayload, parse_bo
 from services.webhook_gateway.connections import ConnectionEntry
 from services.webhook_gateway.events import event_key, order_event
 from services.webhook_gateway.keys import DIRECTORY, METRICS, PUBLISHER, SETTINGS
+from services.webhook_gateway.publisher import EventPublisher
 from shopsync.adapters.kafka.contracts import ContractViolation, encode
 from shopsync.adapters.kafka.producer import BrokerUnavailable
 from shopsync.adapters.kafka.topics import ORDER_EVENTS
@@ -54,13 +55,18 @@ async def _receive(request: web.Request) -> web.Response:
 
 async def _authenticated(request: web.Request) -> ConnectionEntry:
     """The connection the URL names, when enabled and the URL's token is its own."""
-    entry = None
-    connection = request.match_info["connection"]
-    if connection.isascii() and connection.isdigit() and len(connection) < 19:
-        entry = await request.app[DIRECTORY].get(int(connection))
+    entry = await _named_connection(request)
     if entry is None or not entry.enabled or not entry.accepts_token(request.match_info["token"]):
         raise _Refused("unknown_webhook", NOT_FOUND, 404)
     return entry
+
+
+async def _named_connection(request: web.Request) -> ConnectionEntry | None:
+    """The connection of the URL's id; an id no connection can have costs no look-up."""
+    connection = request.match_info["connection"]
+    if connection.isascii() and connection.isdigit() and len(connection) < 19:
+        return await request.app[DIRECTORY].get(int(connection))
+    return None
 
 
 async def _body(request: web.Request) -> bytes:
@@ -68,8 +74,13 @@ async def _body(request: web.Request) -> bytes:
     settings = request.app[SETTINGS]
     if (request.content_length or 0) > settings.webhook_max_body_bytes:
         raise _Refused("too_large", "body over the size limit", 413)
+    return await _read(request, settings.webhook_read_timeout_s)
+
+
+async def _read(request: web.Request, timeout_s: float) -> bytes:
+    """The whole body, or a refusal saying why it did not arrive."""
     try:
-        async with asyncio.timeout(settings.webhook_read_timeout_s):
+        async with asyncio.timeout(timeout_s):
             return await request.read()
     except TimeoutError:
         raise _Refused("read_timeout", "the body did not arrive in time", 408) from None
@@ -113,20 +124,24 @@ def _unavailable(request: web.Request) -> web.Response:
 
 async def _publish(request: web.Request, encoded: list[tuple[bytes, bytes]]) -> web.Response:
     app = request.app
-    metrics, publisher = app[METRICS], app[PUBLISHER]
+    metrics = app[METRICS]
     started = asyncio.get_running_loop().time()
     try:
         async with asyncio.timeout(app[SETTINGS].gateway_ack_timeout_s):
-            if len(encoded) == 1:  # the usual webhook: one order, no task to gather
-                await publisher.publish(ORDER_EVENTS, *encoded[0])
-            else:
-                await asyncio.gather(*(publisher.publish(ORDER_EVENTS, k, v) for k, v in encoded))
+            await _publish_all(app[PUBLISHER], encoded)
     except (BrokerUnavailable, TimeoutError) as exc:
         log.warning("broker did not acknowledge: %s", exc)
         return _unavailable(request)
     metrics.ack_seconds.observe(asyncio.get_running_loop().time() - started)
     metrics.events_published.inc(len(encoded))
     return web.json_response({"accepted": len(encoded)})
+
+
+async def _publish_all(publisher: EventPublisher, encoded: list[tuple[bytes, bytes]]) -> None:
+    if len(encoded) == 1:  # the usual webhook: one order, no task to gather
+        await publisher.publish(ORDER_EVENTS, *encoded[0])
+    else:
+        await asyncio.gather(*(publisher.publish(ORDER_EVENTS, k, v) for k, v in encoded))
 
 
 def _reject(request: web.Request, reason: str, message: str, status: int) -> web.Response:

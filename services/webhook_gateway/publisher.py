@@ -57,6 +57,10 @@ class KafkaEventPublisher:
         log.warning(
             "Kafka producer unusable (fatal or stuck): replaced (%d so far)", self.replacements
         )
+        self._retire(old)
+
+    def _retire(self, old: AsyncProducer) -> None:
+        """Close `old` in the background; its task is held until done (the loop holds it weakly)."""
         task = asyncio.create_task(asyncio.to_thread(old.close, 0.5))
         self._retiring.add(task)
         task.add_done_callback(self._retiring.discard)
@@ -68,13 +72,16 @@ class KafkaEventPublisher:
         return self._producer.queue_depth()
 
     async def close(self) -> None:
+        await self._stop_watching()
+        remaining = await asyncio.to_thread(self._producer.close, 10.0)
+        if remaining:
+            log.error("%d messages were not delivered at shutdown", remaining)
+
+    async def _stop_watching(self) -> None:
         if self._watch is not None:
             self._watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watch
-        remaining = await asyncio.to_thread(self._producer.close, 10.0)
-        if remaining:
-            log.error("%d messages were not delivered at shutdown", remaining)
 
     async def _watch_broker(self) -> None:
         while True:
