@@ -59,13 +59,17 @@ def _messages(batch: list[Any]) -> list[tuple[MessageRef, bytes]]:
 def _record_lag(app: faust.App, metrics: ProcessorMetrics, batch: list[Any]) -> None:
     """Highwater (from the last fetch, no request) minus the next offset, per partition."""
     for tp, offset in _last_offsets(batch).items():
-        try:
-            highwater = app.consumer.highwater(tp)
-        except AssertionError:  # revoked meanwhile (aiokafka asserts the assignment)
-            highwater = None
+        highwater = _highwater(app, tp)
         if highwater is not None:
             lag = max(highwater - offset - 1, 0)
             metrics.consumer_lag.labels(partition=str(tp.partition)).set(lag)
+
+
+def _highwater(app: faust.App, tp: Any) -> int | None:
+    try:
+        return app.consumer.highwater(tp)
+    except AssertionError:  # revoked meanwhile (aiokafka asserts the assignment)
+        return None
 
 
 def _last_offsets(batch: list[Any]) -> dict[Any, int]:

@@ -54,12 +54,15 @@ class RelayRounds:
             self._failed_in_a_row = 0
             await self._count_backlog()
         except Exception as exc:  # the database or the broker away: wait, go on
-            self._failed_in_a_row += 1
-            self._metrics.failures.inc()
-            log.warning("outbox relay round failed (%d in a row): %r", self._failed_in_a_row, exc)
+            self._count_failure(exc)
             sent = 0
         self._metrics.relayed.inc(sent)
         return sent
+
+    def _count_failure(self, exc: Exception) -> None:
+        self._failed_in_a_row += 1
+        self._metrics.failures.inc()
+        log.warning("outbox relay round failed (%d in a row): %r", self._failed_in_a_row, exc)
 
     def pause_s(self, idle_s: float) -> float:
         """An idle round's pause, doubled after each failure in a row, at most 5 s."""
