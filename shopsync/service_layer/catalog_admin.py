@@ -20,6 +20,7 @@ from shopsync.domain.product_changes import (
 )
 from shopsync.domain.product_input import ProductSpec
 from shopsync.service_layer.ports import CatalogStore, UnitOfWork
+from shopsync.service_layer.shops import find_account, get_or_create_account
 
 __all__ = ["CatalogError", "Change", "add_named", "list_named", "save_products"]
 
@@ -28,14 +29,8 @@ class CatalogError(Exception):
     """A catalog command that cannot be done; the message says why and what to run."""
 
 
-async def account_named(session: AsyncSession, name: str, create: bool = False) -> Account:
-    account = (
-        await session.execute(select(Account).where(Account.name == name))
-    ).scalar_one_or_none()
-    if account is None and create:
-        account = Account(name=name, settings={})
-        session.add(account)
-        await session.flush()
+async def account_named(session: AsyncSession, name: str) -> Account:
+    account = await find_account(session, name)
     if account is None:
         raise CatalogError(f"no account named {name!r}")
     return account
@@ -48,11 +43,16 @@ async def save_products(
     store = uow.catalog
     account_id = await store.account_id(account_name, create=True)
     assert account_id is not None
+    saving = await _saving(store, account_id, specs)
+    stored = await store.products(account_id, [s.sku for s in specs])
+    return [await saving.save(spec, stored.get(spec.sku)) for spec in specs]
+
+
+async def _saving(store: CatalogStore, account_id: int, specs: list[ProductSpec]) -> _Saving:
+    """What saving the specs needs: the ids of the product groups and price groups they name."""
     price_groups = await _price_groups(store, account_id, {g for s in specs for g in s.prices})
     groups = await store.product_group_ids(account_id, {s.group for s in specs if s.group})
-    stored = await store.products(account_id, [s.sku for s in specs])
-    saving = _Saving(store, account_id, groups, price_groups)
-    return [await saving.save(spec, stored.get(spec.sku)) for spec in specs]
+    return _Saving(store, account_id, groups, price_groups)
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,14 @@ async def _price_groups(store: CatalogStore, account_id: int, names: set[str]) -
     found = await store.price_group_ids(account_id, names)
     missing = sorted(names - set(found))
     if missing:
-        commands = "; ".join(f"shopsync price-groups add {n!r}" for n in missing)
-        raise CatalogError(f"no price group {', '.join(map(repr, missing))}: first {commands}")
+        raise _no_price_groups(missing)
     return found
+
+
+def _no_price_groups(missing: list[str]) -> CatalogError:
+    """The refusal naming the missing price groups and the commands that add them."""
+    commands = "; ".join(f"shopsync price-groups add {n!r}" for n in missing)
+    return CatalogError(f"no price group {', '.join(map(repr, missing))}: first {commands}")
 
 
 async def named_ids(
@@ -105,10 +110,8 @@ async def add_named(
     **fields: Any,
 ) -> int:
     """A new warehouse or price group of the account; refused if the name is taken."""
-    name = name.strip()
-    if not name or len(name) > 200:
-        raise CatalogError("a name of 1 to 200 characters is needed")
-    account = await account_named(session, account_name, create=True)
+    name = _checked_name(name)
+    account = await get_or_create_account(session, account_name)
     if await named_ids(session, model, account.id, {name}):
         raise CatalogError(f"{model.__tablename__[:-1].replace('_', ' ')} {name!r} exists already")
     row = model(account_id=account.id, name=name, **fields)
@@ -117,14 +120,20 @@ async def add_named(
     return int(row.id)
 
 
+def _checked_name(name: str) -> str:
+    """The name without surrounding blanks; refused when empty or over 200 characters."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise CatalogError("a name of 1 to 200 characters is needed")
+    return name
+
+
 async def list_named(
     session: AsyncSession, model: type[PriceGroup] | type[Warehouse], account_name: str
 ) -> list[Any]:
     account = await account_named(session, account_name)
-    rows = await session.execute(
-        select(model).where(model.account_id == account.id).order_by(model.name)
-    )
-    return list(rows.scalars())
+    query = select(model).where(model.account_id == account.id).order_by(model.name)
+    return list((await session.execute(query)).scalars())
 
 
 def price_text(value: Decimal) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from shopsync.adapters.db.decision_batch import main_document
 from shopsync.adapters.kafka.records import OrderReceived
-from shopsync.domain.order_actions import Decision, IssueDocument, IssueStorno, NumberDocument
+from shopsync.domain.order_actions import Decision
 from shopsync.domain.order_lifecycle import StatusReported, decide
 from shopsync.domain.order_reading import OrderRejected, read_order
 from shopsync.domain.order_rules import OrderRules
@@ -81,7 +82,7 @@ class OrderBatch:
         position = len(self.results)
         self.results.append(Outcome("pending"))
         try:
-            order = read_order(event.order, intake.rules.vat_rates)
+            order = _accepted(read_order(event.order, intake.rules.vat_rates), event)
         except OrderRejected as rejected:
             self.hold(position, Hold(intake.connection_id, event, rejected))
             return
@@ -130,6 +131,13 @@ class OrderBatch:
         return self.results
 
 
+def _accepted(order: Order, event: OrderReceived) -> Order:
+    """The order with the difference from its total an operator accepted on release, if any."""
+    if event.accepted_difference is None:
+        return order
+    return replace(order, accepted_difference=event.accepted_difference)
+
+
 def _skus(items: list[_Item]) -> set[tuple[int, str]]:
     return {
         (i.intake.account_id, line.sku)
@@ -148,8 +156,7 @@ def _owner(event: OrderReceived, intakes: dict[int, ShopIntake]) -> ShopIntake |
 
 
 def _outcome(decision: Decision, applied: Applied | None) -> Outcome:
-    kinds = IssueDocument | IssueStorno | NumberDocument
-    main = next((a.ref for a in decision.actions if isinstance(a, kinds)), None)
+    main = main_document(decision.actions)
     return Outcome(
         decision.result.value,
         "none" if main is None else main.kind.value,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Row, func, select, update
@@ -13,35 +14,30 @@ from shopsync.adapters.db.models import OutboxMessage
 SendMany = Callable[[Sequence[tuple[str, bytes, bytes]]], Awaitable[None]]
 
 
+@dataclass
 class OutboxRelay:
     """Sends unsent outbox rows in batches and marks them sent once the broker acknowledged."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        send_many: SendMany,
-        batch_size: int = 2000,
-    ) -> None:
-        self._sessions = sessions
-        self._send_many = send_many
-        self._batch_size = batch_size
+    sessions: async_sessionmaker[AsyncSession]
+    send_many: SendMany
+    batch_size: int = 2000
 
     async def relay_pending(self) -> int:
         """Relay batches until the outbox is drained (or a batch comes back short)."""
         total = 0
         while (sent := await self.relay_once()) > 0:
             total += sent
-            if sent < self._batch_size:
+            if sent < self.batch_size:
                 break
         return total
 
     async def relay_once(self) -> int:
         """Relay one batch; returns how many messages went out."""
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             rows = await self._pending(session)
             if not rows:
                 return 0
-            await self._send_many(
+            await self.send_many(
                 [(topic, key.encode(), value.encode()) for _, topic, key, value in rows]
             )
             await _mark_sent(session, [row[0] for row in rows])
@@ -55,14 +51,14 @@ class OutboxRelay:
             select(message.id, message.topic, message.key, message.payload)
             .where(message.sent_at.is_(None))
             .order_by(message.id)
-            .limit(self._batch_size)
+            .limit(self.batch_size)
             .with_for_update(skip_locked=True)
         )
         return (await session.execute(query)).all()
 
     async def unsent(self) -> int:
         """How many messages wait to be relayed."""
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             unsent = select(func.count()).where(OutboxMessage.sent_at.is_(None))
             return int(await session.scalar(unsent) or 0)
 

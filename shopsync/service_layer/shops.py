@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopsync.adapters.db.base import Base
 from shopsync.adapters.db.models import Account, PriceGroup, ProductGroup, ShopConnection, Warehouse
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.adapters.shoprenter.credentials import ShopAccess
@@ -19,6 +20,7 @@ from shopsync.service_layer.connection_settings import SETTING_FIELDS, Connectio
 from shopsync.service_layer.settings_input import parsed_changes
 
 SHOP_PATH_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+Row = TypeVar("Row", bound=Base)
 
 
 class ShopError(Exception):
@@ -29,15 +31,23 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+async def find_account(session: AsyncSession, name: str) -> Account | None:
+    query = select(Account).where(Account.name == name)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
 async def get_or_create_account(session: AsyncSession, name: str) -> Account:
-    account = (
-        await session.execute(select(Account).where(Account.name == name))
-    ).scalar_one_or_none()
+    account = await find_account(session, name)
     if account is None:
-        account = Account(name=name, settings={})
-        session.add(account)
-        await session.flush()
+        account = await _flushed(session, Account(name=name, settings={}))
     return account
+
+
+async def _flushed(session: AsyncSession, row: Row) -> Row:
+    """The row, added and flushed so that its id is known."""
+    session.add(row)
+    await session.flush()
+    return row
 
 
 async def add_connection(
@@ -69,9 +79,7 @@ async def add_connection(
         oauth_token_url=oauth_token_url,
     )
     rotate_token(connection, cipher)
-    session.add(connection)
-    await session.flush()
-    return connection
+    return await _flushed(session, connection)
 
 
 def _check_access(path: str, api_user: str, api_secret: str) -> None:

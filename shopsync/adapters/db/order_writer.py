@@ -9,6 +9,7 @@ before). `write` then inserts and updates in a few bulk statements.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -53,41 +54,45 @@ __all__ = ["Applied", "OrderDecisionWriter", "Planned"]
 Movement = tuple[int, dict[str, Any], str]  # (stock movement id, its row, the SKU)
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
 class OrderDecisionWriter:
     """Stages a batch of decisions (`prepare`, reads and locks) and writes it (`write`)."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-        self._docs: dict[DocKey, StagedDocument] = {}
-        self._moves: list[tuple[Planned, do.MoveStock]] = []
-        self._misses: list[tuple[Planned, do.RecordSkuMiss]] = []
-        self._levels: set[tuple[int, int]] = set()
-        self._now = datetime.now(UTC)
+    session: AsyncSession
+    _docs: dict[DocKey, StagedDocument] = field(default_factory=dict, init=False)
+    _moves: list[tuple[Planned, do.MoveStock]] = field(default_factory=list, init=False)
+    _misses: list[tuple[Planned, do.RecordSkuMiss]] = field(default_factory=list, init=False)
+    _levels: set[tuple[int, int]] = field(default_factory=set, init=False)
+    _now: datetime = field(default_factory=_utc_now, init=False)
 
     async def prepare(self, planned: list[Planned]) -> None:
         await self._load_documents(planned)
         moved = {(m.key.warehouse_id, m.key.product_id) for p in planned for m in moves_of(p)}
-        self._levels = await lock_levels(self._session, moved)
-        numbers = NumberAllocator(self._session)
+        self._levels = await lock_levels(self.session, moved)
+        numbers = NumberAllocator(self.session)
         for item in planned:
             for action in item.decision.actions:
                 await self._stage(item, action, numbers)
 
     async def write(self, planned: list[Planned]) -> list[Applied]:
-        await write_documents(self._session, self._docs)
+        await write_documents(self.session, self._docs)
         movements = await self._write_stock()
-        await insert_rows(self._session, cast(Table, SkuMiss.__table__), self._miss_rows())
+        await insert_rows(self.session, cast(Table, SkuMiss.__table__), self._miss_rows())
         await insert_rows(
-            self._session, cast(Table, OutboxMessage.__table__), self._outbox(movements)
+            self.session, cast(Table, OutboxMessage.__table__), self._outbox(movements)
         )
         return [self._applied(item) for item in planned]
 
     async def _load_documents(self, planned: list[Planned]) -> None:
         """The stored documents the decisions name, and the lines of those to storno."""
         named = named_keys(planned) - issued_keys(planned)
-        self._docs.update(await load_stored(self._session, named))
+        self._docs.update(await load_stored(self.session, named))
         originals = storno_original_keys(planned) & named
-        await load_contents(self._session, [self._docs[k] for k in originals if k in self._docs])
+        await load_contents(self.session, [self._docs[k] for k in originals if k in self._docs])
 
     async def _stage(self, item: Planned, action: do.Action, numbers: NumberAllocator) -> None:
         if isinstance(action, do.IssueDocument):
@@ -146,8 +151,8 @@ class OrderDecisionWriter:
 
     async def _write_stock(self) -> list[Movement]:
         rows = [self._movement_row(item, move) for item, move in self._moves]
-        ids = await insert_returning_ids(self._session, cast(Table, StockMovement.__table__), rows)
-        await add_to_levels(self._session, _deltas(rows), self._levels)
+        ids = await insert_returning_ids(self.session, cast(Table, StockMovement.__table__), rows)
+        await add_to_levels(self.session, _deltas(rows), self._levels)
         skus = [move.key.sku for _, move in self._moves]
         return list(zip(ids, rows, skus, strict=True))
 

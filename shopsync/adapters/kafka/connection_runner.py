@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from prometheus_client import Counter
 
@@ -12,6 +13,7 @@ from prometheus_client import Counter
 log = logging.getLogger("shopsync.adapters.kafka.ticks")
 
 
+@dataclass
 class ConnectionRunner:
     """Runs per-connection work side by side, at most `limit` at once, never twice for one shop.
 
@@ -20,14 +22,11 @@ class ConnectionRunner:
     shop by one interval.
     """
 
-    def __init__(
-        self, work: Callable[[int], Awaitable[object]], limit: int, skipped: Counter
-    ) -> None:
-        self._work = work
-        self._limit = limit
-        self._skipped = skipped
-        self._running: dict[int, asyncio.Task[object]] = {}
-        self._slots: asyncio.Semaphore | None = None
+    work: Callable[[int], Awaitable[object]]
+    limit: int
+    skipped: Counter
+    _running: dict[int, asyncio.Task[object]] = field(default_factory=dict, init=False)
+    _slots: asyncio.Semaphore | None = field(default=None, init=False)
 
     def busy(self, connection_id: int) -> bool:
         current = self._running.get(connection_id)
@@ -35,16 +34,16 @@ class ConnectionRunner:
 
     def start(self, connection_id: int) -> None:
         if self.busy(connection_id):
-            self._skipped.inc()
+            self.skipped.inc()
             return
         self._running[connection_id] = asyncio.create_task(self._run(connection_id))
 
     async def _run(self, connection_id: int) -> object:
         if self._slots is None:  # born in the worker's running loop
-            self._slots = asyncio.Semaphore(self._limit)
+            self._slots = asyncio.Semaphore(self.limit)
         async with self._slots:
             try:
-                return await self._work(connection_id)
+                return await self.work(connection_id)
             except Exception as exc:  # that shop's turn failed; the next tick tries again
                 log.warning("sync of connection %s failed: %r", connection_id, exc)
                 return None
