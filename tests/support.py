@@ -162,7 +162,7 @@ def make_order(
     buyer: Any = None,
 ) -> Any:
     """A paid-on-delivery order of `items` (OrderItem) for the pure domain's tests."""
-    from shopsync.domain.orders import Buyer, Order
+    from shopsync.domain.orders import Buyer, Charge, ChargeKind, Order
 
     return Order(
         order_id="1001",
@@ -171,14 +171,14 @@ def make_order(
         status_at=None,
         currency=currency,
         items=tuple(items),
-        shipping_name="GLS futár",
-        shipping_net=Decimal(0),
-        shipping_gross=shipping,
-        payment_name="Utánvét",
-        payment_net=Decimal(0),
-        payment_gross=Decimal(0),
-        coupon_code="NYAR10",
-        coupon_gross=coupon,
+        charges=tuple(
+            charge
+            for charge in (
+                Charge(ChargeKind.SHIPPING, "GLS futár", shipping),
+                Charge(ChargeKind.COUPON, "Kupon NYAR10", -abs(coupon)),
+            )
+            if charge.gross
+        ),
         payment_method="Utánvét",
         payment_method_code="COD",
         total_gross=total_gross,

@@ -120,14 +120,21 @@ def order(
                 "quantity": 1,
             }
         )
-    coupon = rng.random() < 0.1
+    goods = sum(float(line["price"]) * line["quantity"] for line in lines)
+    coupon = rng.random() < 0.1 and goods > 1000
+    # A cart-amount discount above a cart value, loyalty points on some orders: as shops do.
+    cart_discount = 1000 if goods > 10000 and rng.random() < 0.3 else 0
+    loyalty = 200 if goods > 1000 and rng.random() < 0.1 else 0
     return {
         "buyer": buyer(rng),
         "lines": lines,
         "currency": "HUF",
         "shippingGrossPrice": rng.choice([0, 990, 1490, 1990]),
+        "shippingAdditionalCostGross": rng.choice([0] * 9 + [500]),
         "paymentGrossPrice": rng.choice([0, 0, 0, 390]),
         "couponCode": "KUPON500" if coupon else "",
         "couponGrossPrice": -500 if coupon else 0,
+        "cartAmountDiscount": cart_discount,
+        "loyaltyPointsUsed": loyalty,
         "status": 1,
     }

@@ -29,9 +29,10 @@ def place_order(shop: SandboxShop, spec: dict[str, Any]) -> Row:
         Decimal(0),
     )
     shipping = Decimal(str(spec.get("shippingGrossPrice", 0)))
+    extra = Decimal(str(spec.get("shippingAdditionalCostGross", 0)))
     payment = Decimal(str(spec.get("paymentGrossPrice", 0)))
-    coupon = Decimal(str(spec.get("couponGrossPrice", 0)))
-    gross = (net + vat + shipping + payment - abs(coupon)).quantize(Decimal(1), ROUND_HALF_UP)
+    discounts = sum((abs(Decimal(str(spec.get(name, 0)))) for name in DISCOUNT_FIELDS), Decimal(0))
+    gross = (net + vat + shipping + extra + payment - discounts).quantize(Decimal(1), ROUND_HALF_UP)
     buyer = spec.get("buyer", {})
     fields: dict[str, Any] = {
         "firstname": buyer.get("family", ""),
@@ -51,8 +52,12 @@ def place_order(shop: SandboxShop, spec: dict[str, Any]) -> Row:
         "paymentMethodCode": spec.get("paymentMethodCode", "COD"),
         "paymentGrossPrice": str(payment),
         "paymentNetPrice": str((payment / Decimal("1.27")).quantize(Decimal("0.0001"))),
+        "shippingAdditionalCostGross": str(extra),
+        "shippingAdditionalCostNet": str((extra / Decimal("1.27")).quantize(Decimal("0.0001"))),
         "couponCode": spec.get("couponCode", ""),
-        "couponGrossPrice": str(coupon) if coupon else None,
+        "couponGrossPrice": _optional(spec, "couponGrossPrice"),
+        "cartAmountDiscount": _optional(spec, "cartAmountDiscount"),
+        "loyaltyPointsUsed": _optional(spec, "loyaltyPointsUsed"),
         "currency": spec.get("currency", "HUF"),
         "total": f"{gross:.4f}",
         "netTotal": f"{net:.4f}",
@@ -79,6 +84,16 @@ def place_order(shop: SandboxShop, spec: dict[str, Any]) -> Row:
         {"name": "Bruttó", "key": "TOTAL", "value": f"{gross:.4f}", "order": order.resource_id}
     )
     return order
+
+
+#: The discounts an order spec may carry (gross, either sign), as the webhook names them.
+DISCOUNT_FIELDS = ("couponGrossPrice", "cartAmountDiscount", "loyaltyPointsUsed")
+
+
+def _optional(spec: dict[str, Any], name: str) -> str | None:
+    """A discount as the webhook sends it: its amount, or null when the order has none."""
+    value = Decimal(str(spec.get(name, 0)))
+    return str(value) if value else None
 
 
 def change_status(shop: SandboxShop, order: Row, status_id: str) -> None:
@@ -145,8 +160,12 @@ def webhook_order(shop: SandboxShop, order: Row, base: str) -> dict[str, Any]:
         "paymentMethodName": f["paymentMethodName"],
         "paymentNetPrice": f["paymentNetPrice"],
         "paymentGrossPrice": f["paymentGrossPrice"],
+        "shippingAdditionalCostNet": f["shippingAdditionalCostNet"],
+        "shippingAdditionalCostGross": f["shippingAdditionalCostGross"],
         "couponCode": f["couponCode"],
         "couponGrossPrice": f["couponGrossPrice"],
+        "cartAmountDiscount": f["cartAmountDiscount"],
+        "loyaltyPointsUsed": f["loyaltyPointsUsed"],
         "languageId": "1",
         "languageCode": "hu",
         "comment": "",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from shopsync.domain.documents import DocumentDraft, DocumentKind, build_document, storno_of
+from shopsync.domain.document_building import build_document
+from shopsync.domain.documents import DocumentDraft, DocumentKind, storno_of
 from shopsync.domain.order_fields import OrderRejected
 from shopsync.domain.order_rules import OrderRules
 from shopsync.domain.orders import Buyer, Order

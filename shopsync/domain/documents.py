@@ -1,13 +1,13 @@
-"""Order → invoice or proforma lines and totals, in Decimal, reconciled to the order's gross."""
+"""What a document is: its kind and number, its lines and totals, in Decimal; a storno of one.
+
+The lines of an order's document are built by shopsync.domain.document_building.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-
-from shopsync.domain.orders import Order, OrderItem
-from shopsync.domain.vat import STANDARD_VAT_RATES
 
 HUNDRED = Decimal(100)
 
@@ -34,6 +34,12 @@ class LineKind(StrEnum):
     PAYMENT_FEE = "payment_fee"
     DISCOUNT = "discount"
     ROUNDING = "rounding"
+    DIFFERENCE = "difference"  # a difference from the shop's total an operator accepted
+
+    @property
+    def is_adjustment(self) -> bool:
+        """A line that only reconciles the shop's total: no supply, quantity or price of its own."""
+        return self in (LineKind.ROUNDING, LineKind.DIFFERENCE)
 
 
 @dataclass(frozen=True)
@@ -74,91 +80,6 @@ def money_quantum(currency: str) -> Decimal:
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(money_quantum(currency), rounding=ROUND_HALF_UP)
-
-
-def build_document(order: Order, kind: DocumentKind) -> DocumentDraft:
-    """Lines for products, shipping, payment fee and coupon, plus a rounding line if needed."""
-    lines = [_product_line(item, order.currency) for item in order.items]
-    lines += _charge_lines(order, _dominant_rate(lines))
-    lines += _rounding_lines(order, lines)
-    return DocumentDraft(
-        kind=kind,
-        currency=order.currency,
-        lines=tuple(lines),
-        total_net=sum((line.net for line in lines), Decimal(0)),
-        total_vat=sum((line.vat for line in lines), Decimal(0)),
-        total_gross=sum((line.gross for line in lines), Decimal(0)),
-    )
-
-
-def _product_line(item: OrderItem, cur: str) -> Line:
-    net = round_money(item.unit_net_price * item.quantity, cur)
-    vat = round_money(net * item.vat_rate / HUNDRED, cur)
-    return Line(
-        LineKind.PRODUCT,
-        item.name,
-        item.sku,
-        item.quantity,
-        item.unit_net_price,
-        item.vat_rate,
-        net,
-        vat,
-        net + vat,
-    )
-
-
-def _charge_lines(order: Order, main_rate: Decimal) -> list[Line]:
-    """Shipping, payment fee and coupon (those the order has), at the goods' dominant rate."""
-    coupon_name = f"Kupon {order.coupon_code}".strip()
-    charges = (
-        (LineKind.SHIPPING, order.shipping_name, order.shipping_gross, order.shipping_net),
-        (LineKind.PAYMENT_FEE, order.payment_name, order.payment_gross, order.payment_net),
-        (LineKind.DISCOUNT, coupon_name, -abs(order.coupon_gross), Decimal(0)),
-    )
-    return [
-        _gross_line(kind, name, gross, net_hint, main_rate, order.currency)
-        for kind, name, gross, net_hint in charges
-        if gross
-    ]
-
-
-def _gross_line(
-    kind: LineKind, name: str, gross: Decimal, net_hint: Decimal, fallback_rate: Decimal, cur: str
-) -> Line:
-    gross = round_money(gross, cur)
-    rate = _implied_rate(gross, net_hint) if net_hint else fallback_rate
-    net = round_money(gross * HUNDRED / (HUNDRED + rate), cur)
-    return Line(kind, name, "", Decimal(1), net, rate, net, gross - net, gross)
-
-
-def _rounding_lines(order: Order, lines: list[Line]) -> list[Line]:
-    """The line that brings the lines to the order's own gross total, when they differ."""
-    if order.total_gross is None:
-        return []
-    subtotal = sum((line.gross for line in lines), Decimal(0))
-    difference = round_money(order.total_gross, order.currency) - subtotal
-    return [_rounding_line(difference)] if difference else []
-
-
-def _rounding_line(amount: Decimal) -> Line:
-    zero = Decimal(0)
-    return Line(LineKind.ROUNDING, "Kerekítés", "", Decimal(1), amount, zero, amount, zero, amount)
-
-
-def _implied_rate(gross: Decimal, net: Decimal) -> Decimal:
-    """The standard Hungarian rate closest to what gross/net implies."""
-    implied = (gross / net - 1) * HUNDRED
-    return min(STANDARD_VAT_RATES, key=lambda rate: abs(rate - implied))
-
-
-def _dominant_rate(lines: list[Line]) -> Decimal:
-    """The rate carrying the most net value; shipping and fees follow the goods."""
-    if not lines:
-        return Decimal(27)
-    weights: dict[Decimal, Decimal] = {}
-    for line in lines:
-        weights[line.vat_rate] = weights.get(line.vat_rate, Decimal(0)) + abs(line.net)
-    return max(weights, key=lambda rate: weights[rate])
 
 
 def storno_of(original: DocumentDraft) -> DocumentDraft:

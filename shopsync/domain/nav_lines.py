@@ -27,7 +27,7 @@ def add_lines(body: ET.Element, invoice: NavInvoice) -> None:
 
 def _add_line(element: ET.Element, number: int, line: Line, invoice: NavInvoice) -> None:
     # A rounding line is not "expressed": it has no quantity or unit price of its own.
-    expressed = line.kind != LineKind.ROUNDING
+    expressed = not line.kind.is_adjustment
     add_text(element, "lineNumber", str(number))
     if invoice.reference is not None:
         _add_modification(element, number, invoice)

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import Literal, get_args
 
-from shopsync.domain.documents import Line, LineKind
+from shopsync.domain.documents import Line
 from shopsync.domain.nav_xml import NavDataError, add_text, data_tag, decimal_text
 
 # vatExemption cases (ÁFA tv.) and vatOutOfScope cases, with the reason text reported.
@@ -31,7 +31,8 @@ ZeroVatCase = Literal[
 ]
 ZERO_VAT_CASES: tuple[str, ...] = get_args(ZeroVatCase)
 assert set(ZERO_VAT_CASES) == {*EXEMPTION_CASES, *OUT_OF_SCOPE_CASES}
-# A rounding line reconciles the shop's gross total: no supply of its own, so out of scope.
+# A rounding line (or an accepted difference) reconciles the shop's gross total: no supply of
+# its own, so out of scope.
 ROUNDING_CASE = ("vatOutOfScope", "ATK", "Kerekítési különbözet, ÁFA hatályán kívül")
 
 #: How a rate is reported: ("vatPercentage", "0.27"), ("vatExemption", "TAM"), ...
@@ -42,7 +43,7 @@ def rate_key(line: Line, zero_vat_case: str | None) -> RateKey:
     """The line's rate as NAV groups it; a 0% line takes the invoice's case."""
     if line.vat_rate:
         return "vatPercentage", decimal_text((line.vat_rate / 100).quantize(Decimal("0.0001")))
-    if line.kind == LineKind.ROUNDING:
+    if line.kind.is_adjustment:
         return ROUNDING_CASE[0], ROUNDING_CASE[1]
     return _zero_rate_key(line.name, zero_vat_case)
 

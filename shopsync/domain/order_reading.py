@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from shopsync.domain.order_charges import read_charges
 from shopsync.domain.order_fields import (
     LIMITS,
     OrderRejected,
@@ -68,13 +69,11 @@ _Head = tuple[str, str, str, datetime | None, str, tuple[OrderItem, ...]]
 def read_order(raw: dict[str, Any], vat_rates: Collection[Decimal] = STANDARD_VAT_RATES) -> Order:
     """One order object of the webhook payload; `firstname` holds the family name."""
     head = _head(raw, vat_rates)
-    shipping = _charge(raw, "shipping", "Szállítás")
-    payment = _charge(raw, "payment", "Fizetési díj")
-    coupon = (read_text(raw, "couponCode"), abs(read_money(raw, "couponGrossPrice", signed=True)))
+    charges = read_charges(raw)
     method = (read_text(raw, "paymentMethodName"), read_text(raw, "paymentMethodCode").upper())
     total = None if is_empty(raw.get("totalGross")) else read_money(raw, "totalGross")
     # Read in the order of Order's fields, so that of many faults the first is the one named.
-    return Order(*head, *shipping, *payment, *coupon, *method, total, _buyer(raw))
+    return Order(*head, charges, *method, total, _buyer(raw))
 
 
 def _head(raw: dict[str, Any], vat_rates: Collection[Decimal]) -> _Head:
@@ -88,12 +87,6 @@ def _head(raw: dict[str, Any], vat_rates: Collection[Decimal]) -> _Head:
     order_id = read_text(raw, "innerId")
     status_id = within_limit("orderHistory.status", status.status_id, LIMITS["status"])
     return order_id, status_id, status.status_text[:200], status.at, currency, items
-
-
-def _charge(raw: dict[str, Any], prefix: str, default_name: str) -> tuple[str, Decimal, Decimal]:
-    """Shipping's or the payment fee's name, net and gross (`shippingMethodName`, ...)."""
-    name = read_text(raw, f"{prefix}MethodName") or default_name
-    return name, read_money(raw, f"{prefix}NetPrice"), read_money(raw, f"{prefix}GrossPrice")
 
 
 def _item(raw: dict[str, Any], vat_rates: Collection[Decimal]) -> OrderItem:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,39 @@ class OrderItem:
     unit_net_price: Decimal
     vat_rate: Decimal
     quantity: Decimal
+
+
+class ChargeKind(StrEnum):
+    """What an amount on the order besides its products is: a fee, or a discount."""
+
+    SHIPPING = "shipping"
+    SHIPPING_EXTRA = "shipping_extra"  # the shipping mode's additional cost
+    PAYMENT_FEE = "payment_fee"
+    GIFT_WRAPPING = "gift_wrapping"
+    COUPON = "coupon"
+    CART_DISCOUNT = "cart_discount"  # the discount for a cart above an amount
+    LOYALTY_POINTS = "loyalty_points"  # loyalty points spent, as money
+
+    @property
+    def is_discount(self) -> bool:
+        return self in DISCOUNTS
+
+
+DISCOUNTS = frozenset({ChargeKind.COUPON, ChargeKind.CART_DISCOUNT, ChargeKind.LOYALTY_POINTS})
+
+
+@dataclass(frozen=True)
+class Charge:
+    """An amount of the order besides its products, gross; a discount is negative.
+
+    `net` is the shop's own net where it gives one (shipping, fees): the VAT rate follows
+    from it. A discount has none: it reduces the tax base of the goods it discounts.
+    """
+
+    kind: ChargeKind
+    name: str
+    gross: Decimal
+    net: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -48,18 +82,13 @@ class Order:
     status_at: datetime | None  # when the shop set the status (None: it did not say)
     currency: str
     items: tuple[OrderItem, ...]
-    shipping_name: str
-    shipping_net: Decimal
-    shipping_gross: Decimal
-    payment_name: str
-    payment_net: Decimal
-    payment_gross: Decimal
-    coupon_code: str
-    coupon_gross: Decimal
+    charges: tuple[Charge, ...]  # shipping, fees and discounts the order has (non-zero)
     payment_method: str  # as the shop names it, in the order's language
     payment_method_code: str  # e.g. COD, BANK_TRANSFER; often absent from webhooks
     total_gross: Decimal | None  # None: the webhook did not say
     buyer: Buyer
+    #: A difference from the shop's total that an operator accepted on release (else None).
+    accepted_difference: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +15,7 @@ from shopsync.adapters.db.held_orders import mark_released, open_holds
 from shopsync.adapters.db.models import HeldOrder, ShopConnection
 from shopsync.adapters.db.uow import order_units
 from shopsync.adapters.kafka.records import OrderReceived
+from shopsync.domain.document_building import TotalsDiffer
 from shopsync.domain.document_content import content_for
 from shopsync.domain.documents import DocumentKind
 from shopsync.domain.order_reading import OrderRejected, read_order
@@ -51,31 +54,53 @@ async def release(
     connection_name: str,
     order_ref: str,
     account: str | None = None,
+    accept_difference: bool = False,
 ) -> list[str]:
-    """Handle the order's held events again, as they are; one line each on what came of it."""
+    """Handle the order's held events again, as they are; one line each on what came of it.
+
+    `accept_difference`: an order whose lines do not add up to the shop's total is issued
+    with the difference as a line of its own (the operator checked the shop's order).
+    """
     async with sessions() as session:
         connection = await require_connection(session, connection_name, account)
         holds = await open_holds(session, connection.id, order_ref)
         rules = rules_of(connection)
     if not holds:
         raise NothingHeld(f"no held event of order {order_ref!r} of {connection_name!r}")
-    return [await _release(sessions, hold, rules) for hold in holds]
+    return [await _release(sessions, hold, rules, accept_difference) for hold in holds]
 
 
 async def _release(
-    sessions: async_sessionmaker[AsyncSession], hold: HeldOrder, rules: OrderRules
+    sessions: async_sessionmaker[AsyncSession], hold: HeldOrder, rules: OrderRules, accept: bool
 ) -> str:
     """Handle one held event again (under a new event id) unless it would still be held."""
     event = OrderReceived.model_validate_json(hold.event)
     try:
-        content_for(read_order(event.order, rules.vat_rates), DocumentKind.INVOICE, rules)
+        accepted = _difference_to_accept(event, rules, accept)
     except OrderRejected as still:
         return f"status {hold.status_id}: still held: {still}"
     again_id = f"{event.event_id[:150]}:release:{time.time_ns()}"
-    outcome = await OrderIntake(order_units(sessions)).handle(
-        event.model_copy(update={"event_id": again_id})
-    )
+    again = {"event_id": again_id, "accepted_difference": accepted}
+    outcome = await OrderIntake(order_units(sessions)).handle(event.model_copy(update=again))
     async with sessions() as session:
         await mark_released(session, [hold.id])
         await session.commit()
     return f"status {hold.status_id}: {outcome.result} {outcome.note}".rstrip()
+
+
+def _difference_to_accept(event: OrderReceived, rules: OrderRules, accept: bool) -> Decimal | None:
+    """None when the order reads and adds up; its difference when it does not and `accept`.
+
+    Anything else that would hold it again raises OrderRejected, as it would in the intake.
+    """
+    order = read_order(event.order, rules.vat_rates)
+    try:
+        content_for(order, DocumentKind.INVOICE, rules)
+    except TotalsDiffer as differs:
+        if not accept:
+            raise
+        content_for(
+            replace(order, accepted_difference=differs.difference), DocumentKind.INVOICE, rules
+        )
+        return differs.difference
+    return None

@@ -245,6 +245,7 @@ async def test_a_bad_order_in_a_batch_is_held_with_its_reason_and_released_once_
     batch = events(cid, aid, [f"h{n}" for n in range(40)])
     odd = batch[7].order
     odd["orderProducts"]["orderProduct"][0]["taxRate"] = "19"  # an Austrian rate, say
+    odd["totalGross"] = "11131"  # 945 net at 19 % is 1 125 gross, not 1 200: the shop's total
     results = await OrderIntake(order_units(sessions)).handle_batch(batch)
     outcomes = [r.result for r in results if not isinstance(r, PoisonEvent)]
     assert outcomes.count("issued") == 39 and outcomes[7] == "held"

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shopsync.adapters.nav.schema import validate_invoice_data
-from shopsync.domain.documents import DocumentKind, build_document, storno_of
+from shopsync.domain.document_building import build_document
+from shopsync.domain.documents import DocumentKind, storno_of
 from shopsync.domain.nav_invoice import (
     DATA_NS,
     Address,

@@ -43,6 +43,9 @@ class OrderReceived(Event):
     webhook_format: Literal["json", "xml"]
     received_at: AwareDatetime
     order: dict[str, Any]
+    #: Set only by `shopsync orders release --accept-difference`: the difference from the
+    #: shop's total the operator accepted, issued as a line of its own.
+    accepted_difference: Decimal | None = None
 
 
 class DocumentIssued(Event):

@@ -59,13 +59,19 @@ def held(as_json: bool) -> None:
 @click.argument("connection")
 @click.argument("order_id")
 @click.option("--account", default=None)
-def release_(connection: str, order_id: str, account: str | None) -> None:
+@click.option(
+    "--accept-difference",
+    is_flag=True,
+    help="issue an order whose lines do not add up to the shop's total, with the difference "
+    "as a line of its own (check the order in the shop first)",
+)
+def release_(connection: str, order_id: str, account: str | None, accept_difference: bool) -> None:
     """Handle a held order again once the cause is fixed (a shop setting, say)."""
     current = settings()
 
     async def go() -> list[str]:
         async with sessions_of(current) as sessions:
-            return await release(sessions, connection, order_id, account)
+            return await release(sessions, connection, order_id, account, accept_difference)
 
     for line in run_explained(go, NothingHeld, ShopError):
         click.echo(f"{order_id}: {line}")
