@@ -14,6 +14,7 @@ from shopsync.domain.document_content import content_for
 from shopsync.domain.documents import DocumentKind
 from shopsync.domain.order_reading import OrderRejected, read_order
 from shopsync.domain.order_rules import OrderRules
+from shopsync.domain.orders import ChargeKind
 from shopsync.domain.vat import STANDARD_VAT_RATES
 from tests.support import SAMPLE_WEBHOOK
 
@@ -114,3 +115,34 @@ def test_any_values_give_a_sound_document_or_a_held_order_never_an_exception(
     assert all(a.is_finite() for a in amounts)
     assert body.total_gross >= 0
     assert all(line.quantity > 0 for line in body.lines)
+
+
+def test_every_charge_of_the_webhook_is_read_with_its_kind_and_discounts_as_reductions() -> None:
+    raw = sample() | {
+        "shippingAdditionalCostNet": "393.7008",
+        "shippingAdditionalCostGross": "500",
+        "paymentNetPrice": "307.0866",
+        "paymentGrossPrice": "390",
+        "couponCode": "NYAR",
+        "couponGrossPrice": "-500",
+        "cartAmountDiscount": "1000",  # some shops send it positive
+        "loyaltyPointsUsed": "200",
+    }
+    order = read_order(raw)
+    assert [(c.kind, c.gross) for c in order.charges] == [
+        (ChargeKind.SHIPPING, Decimal("1006")),
+        (ChargeKind.SHIPPING_EXTRA, Decimal("500")),
+        (ChargeKind.PAYMENT_FEE, Decimal("390")),
+        (ChargeKind.COUPON, Decimal("-500")),
+        (ChargeKind.CART_DISCOUNT, Decimal("-1000")),
+        (ChargeKind.LOYALTY_POINTS, Decimal("-200")),
+    ]
+    assert order.charges[3].name == "Kupon NYAR"
+
+
+def test_an_order_whose_lines_fall_short_of_its_total_is_held_with_the_amounts() -> None:
+    raw = sample() | {"totalGross": str(Decimal(sample()["totalGross"]) + 1000)}
+    with pytest.raises(OrderRejected) as held:
+        content_for(read_order(raw), DocumentKind.INVOICE, OrderRules())
+    assert held.value.field == "totalGross"
+    assert "1000 HUF more than rounding explains" in held.value.reason
