@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +31,9 @@ from services.webhook_gateway.events import event_key, order_event
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
 from shopsync.adapters.db.models import (
+    Account,
     Document,
+    DocumentLine,
     ProcessedEvent,
     Product,
     ShopConnection,
@@ -43,8 +46,10 @@ from shopsync.adapters.kafka.contracts import encode
 from shopsync.adapters.kafka.producer import producer_config
 from shopsync.adapters.kafka.topics import ORDER_EVENTS, topic_specs
 from shopsync.adapters.secrets import CredentialCipher
+from shopsync.service_layer.accounts import set_supplier
 from shopsync.service_layer.shops import add_connection, apply_settings
 from tests.e2e.conftest import Databases, Processes
+from tests.nav_check import TEST_SUPPLIER
 from tests.support import (
     INTAKE_ON,
     SAMPLE_WEBHOOK,
@@ -54,6 +59,8 @@ from tests.support import (
     unique,
     wait_until,
 )
+
+NAV_NS = {"d": "http://schemas.nav.gov.hu/OSA/3.0/data"}
 
 pytestmark = pytest.mark.e2e
 SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
@@ -98,6 +105,22 @@ class Pipeline:
             return rows
 
         return asyncio.run(go())
+
+    def supply(self, connection_id: int) -> None:
+        """The connection's account gets the test supplier's data (NAV needs it)."""
+
+        async def go() -> None:
+            engine = create_engine(self.database_url)
+            async with session_factory(engine)() as session:
+                connection = await session.get(ShopConnection, connection_id)
+                assert connection is not None
+                account = await session.get(Account, connection.account_id)
+                assert account is not None
+                set_supplier(account, TEST_SUPPLIER)
+                await session.commit()
+            await engine.dispose()
+
+        asyncio.run(go())
 
     def connect(self, **settings: Any) -> tuple[int, str, int]:
         """A new connection with a warehouse holding 10 of SKU 996000004: (id, url, warehouse)."""
@@ -176,11 +199,15 @@ def post_order(
     status: str = "1",
     when: str = "2025-12-01 20:57:40",
     sku: str | None = None,
+    **fields: Any,
 ) -> int:
-    order = sample_order(order_id, status, when)
+    order = sample_order(order_id, status, when) | fields
     if sku is not None:
         order["orderProducts"]["orderProduct"][1]["sku"] = sku
-    document = {"orders": {"order": [order]}}
+    return post_document(url, {"orders": {"order": [order]}})
+
+
+def post_document(url: str, document: Any) -> int:
     body, content_type = multipart_body("data", json.dumps(document).encode())
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": content_type}
@@ -280,6 +307,58 @@ def test_webhook_becomes_an_invoice_and_an_email_with_the_pdf(pipeline: Pipeline
         )
 
     assert wait_until(relayed, 10) >= 1
+
+
+def test_a_coupon_and_a_cart_discount_over_27_and_5_percent_goods_are_split_by_rate(
+    pipeline: Pipeline,
+) -> None:
+    connection_id, url, _ = pipeline.connect(nav_zero_vat_case="TAM")
+    pipeline.supply(connection_id)
+    order = sample_order("1501")
+    order["orderProducts"]["orderProduct"][1]["taxRate"] = "5.0000"  # 9 000 net: 9 450 gross
+    # Goods 1 200 (27 %) + 9 450 (5 %), shipping 1 006, coupon −1 000, cart discount −1 065.
+    charges = {"couponCode": "NYAR", "couponGrossPrice": "-1000", "cartAmountDiscount": "1065"}
+    assert post_document(url, {"orders": {"order": [order | charges | {"totalGross": "9591"}]}})
+    invoice = wait_until(lambda: documents_of(pipeline, connection_id), 10)[0]
+    assert (invoice.kind, invoice.total_gross) == ("invoice", Decimal(9591))
+    lines = pipeline.query(
+        select(DocumentLine).where(DocumentLine.document_id == invoice.id).order_by(DocumentLine.id)
+    )
+    discounts = [(x.name, x.vat_rate, x.gross) for x in lines if x.line_kind == "discount"]
+    # 1 000 × 1 200 / 10 650 = 112.68 and × 9 450 / 10 650 = 887.32; 1 065: 120 and 945.
+    assert discounts == [
+        ("Kupon NYAR (27%)", Decimal(27), Decimal(-113)),
+        ("Kupon NYAR (5%)", Decimal(5), Decimal(-887)),
+        ("Kosárérték-kedvezmény (27%)", Decimal(27), Decimal(-120)),
+        ("Kosárérték-kedvezmény (5%)", Decimal(5), Decimal(-945)),
+    ]
+    assert not [x for x in lines if x.line_kind in ("rounding", "difference")]
+    exported = cli(pipeline, "documents", "export", str(invoice.id))
+    root = ET.fromstring(exported.stdout)
+    by_rate = {
+        Decimal(r.findtext(".//d:vatPercentage", namespaces=NAV_NS) or "0"): (
+            Decimal(r.findtext("d:vatRateNetData/d:vatRateNetAmount", namespaces=NAV_NS) or "0"),
+            Decimal(r.findtext("d:vatRateVatData/d:vatRateVatAmount", namespaces=NAV_NS) or "0"),
+        )
+        for r in root.iter(f"{{{NAV_NS['d']}}}summaryByVatRate")
+    }
+    assert set(by_rate) == {Decimal("0.27"), Decimal("0.05")}
+    for rate, (net, vat) in by_rate.items():
+        mine = [x for x in lines if x.vat_rate == rate * 100]
+        assert (net, vat) == (sum(x.net for x in mine), sum(x.vat for x in mine))
+
+
+def cli(pipeline: Pipeline, *args: str) -> subprocess.CompletedProcess[str]:
+    """`shopsync ARGS` against the pipeline's database; it must succeed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "shopsync.entrypoints.cli.main", *args],
+        env=pipeline.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
 
 
 def test_a_draft_sends_no_email(pipeline: Pipeline) -> None:
