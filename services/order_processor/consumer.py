@@ -101,6 +101,8 @@ class OrderEventConsumer:
         self.metrics.documents.labels(kind=outcome.kind, outcome=outcome.result).inc()
         self.metrics.skus_not_found.inc(outcome.skus_not_found)
         self.metrics.event_age_seconds.observe(max(age_s, 0.0))
+        if outcome.held_field:
+            self.metrics.held.labels(field=outcome.held_field).inc()
 
     async def _dead_letter(self, ref: MessageRef, value: bytes, reason: str) -> None:
         log.error("dead-lettering order event at %s:%s: %s", ref.partition, ref.offset, reason)

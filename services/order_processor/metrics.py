@@ -36,6 +36,15 @@ class ProcessorMetrics:
             "Order events given up, kept as dead letters (database and topic)",
         ),
     ]
+    held: Annotated[
+        Counter,
+        Metric(
+            "shopsync_orders_held_total",
+            "Order events held for review, by the field at fault (totalGross: the lines did "
+            "not add up to the shop's total beyond rounding)",
+            ["field"],
+        ),
+    ]
     skus_not_found: Annotated[
         Counter,
         Metric(

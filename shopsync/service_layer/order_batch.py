@@ -26,6 +26,7 @@ class Outcome:
     document_id: int | None = None
     skus_not_found: int = 0
     note: str = ""
+    held_field: str = ""  # of a held order: the field at fault (totalGross: it did not add up)
 
 
 @dataclass
@@ -90,7 +91,7 @@ class OrderBatch:
 
     def hold(self, position: int, hold: Hold) -> None:
         self.held.append(hold)
-        self.results[position] = Outcome("held", note=str(hold.why))
+        self.results[position] = Outcome("held", note=str(hold.why), held_field=hold.why.field)
 
     async def decide(self, store: OrderStore) -> None:
         """Every event's decision in order, each against the state the one before it left."""

@@ -13,12 +13,18 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from cryptography.fernet import Fernet
+from prometheus_client import CollectorRegistry
 from sqlalchemy import select
 
+from services.order_processor.consumer import MessageRef, OrderEventConsumer
+from services.order_processor.metrics import processor_metrics
 from services.webhook_gateway.events import order_event
+from shopsync.adapters.db.dead_letters import DeadLetterSink
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.models import Account, Document, DocumentLine
 from shopsync.adapters.db.uow import order_units
+from shopsync.adapters.health import Readiness
+from shopsync.adapters.kafka.contracts import encode
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.entrypoints.cli.main import cli
 from shopsync.service_layer.order_intake import OrderIntake
@@ -49,10 +55,21 @@ async def held_order(url: str, order_id: str) -> tuple[str, str]:
         assert account is not None
         account_name = account.name
     event = order_event(cid, aid, short_order(order_id), "json", datetime.now(UTC))
-    outcome = await OrderIntake(order_units(sessions)).handle(event)
+    registry = CollectorRegistry()
+    metrics = processor_metrics(registry)
+    sink = DeadLetterSink(sessions, _nowhere, "dlq", metrics.dead_letters)
+    consumer = OrderEventConsumer(
+        OrderIntake(order_units(sessions)), metrics, sink, Readiness({}, every_s=0)
+    )
+    await consumer.process_batch([(MessageRef("t", 0, 0, None), encode(event))])
     await engine.dispose()
-    assert outcome.result == "held"
+    held = registry.get_sample_value("shopsync_orders_held_total", {"field": "totalGross"})
+    assert held == 1
     return name, account_name
+
+
+async def _nowhere(topic: str, key: bytes, value: bytes) -> None:
+    raise AssertionError("a held order is not a dead letter")
 
 
 async def documents_of(url: str, order_id: str) -> list[tuple[Decimal, list[tuple[str, Decimal]]]]:
