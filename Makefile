@@ -22,8 +22,9 @@ install: $(STAMP) ## create .venv and install ShopSync with the pinned versions
 run: $(STAMP) ## run the whole pipeline on the embedded broker and SQLite
 	exec $(BIN)/shopsync up --demo
 
-test: $(STAMP) ## run the test suite (starts PostgreSQL when it is down)
+test: $(STAMP) ## run the test suite (starts PostgreSQL, installs poppler-utils when missing)
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-poppler.sh
 	$(BIN)/pytest -q tests
 
 test-unit: $(STAMP) ## unit tests only (no sockets)

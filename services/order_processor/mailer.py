@@ -18,6 +18,7 @@ from shopsync.adapters.mail.relay import EmailRelay
 from shopsync.adapters.mail.smtp import SmtpMailer
 from shopsync.adapters.metric_set import build
 from shopsync.adapters.status_pages import run_until_signalled
+from shopsync.service_layer.document_pdf import rendered_document
 from shopsync.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
     metrics = build(MailerMetrics, registry)
     async with served(settings, registry, settings.order_mailer_port) as sessions:
         mailer = SmtpMailer(settings.smtp_host, settings.smtp_port)
-        relay = EmailRelay(sessions, mailer, settings.mail_from)
+        relay = EmailRelay(sessions, mailer, settings.mail_from, rendered_document)
         while not stop.is_set():
             if not await _send_round(relay, metrics):
                 await pause(stop, 1.0)

@@ -28,6 +28,7 @@ class SupplierSettings(BaseModel):
     postcode: str | None = Field(default=None, pattern=r"^[A-Z0-9][A-Z0-9\s\-]{1,8}[A-Z0-9]$")
     city: str | None = Field(default=None, min_length=1, max_length=255)
     address: str | None = Field(default=None, min_length=1, max_length=255)
+    eu_vat_number: str | None = Field(default=None, pattern=r"^[A-Z]{2}[0-9A-Z+*.]{2,12}$")
     bank_account: str | None = Field(
         default=None,
         pattern=r"^([0-9]{8}-[0-9]{8}(-[0-9]{8})?|[A-Z]{2}[0-9]{2}[0-9A-Za-z]{11,30})$",
@@ -68,6 +69,11 @@ def supplier_of(account: Account) -> Supplier:
     country = data.get("country_code") or "HU"
     address = Address(country, data["postcode"], data["city"], data["address"])
     return Supplier(data["name"], data["tax_number"], address, data.get("bank_account") or "")
+
+
+def eu_vat_number_of(account: Account) -> str:
+    """The supplier's EU VAT number (HU12345678), printed on the PDF when it is set."""
+    return str((account.settings or {}).get("supplier", {}).get("eu_vat_number") or "")
 
 
 def _incomplete(account: str, missing: list[str]) -> AccountError:

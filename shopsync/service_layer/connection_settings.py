@@ -100,6 +100,11 @@ class ConnectionSettings(BaseModel):
     nav_payment_methods: dict[str, PaymentMethod] | None = Field(
         None, description="payment method name → NAV method"
     )
+    payment_due_days: dict[str, Annotated[int, Field(ge=0, le=365)]] | None = Field(
+        None,
+        description="days to pay by payment method code, name or NAV method, e.g. "
+        '{"BANK_TRANSFER": 8} (default: 8 for transfer, 0 otherwise)',
+    )
 
 
 SETTING_FIELDS = list(ConnectionSettings.model_fields)

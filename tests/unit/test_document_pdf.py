@@ -3,40 +3,26 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from fontTools.ttLib import TTFont
 
 from shopsync.adapters.mail.message import document_message
-from shopsync.adapters.mail.pdf import FONT, PdfDocument, PdfLine, render_pdf
+from shopsync.adapters.mail.pdf import FONT, render_pdf
+from shopsync.adapters.mail.pdf_fonts import bold_font
+from shopsync.domain.invoice_page import invoice_page
+from tests.invoice_samples import INVOICE, PROFORMA
 
-DOCUMENT = PdfDocument(
-    kind="invoice",
-    number="INV-000042",
-    supplier="Tükörfúró Kft.",
-    buyer_name="Őze Űrsula",
-    buyer_address="4025 Debrecen, Petőfi tér 1.",
-    buyer_tax_number="",
-    issued="2026-11-26",
-    currency="HUF",
-    lines=(
-        PdfLine(
-            "Árvíztűrő tükörfúrógép", Decimal(2), Decimal("1000"), Decimal(27), Decimal("2540")
-        ),
-    ),
-    total_net=Decimal(2000),
-    total_vat=Decimal(540),
-    total_gross=Decimal(2540),
-)
+PAGE = invoice_page(INVOICE)
 
 
-def test_the_font_has_glyphs_for_every_hungarian_accented_letter() -> None:
-    cmap = TTFont(str(FONT)).getBestCmap()
-    assert all(ord(letter) in cmap for letter in "áéíóöőúüűÁÉÍÓÖŐÚÜŰ")
+def test_the_fonts_have_glyphs_for_every_hungarian_accented_letter() -> None:
+    for font in (FONT, bold_font()):
+        cmap = TTFont(str(font)).getBestCmap()
+        assert all(ord(letter) in cmap for letter in "áéíóöőúüűÁÉÍÓÖŐÚÜŰ"), font
 
 
 def test_pdf_maps_o_and_u_double_acute_to_real_glyphs() -> None:
-    pdf = render_pdf(DOCUMENT)
+    pdf = render_pdf(PAGE)
     assert pdf.startswith(b"%PDF")
     mapping = dict(re.findall(rb"<([0-9A-F]{4})> <([0-9A-F]{4})>", pdf))
     by_unicode = {unicode: glyph for glyph, unicode in mapping.items()}
@@ -46,37 +32,21 @@ def test_pdf_maps_o_and_u_double_acute_to_real_glyphs() -> None:
 
 
 def test_the_email_has_plain_and_html_bodies_and_the_pdf_attached() -> None:
-    pdf = render_pdf(DOCUMENT)
-    message = document_message(DOCUMENT, pdf, "ShopSync <a@b.hu>", "ursula@example.hu")
+    pdf = render_pdf(PAGE)
+    message = document_message(PAGE, pdf, "ShopSync <a@b.hu>", "ursula@example.hu")
     assert message["To"] == "ursula@example.hu"
-    assert "INV-000042" in message["Subject"]
+    assert message["Subject"] == "Számla INV-000042 – Tükörfúró Kft."
     html = message.get_body(("html",))
     assert html is not None and "Őze Űrsula" in html.get_content()
+    assert "29 546 Ft" in html.get_content()
+    plain = message.get_body(("plain",))
+    assert plain is not None and "Fizetendő: 29 546 Ft" in plain.get_content()
     attachments = list(message.iter_attachments())
     assert [a.get_filename() for a in attachments] == ["INV-000042.pdf"]
     assert attachments[0].get_content() == pdf
 
 
-def test_the_pdf_shows_the_budapest_day_of_issue_not_the_servers_utc_day() -> None:
-    from datetime import UTC, datetime
-
-    from shopsync.adapters.db.models import Document
-    from shopsync.adapters.mail.relay import pdf_document
-
-    late = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # already 1 January in Budapest
-    document = Document(
-        id=1,
-        kind="invoice",
-        document_number="INV-000001",
-        buyer_name="Őze Űrsula",
-        buyer_address={},
-        buyer_tax_number="",
-        issued_at=late,
-        created_at=late,
-        currency="HUF",
-        lines=[],
-        total_net=Decimal(0),
-        total_vat=Decimal(0),
-        total_gross=Decimal(0),
-    )
-    assert pdf_document(document, "Tükörfúró Kft.").issued == "2027-01-01"
+def test_a_proformas_email_calls_it_a_payment_request() -> None:
+    page = invoice_page(PROFORMA)
+    message = document_message(page, render_pdf(page), "a@b.hu", "ursula@example.hu")
+    assert message["Subject"] == "Díjbekérő PRO-000007 – Tükörfúró Kft."

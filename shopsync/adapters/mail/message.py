@@ -5,38 +5,36 @@ from __future__ import annotations
 from email.message import EmailMessage
 from html import escape
 
-from shopsync.adapters.mail.pdf import TITLES, PdfDocument, money
+from shopsync.domain.invoice_page import InvoicePage
 
 
-def document_message(
-    document: PdfDocument, pdf: bytes, sender: str, recipient: str
-) -> EmailMessage:
-    """The document's e-mail to the buyer, its PDF attached."""
-    title = TITLES.get(document.kind, document.kind)
-    total = money(document.total_gross, document.currency)
+def document_message(page: InvoicePage, pdf: bytes, sender: str, recipient: str) -> EmailMessage:
+    """The document's e-mail to the buyer, its PDF (rendered from the same page) attached."""
     message = EmailMessage()
-    message["Subject"] = f"{title} {document.number} – {document.supplier}"
+    message["Subject"] = f"{page.kind_name} {page.number} – {page.supplier.name}"
     message["From"] = sender
     message["To"] = recipient
-    message.set_content(_plain_body(document, title, total))
-    message.add_alternative(_html_body(document, title, total), subtype="html")
-    filename = f"{document.number.replace('/', '-')}.pdf"
+    message.set_content(_plain_body(page))
+    message.add_alternative(_html_body(page), subtype="html")
+    filename = f"{page.number.replace('/', '-')}.pdf"
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
     return message
 
 
-def _plain_body(document: PdfDocument, title: str, total: str) -> str:
+def _plain_body(page: InvoicePage) -> str:
+    label, total = page.payable
     return (
-        f"Kedves {document.buyer_name}!\n\nMellékelten küldjük a(z) "
-        f"{title.lower()} {document.number} dokumentumot.\nFizetendő: {total}\n\n"
-        f"Üdvözlettel:\n{document.supplier}\n"
+        f"Kedves {page.buyer.name}!\n\nMellékelten küldjük a(z) "
+        f"{page.kind_name.lower()} {page.number} dokumentumot.\n{label}: {total}\n\n"
+        f"Üdvözlettel:\n{page.supplier.name}\n"
     )
 
 
-def _html_body(document: PdfDocument, title: str, total: str) -> str:
+def _html_body(page: InvoicePage) -> str:
+    label, total = page.payable
     return (
-        f"<p>Kedves {escape(document.buyer_name)}!</p><p>Mellékelten küldjük a(z) "
-        f"{escape(title.lower())} <b>{escape(document.number)}</b> dokumentumot.</p>"
-        f"<p>Fizetendő: <b>{escape(total)}</b></p><p>Üdvözlettel:<br>"
-        f"{escape(document.supplier)}</p>"
+        f"<p>Kedves {escape(page.buyer.name)}!</p><p>Mellékelten küldjük a(z) "
+        f"{escape(page.kind_name.lower())} <b>{escape(page.number)}</b> dokumentumot.</p>"
+        f"<p>{escape(label)}: <b>{escape(total)}</b></p><p>Üdvözlettel:<br>"
+        f"{escape(page.supplier.name)}</p>"
     )

@@ -1,113 +1,89 @@
-"""A document as a PDF, in a font that has every Hungarian letter (ő, ű, Ő, Ű)."""
+"""A document's page as a PDF, in a font that has every Hungarian letter (ő, ű, Ő, Ű).
+
+The same page always gives the same bytes (with the same fpdf2 and font): the PDF's dates
+are the document's issue time and nothing random is written, so a download years later equals
+the e-mailed attachment.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-from pathlib import Path
 
-import fontpkg_noto_sans
 from fpdf import FPDF
 
-FONT = Path(fontpkg_noto_sans.ROOT) / "files" / "NotoSans[wdth,wght].ttf"
-TITLES = {"invoice": "Számla", "proforma": "Díjbekérő (proforma)", "storno": "Sztornó számla"}
+from shopsync.adapters.mail.pdf_fonts import FONT, bold_font
+from shopsync.adapters.mail.pdf_sections import (
+    MUTED,
+    WARN,
+    dates_box,
+    heading,
+    line_table,
+    notices,
+    parties,
+    totals_block,
+    vat_table,
+)
+from shopsync.domain.invoice_page import InvoicePage
 
 
 @dataclass(frozen=True)
-class PdfLine:
-    name: str
-    quantity: Decimal
-    unit_net_price: Decimal
-    vat_rate: Decimal
-    gross: Decimal
+class RenderedDocument:
+    """A document's page and its PDF: what the download and the e-mail both carry."""
+
+    page: InvoicePage
+    pdf: bytes
 
 
-@dataclass(frozen=True)
-class PdfDocument:
-    kind: str
-    number: str
-    supplier: str
-    buyer_name: str
-    buyer_address: str
-    buyer_tax_number: str
-    issued: str
-    currency: str
-    lines: tuple[PdfLine, ...]
-    total_net: Decimal
-    total_vat: Decimal
-    total_gross: Decimal
-    reference: str = ""  # a storno's invoice, an invoice's proforma: "Díjbekérő: PRO-000001"
+class _InvoicePdf(FPDF):
+    def __init__(self, page: InvoicePage) -> None:
+        super().__init__(format="A4")
+        self.page_content = page
+        self.set_margins(15, 14, 15)
+        self.set_auto_page_break(auto=True, margin=20)
+        self.add_font("Noto", "", str(FONT))
+        self.add_font("Noto", "B", str(bold_font()))
+
+    def _watermark(self) -> None:
+        """A draft's mark over every page, translucent so the content stays readable."""
+        self.set_font("Noto", "B", 54)
+        mark = self.page_content.watermark
+        with (
+            self.local_context(fill_opacity=0.14, text_color=WARN),
+            self.rotation(35, self.w / 2, self.h / 2),
+        ):
+            self.text(self.w / 2 - self.get_string_width(mark) / 2, self.h / 2 + 8, mark)
+
+    def footer(self) -> None:
+        """Who issued it and the page's number; a draft's watermark over the page."""
+        if self.page_content.watermark:
+            self._watermark()
+        supplier = self.page_content.supplier
+        self.set_y(-14)
+        self.set_draw_color(200)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.set_font("Noto", "", 7.5)
+        self.set_text_color(*MUTED)
+        who = f"{supplier.name} · {supplier.address} · Adószám: {supplier.tax_number}"
+        self.cell(self.epw * 0.8, 6, who)
+        self.cell(self.epw * 0.2, 6, f"{self.page_no()}/{{nb}}. oldal", align="R")
 
 
-def money(amount: Decimal, currency: str) -> str:
-    places = Decimal(1) if currency == "HUF" else Decimal("0.01")
-    return f"{amount.quantize(places):,f}".replace(",", " ") + f" {currency}"
-
-
-COLUMNS = ("Megnevezés", "Menny.", "Nettó egységár", "ÁFA", "Bruttó")
-WIDTHS = (80, 18, 32, 18, 40)
-
-
-def render_pdf(document: PdfDocument) -> bytes:
-    """A one-page document PDF (lines wrap onto further pages as needed)."""
-    pdf = FPDF()
-    pdf.add_font("Noto", "", str(FONT))
+def render_pdf(page: InvoicePage) -> bytes:
+    """The page as A4 PDF pages: header, parties, dates, lines, VAT per rate, totals."""
+    pdf = _InvoicePdf(page)
+    _metadata(pdf, page)
     pdf.add_page()
-    _title(pdf, document)
-    _parties(pdf, document)
-    pdf.ln(4)
-    _row(pdf, COLUMNS)
-    for line in document.lines:
-        _row(pdf, _line_cells(line, document.currency))
-    pdf.ln(4)
-    _totals(pdf, document)
+    for section in (heading, notices, parties, dates_box, line_table, vat_table, totals_block):
+        section(pdf, page)
     return bytes(pdf.output())
 
 
-def _title(pdf: FPDF, document: PdfDocument) -> None:
-    pdf.set_font("Noto", size=16)
-    pdf.cell(
-        text=f"{TITLES.get(document.kind, document.kind)} {document.number}",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("Noto", size=10)
+def _metadata(pdf: FPDF, page: InvoicePage) -> None:
+    # A fixed date (the document's issue) instead of now: the same document, the same bytes.
+    pdf.set_creation_date(page.issued_at)
+    pdf.set_title(f"{page.title} {page.number}".strip())
+    pdf.set_author(page.supplier.name)
+    pdf.set_lang("hu")
 
 
-def _parties(pdf: FPDF, document: PdfDocument) -> None:
-    """Who sells, who buys, when, and what the document refers to (empty fields left out)."""
-    for label, value in (
-        ("Eladó", document.supplier),
-        ("Vevő", document.buyer_name),
-        ("Cím", document.buyer_address),
-        ("Adószám", document.buyer_tax_number),
-        ("Kelt", document.issued),
-        ("Hivatkozás", document.reference),
-    ):
-        if value:
-            pdf.cell(text=f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
-
-
-def _line_cells(line: PdfLine, currency: str) -> tuple[str, ...]:
-    return (
-        line.name[:48],
-        f"{line.quantity.normalize():f}",
-        money(line.unit_net_price, currency),
-        f"{line.vat_rate.normalize():f}%",
-        money(line.gross, currency),
-    )
-
-
-def _row(pdf: FPDF, cells: tuple[str, ...]) -> None:
-    for text, width in zip(cells, WIDTHS, strict=True):
-        pdf.cell(width, 7, text, border=1)
-    pdf.ln()
-
-
-def _totals(pdf: FPDF, document: PdfDocument) -> None:
-    for label, amount in (
-        ("Nettó összesen", document.total_net),
-        ("ÁFA összesen", document.total_vat),
-        ("Fizetendő (bruttó)", document.total_gross),
-    ):
-        pdf.cell(text=f"{label}: {money(amount, document.currency)}", new_x="LMARGIN", new_y="NEXT")
+__all__ = ["FONT", "RenderedDocument", "render_pdf"]

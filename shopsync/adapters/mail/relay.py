@@ -5,24 +5,35 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from typing import Protocol
 
 import aiosmtplib
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from shopsync.adapters.db.models import Account, Document
+from shopsync.adapters.db.models import Document
 from shopsync.adapters.mail.message import document_message
-from shopsync.adapters.mail.pdf import render_pdf
+from shopsync.adapters.mail.pdf import RenderedDocument
 from shopsync.adapters.mail.smtp import Mailer
-from shopsync.adapters.mail.stored_document import pdf_document, reference_of
+from shopsync.adapters.mail.stored_document import reference_of
+from shopsync.domain.invoice_page import PageRefused
 
-__all__ = ["MAX_ATTEMPTS", "EmailRelay", "MailOutcome", "pdf_document", "reference_of"]
+__all__ = ["MAX_ATTEMPTS", "DocumentRenderer", "EmailRelay", "MailOutcome", "reference_of"]
 
 log = logging.getLogger(__name__)
 #: Refusals (a bad address, a 5xx) before an e-mail is given up; an absent server never counts.
 MAX_ATTEMPTS = 5
 OUTAGE_RETRY_S = 5.0
+#: A document that lacks what its PDF must show (supplier data, a rate) waits for the operator.
+INCOMPLETE_RETRY_S = 60.0
+
+
+class DocumentRenderer(Protocol):
+    """The document's page and PDF (the service layer's; the same one `documents pdf` uses)."""
+
+    async def __call__(self, session: AsyncSession, document_id: int) -> RenderedDocument: ...
 
 
 def _server_away(exc: Exception) -> bool:
@@ -51,6 +62,7 @@ class EmailRelay:
     sessions: async_sessionmaker[AsyncSession]
     mailer: Mailer
     sender: str
+    render: DocumentRenderer
     base_delay_s: float = 2.0
 
     async def send_due(self, limit: int = 50) -> MailOutcome:
@@ -64,10 +76,9 @@ class EmailRelay:
     async def _send_one(
         self, session: AsyncSession, document: Document, outcome: MailOutcome
     ) -> None:
-        account = await session.get(Account, document.account_id)
-        supplier = account.name if account is not None else "ShopSync"
-        content = pdf_document(document, supplier, await reference_of(session, document))
-        message = document_message(content, render_pdf(content), self.sender, document.buyer_email)
+        message = await self._message(session, document, outcome)
+        if message is None:
+            return
         try:
             await self.mailer.send(message)
         except Exception as exc:  # any SMTP or socket failure is recorded, never raised
@@ -76,6 +87,18 @@ class EmailRelay:
         document.email_status = "sent"
         document.email_error = None
         outcome.sent += 1
+
+    async def _message(
+        self, session: AsyncSession, document: Document, outcome: MailOutcome
+    ) -> EmailMessage | None:
+        """The e-mail with the document's PDF; None while the PDF lacks what it must show."""
+        try:
+            rendered = await self.render(session, document.id)
+        except PageRefused as exc:  # never sent incomplete: it waits, its attempts untouched
+            document.email_error = str(exc)[:1000]
+            _retry_later(document, INCOMPLETE_RETRY_S, outcome)
+            return None
+        return document_message(rendered.page, rendered.pdf, self.sender, document.buyer_email)
 
     def _record_failure(self, document: Document, exc: Exception, outcome: MailOutcome) -> None:
         document.email_error = f"{type(exc).__name__}: {exc}"[:1000]

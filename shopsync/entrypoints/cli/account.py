@@ -30,6 +30,7 @@ def account() -> None:
 @click.option("--city")
 @click.option("--address", help="street, number and the rest, as one line")
 @click.option("--bank-account", help="12345678-12345678[-12345678] or an IBAN")
+@click.option("--eu-vat-number", help="EU VAT number (HU12345678), shown on the PDF when set")
 @click.option("--json", "as_json", is_flag=True)
 def set_(name: str, supplier_name: str | None, as_json: bool, **fields: str | None) -> None:
     """Set the supplier data of account NAME (only the options given change)."""

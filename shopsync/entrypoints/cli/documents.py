@@ -10,6 +10,7 @@ import click
 from shopsync.entrypoints.cli.context import in_unit_of_work, query
 from shopsync.entrypoints.cli.document_reads import document_details, newest_documents
 from shopsync.entrypoints.cli.output import emit_either, emit_rows, emit_table
+from shopsync.service_layer.document_pdf import PageRefused, rendered_document
 from shopsync.service_layer.drafts import DocumentError, finalize
 from shopsync.service_layer.nav_export import ExportRefused, export_invoice_data
 
@@ -107,3 +108,14 @@ def export(document_id: int, fmt: str, output: str | None) -> None:
         click.echo(f"document {document_id}: InvoiceData written to {output}", err=True)
     else:
         click.echo(xml.decode("utf-8"), nl=False)
+
+
+@documents.command("pdf")
+@click.argument("document_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="PDF file")
+def pdf(document_id: int, output: str) -> None:
+    """The document's PDF, the same bytes as the e-mailed one (a draft marked as a draft)."""
+    rendered = query(lambda session: rendered_document(session, document_id), PageRefused)
+    Path(output).write_bytes(rendered.pdf)
+    page = rendered.page
+    click.echo(f"document {document_id}: {page.title} {page.number} written to {output}", err=True)

@@ -67,6 +67,8 @@ class ShopConnection(AccountOwned, Base):
     nav_payment_methods: Mapped[dict[str, str]] = mapped_column(
         Json, default=dict, server_default="{}"
     )
+    # Days to pay by payment method code, name or NAV method (None: 8 for transfer, else 0).
+    payment_due_days: Mapped[dict[str, int] | None] = mapped_column(Json, nullable=True)
     invoice_series: Mapped[str] = mapped_column(String(20), default="INV")
     proforma_series: Mapped[str] = mapped_column(String(20), default="PRO")
 
