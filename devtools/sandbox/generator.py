@@ -108,6 +108,10 @@ def order(
                 "price": product["price"],
                 "taxRate": product["taxRate"],
                 "quantity": rng.randint(1, 3),
+                # An option's price is already in the line's unit price, as in Shoprenter.
+                "options": [{"name": "Kiszerelés", "valueName": "díszdoboz", "price": "0"}]
+                if rng.random() < 0.1
+                else [],
             }
         )
     if rng.random() < unknown_sku_rate:

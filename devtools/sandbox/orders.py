@@ -76,6 +76,7 @@ def place_order(shop: SandboxShop, spec: dict[str, Any]) -> Row:
                 "price": line["price"],
                 "taxRate": f"{Decimal(str(line['taxRate'])):.4f}",
                 "quantity": str(line["quantity"]),
+                "options": line.get("options", []),
                 "order": order.resource_id,
                 "currency": fields["currency"],
             }
@@ -186,6 +187,11 @@ def webhook_order(shop: SandboxShop, order: Row, base: str) -> dict[str, Any]:
                     "currency": r.fields["currency"],
                     "taxRate": r.fields["taxRate"],
                     "quantity": r.fields["quantity"],
+                    "orderProductOptions": {
+                        "orderProductOption": [
+                            {**option, "prefix": "+"} for option in r.fields.get("options", [])
+                        ]
+                    },
                     "image": f"{base}/custom/{shop.name}/image/no_image.jpg",
                     "category": "",
                 }

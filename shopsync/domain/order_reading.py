@@ -94,12 +94,33 @@ def _item(raw: dict[str, Any], vat_rates: Collection[Decimal]) -> OrderItem:
     rate = _item_rate(raw, vat_rates)
     quantity = _item_quantity(raw)
     return OrderItem(
-        name=read_text(raw, "name") or sku or "Termék",
+        name=_item_name(raw, sku),
         sku=sku,
         unit_net_price=read_money(raw, "price", required=True),
         vat_rate=rate,
         quantity=quantity,
     )
+
+
+def _item_name(raw: dict[str, Any], sku: str) -> str:
+    """The product's name with the options chosen: "Póló (Szín: piros, Méret: L)".
+
+    An option's price is already in the product's unit price (Shoprenter keeps OpenCart's
+    order lines: the price paid per unit [I]), so it is named here, not added again.
+    """
+    name = read_text(raw, "name") or sku or "Termék"
+    options = [
+        _option(o) for o in nested_list(raw.get("orderProductOptions"), "orderProductOption")
+    ]
+    chosen = ", ".join(option for option in options if option)
+    return within_limit(
+        "orderProduct.name", f"{name} ({chosen})" if chosen else name, LIMITS["name"]
+    )
+
+
+def _option(raw: dict[str, Any]) -> str:
+    name, value = read_text(raw, "name"), read_text(raw, "valueName")
+    return f"{name}: {value}" if name and value else name or value
 
 
 def _item_rate(raw: dict[str, Any], vat_rates: Collection[Decimal]) -> Decimal:

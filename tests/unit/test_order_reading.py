@@ -146,3 +146,17 @@ def test_an_order_whose_lines_fall_short_of_its_total_is_held_with_the_amounts()
         content_for(read_order(raw), DocumentKind.INVOICE, OrderRules())
     assert held.value.field == "totalGross"
     assert "1000 HUF more than rounding explains" in held.value.reason
+
+
+def test_a_products_chosen_options_are_named_on_its_line_and_not_priced_again() -> None:
+    raw = with_product(
+        orderProductOptions={
+            "orderProductOption": [
+                {"name": "Szín", "valueName": "piros", "price": "500", "prefix": "+"},
+                {"name": "Méret", "valueName": "L", "price": "0", "prefix": "+"},
+            ]
+        }
+    )
+    item = read_order(raw).items[0]
+    assert item.name == "30 Multi-Colored Tulips (Szín: piros, Méret: L)"
+    assert item.unit_net_price == Decimal(945)
