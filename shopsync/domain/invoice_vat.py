@@ -24,6 +24,7 @@ LINE_COLUMNS = (
 )
 VAT_COLUMNS = ("ÁFA-kulcs", "Nettó (adóalap)", "ÁFA", "Bruttó")
 HUF_VAT_COLUMN = "ÁFA forintban"
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,19 @@ def vat_rows(
     rows: dict[RateKey, VatRow] = {}
     for line in lines:
         key = rate_key(line, zero_vat_case)
-        before = rows.get(key, VatRow(_summary_label(key), *[Decimal(0)] * 4))
-        rows[key] = VatRow(
-            before.label,
-            before.net + line.net,
-            before.vat + line.vat,
-            before.gross + line.gross,
-            before.vat_huf + round_cent(round_cent(line.vat) * huf_rate),
-        )
+        rows[key] = _added(rows.get(key, VatRow(_summary_label(key), *[ZERO] * 4)), line, huf_rate)
     return tuple(rows.values())
+
+
+def _added(row: VatRow, line: Line, huf_rate: Decimal) -> VatRow:
+    vat_huf = round_cent(round_cent(line.vat) * huf_rate)
+    return VatRow(
+        row.label,
+        row.net + line.net,
+        row.vat + line.vat,
+        row.gross + line.gross,
+        row.vat_huf + vat_huf,
+    )
 
 
 def vat_cells(row: VatRow, currency: str, in_huf: bool) -> tuple[str, ...]:
