@@ -60,10 +60,7 @@ class CatalogUploader:
 
     async def run(self, connection_id: int, client: HttpShoprenterClient) -> UploadReport:
         plan = await self.plan(connection_id)
-        report = UploadReport(
-            skipped_excluded=sum(p.action == UploadAction.SKIP_EXCLUDED for p in plan),
-            skipped_unchanged=sum(p.action == UploadAction.SKIP_UNCHANGED for p in plan),
-        )
+        report = _skips_counted(plan)
         todo = [p for p in plan if p.action in (UploadAction.CREATE, UploadAction.OVERWRITE)]
         if not todo:
             return report
@@ -93,6 +90,14 @@ class CatalogUploader:
                 link = _link(session, links, connection_id, planned.product.product_id)
                 _note(link, planned, result, report)
             await session.commit()
+
+
+def _skips_counted(plan: list[PlannedUpload]) -> UploadReport:
+    """A cycle's report, with the products the plan skips counted."""
+    return UploadReport(
+        skipped_excluded=sum(p.action == UploadAction.SKIP_EXCLUDED for p in plan),
+        skipped_unchanged=sum(p.action == UploadAction.SKIP_UNCHANGED for p in plan),
+    )
 
 
 def _link(

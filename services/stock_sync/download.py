@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeGuard
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -46,13 +47,15 @@ class StockDownloader:
         """The shop's stock field to read; None unless the connection downloads into a warehouse."""
         async with self._sessions() as session:
             connection = await session.get(ShopConnection, connection_id)
-            if (
-                connection is None
-                or connection.stock_sync_mode != "download"
-                or connection.stock_download_warehouse_id is None
-            ):
-                return None
-            return connection.stock_field
+            return connection.stock_field if _downloads_into_warehouse(connection) else None
+
+
+def _downloads_into_warehouse(connection: ShopConnection | None) -> TypeGuard[ShopConnection]:
+    return (
+        connection is not None
+        and connection.stock_sync_mode == "download"
+        and connection.stock_download_warehouse_id is not None
+    )
 
 
 async def _shop_stock(client: HttpShoprenterClient, field_name: str) -> dict[str, Decimal]:

@@ -55,9 +55,7 @@ class StockUploader:
         if target is None:
             return PushReport(dropped=len(skus))  # switched off: nothing more is sent
         calls_before = client.stats.requests
-        missing = [sku for sku in target.quantities if sku not in target.remote]
-        if missing:
-            target.remote.update(await client.find_product_ids(missing))
+        await target.look_up_unlinked(client)
         report = _tally(target, await client.batch(target.requests()))
         report.api_calls = client.stats.requests - calls_before
         await self._remember(connection_id, target.remote)
@@ -99,6 +97,12 @@ class _PushTarget:
     quantities: dict[str, Decimal]
     remote: dict[str, str]
 
+    async def look_up_unlinked(self, client: HttpShoprenterClient) -> None:
+        """Add the shop ids found by SKU for the SKUs not linked yet."""
+        missing = [sku for sku in self.quantities if sku not in self.remote]
+        if missing:
+            self.remote.update(await client.find_product_ids(missing))
+
     def requests(self) -> list[BatchRequest]:
         """One PUT per SKU with a shop id, in SKU order."""
         return [
@@ -115,14 +119,8 @@ class _PushTarget:
 def _tally(target: _PushTarget, results: list[BatchResult]) -> PushReport:
     """SKUs pushed, and each refused SKU with the shop's reason."""
     sku_of = {f"products/{target.remote[s]}": s for s in target.quantities if s in target.remote}
-    report = PushReport()
-    for result in results:
-        sku = sku_of.get(result.request.uri, "?")
-        if result.ok:
-            report.skus_pushed += 1
-        else:
-            report.failed[sku] = f"{result.status} {result.reason}"
-    return report
+    failed = {sku_of.get(r.request.uri, "?"): f"{r.status} {r.reason}" for r in results if not r.ok}
+    return PushReport(skus_pushed=sum(r.ok for r in results), failed=failed)
 
 
 async def _shop_values(
