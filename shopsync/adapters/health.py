@@ -38,10 +38,13 @@ class Readiness:
     async def problems(self) -> dict[str, str]:
         """What keeps the service from working; probes run at most once every `every_s`."""
         if time.monotonic() - self._probed_at >= self._every_s:
-            self._probed_at = time.monotonic()
-            found = await asyncio.gather(*(probe() for probe in self._probes.values()))
-            self._probed = {n: p for n, p in zip(self._probes, found, strict=True) if p}
+            await self._probe()
         return {**self._probed, **self._reported}
+
+    async def _probe(self) -> None:
+        self._probed_at = time.monotonic()
+        found = await asyncio.gather(*(probe() for probe in self._probes.values()))
+        self._probed = {n: p for n, p in zip(self._probes, found, strict=True) if p}
 
 
 def database_probe(sessions: async_sessionmaker[AsyncSession], timeout_s: float = 2.0) -> Probe:
@@ -62,15 +65,22 @@ def broker_probe(bootstrap: str, timeout_s: float = 1.0) -> Probe:
 
     async def probe() -> str | None:
         for host in hosts:
-            name, _, port = host.rpartition(":")
-            with contextlib.suppress(OSError, TimeoutError):
-                async with asyncio.timeout(timeout_s):
-                    _, writer = await asyncio.open_connection(name or host, int(port or 9092))
-                writer.close()
+            if await _accepts_connections(host, timeout_s):
                 return None
         return f"no broker answers at {bootstrap}"
 
     return probe
+
+
+async def _accepts_connections(host: str, timeout_s: float) -> bool:
+    """Whether a TCP connection to `host` (port 9092 unless it names one) opens in time."""
+    name, _, port = host.rpartition(":")
+    with contextlib.suppress(OSError, TimeoutError):
+        async with asyncio.timeout(timeout_s):
+            _, writer = await asyncio.open_connection(name or host, int(port or 9092))
+        writer.close()
+        return True
+    return False
 
 
 def service_readiness(

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopsync.adapters.db.base import Base
 from shopsync.adapters.db.models import Account, Price, PriceGroup, Product, ProductGroup
 from shopsync.adapters.db.outbox_records import Outgoing, catalog_changed
 from shopsync.domain.product_changes import ProductWrite, StoredProduct
+
+Row = TypeVar("Row", bound=Base)
 
 
 class SqlAlchemyCatalogStore:
@@ -25,10 +28,7 @@ class SqlAlchemyCatalogStore:
         """The account's id; a new account when `create` and there is none."""
         found = await self._session.scalar(select(Account.id).where(Account.name == name))
         if found is None and create:
-            account = Account(name=name, settings={})
-            self._session.add(account)
-            await self._session.flush()
-            return account.id
+            return (await self._flushed(Account(name=name, settings={}))).id
         return found
 
     async def price_group_ids(self, account_id: int, names: set[str]) -> dict[str, int]:
@@ -38,11 +38,15 @@ class SqlAlchemyCatalogStore:
         """Ids of the account's product groups by name; the missing ones are created."""
         found = await self._named_ids(ProductGroup, account_id, names)
         for name in sorted(names - set(found)):
-            group = ProductGroup(account_id=account_id, name=name)
-            self._session.add(group)
-            await self._session.flush()
+            group = await self._flushed(ProductGroup(account_id=account_id, name=name))
             found[name] = group.id
         return found
+
+    async def _flushed(self, row: Row) -> Row:
+        """The row, added and flushed so that its id is known."""
+        self._session.add(row)
+        await self._session.flush()
+        return row
 
     async def products(self, account_id: int, skus: Iterable[str]) -> dict[str, StoredProduct]:
         query = select(Product).where(Product.account_id == account_id, Product.sku.in_(list(skus)))

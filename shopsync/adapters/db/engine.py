@@ -12,10 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An engine tuned per dialect: WAL and a busy timeout on SQLite."""
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
+        return _sqlite_engine(url, **kwargs)
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -24,24 +24,26 @@ SQLITE_OUTAGES = ("locked", "busy", "unable to open", "disk i/o", "no such table
 
 
 def is_outage(exc: BaseException) -> bool:
-    for cause in _causes(exc):
-        if isinstance(cause, OSError | TimeoutError):
-            return True
-        if isinstance(cause, DBAPIError) and (cause.connection_invalidated or not cause.statement):
-            return True  # no statement: the connection itself failed, whatever the reason
-        if _state(cause).startswith(OUTAGE_STATES):
-            return True
-        if isinstance(cause, sqlite3.OperationalError) and any(
-            word in str(cause).lower() for word in SQLITE_OUTAGES
-        ):
-            return True
-        if "connection is closed" in str(cause) or "connection was closed" in str(cause):
-            return True
-    return False
+    return any(_says_outage(cause) for cause in _causes(exc))
 
 
 def is_conflict(exc: BaseException) -> bool:
     return any(_state(cause).startswith(CONFLICT_STATES) for cause in _causes(exc))
+
+
+def _says_outage(cause: BaseException) -> bool:
+    """Whether one exception of the chain says the database cannot be reached."""
+    if isinstance(cause, OSError | TimeoutError):
+        return True
+    if isinstance(cause, DBAPIError) and (cause.connection_invalidated or not cause.statement):
+        return True  # no statement: the connection itself failed, whatever the reason
+    if _state(cause).startswith(OUTAGE_STATES):
+        return True
+    if isinstance(cause, sqlite3.OperationalError) and any(
+        word in str(cause).lower() for word in SQLITE_OUTAGES
+    ):
+        return True
+    return "connection is closed" in str(cause) or "connection was closed" in str(cause)
 
 
 def _state(exc: BaseException) -> str:

@@ -13,14 +13,8 @@ from shopsync.adapters.db.models import DocumentSeries
 
 async def take_number(session: AsyncSession, account_id: int, kind: str, prefix: str) -> int:
     """The next number of the series; the caller's commit makes it final, rollback frees it."""
-    query = _series(account_id, kind, prefix).with_for_update()
-    series = (await session.execute(query)).scalar_one_or_none()
-    if series is None:
-        # Two workers may open a series at once: insert-if-absent, then lock the one row.
-        await session.execute(_insert_series(session, account_id, kind, prefix))
-        series = (await session.execute(query)).scalar_one()
-    number = series.next_number
-    series.next_number = number + 1
+    series = await _locked_series(session, account_id, kind, prefix)
+    number = _take_next(series)
     await session.flush()
     return number
 
@@ -34,16 +28,28 @@ class NumberAllocator:
 
     async def take(self, account_id: int, kind: str, prefix: str) -> int:
         key = (account_id, kind, prefix)
-        series = self._locked.get(key)
-        if series is None:
-            await take_number(self._session, account_id, kind, prefix)  # locks, creates
-            query = _series(account_id, kind, prefix)
-            series = (await self._session.execute(query)).scalar_one()
-            self._locked[key] = series
-            return series.next_number - 1
-        number = series.next_number
-        series.next_number = number + 1  # written by the transaction's final flush
-        return number
+        if key not in self._locked:
+            self._locked[key] = await _locked_series(self._session, account_id, kind, prefix)
+        return _take_next(self._locked[key])  # written by the transaction's final flush
+
+
+async def _locked_series(
+    session: AsyncSession, account_id: int, kind: str, prefix: str
+) -> DocumentSeries:
+    """The series row, locked for the rest of the transaction; created when there is none."""
+    query = _series(account_id, kind, prefix).with_for_update()
+    series = (await session.execute(query)).scalar_one_or_none()
+    if series is None:
+        # Two workers may open a series at once: insert-if-absent, then lock the one row.
+        await session.execute(_insert_series(session, account_id, kind, prefix))
+        series = (await session.execute(query)).scalar_one()
+    return series
+
+
+def _take_next(series: DocumentSeries) -> int:
+    number = series.next_number
+    series.next_number = number + 1
+    return number
 
 
 def _series(account_id: int, kind: str, prefix: str) -> Select[DocumentSeries]:

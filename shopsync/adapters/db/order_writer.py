@@ -52,6 +52,9 @@ from shopsync.domain.order_state import DocumentRef, DocumentStatus
 __all__ = ["Applied", "OrderDecisionWriter", "Planned"]
 
 Movement = tuple[int, dict[str, Any], str]  # (stock movement id, its row, the SKU)
+MOVEMENTS = cast(Table, StockMovement.__table__)
+SKU_MISSES = cast(Table, SkuMiss.__table__)
+OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
 def _utc_now() -> datetime:
@@ -81,10 +84,8 @@ class OrderDecisionWriter:
     async def write(self, planned: list[Planned]) -> list[Applied]:
         await write_documents(self.session, self._docs)
         movements = await self._write_stock()
-        await insert_rows(self.session, cast(Table, SkuMiss.__table__), self._miss_rows())
-        await insert_rows(
-            self.session, cast(Table, OutboxMessage.__table__), self._outbox(movements)
-        )
+        await insert_rows(self.session, SKU_MISSES, self._miss_rows())
+        await insert_rows(self.session, OUTBOX, self._outbox(movements))
         return [self._applied(item) for item in planned]
 
     async def _load_documents(self, planned: list[Planned]) -> None:
@@ -151,7 +152,7 @@ class OrderDecisionWriter:
 
     async def _write_stock(self) -> list[Movement]:
         rows = [self._movement_row(item, move) for item, move in self._moves]
-        ids = await insert_returning_ids(self.session, cast(Table, StockMovement.__table__), rows)
+        ids = await insert_returning_ids(self.session, MOVEMENTS, rows)
         await add_to_levels(self.session, _deltas(rows), self._levels)
         skus = [move.key.sku for _, move in self._moves]
         return list(zip(ids, rows, skus, strict=True))

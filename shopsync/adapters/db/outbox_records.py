@@ -56,7 +56,7 @@ def document_issued(document_id: int, row: dict[str, Any]) -> Outgoing:
         "total_gross": row["total_gross"],
         "issued_at": row["issued_at"] or row["created_at"],
     }
-    return Outgoing(DOCUMENTS_ISSUED, f"{row['connection_id']}:{row['order_ref']}", _json(record))
+    return Outgoing(DOCUMENTS_ISSUED, _order_key(row), _json(record))
 
 
 def document_voided(document_id: int, row: dict[str, Any], at: datetime) -> Outgoing:
@@ -67,13 +67,18 @@ def document_voided(document_id: int, row: dict[str, Any], at: datetime) -> Outg
         **_document(document_id, row),
         "voided_at": at,
     }
-    return Outgoing(DOCUMENTS_VOIDED, f"{row['connection_id']}:{row['order_ref']}", _json(record))
+    return Outgoing(DOCUMENTS_VOIDED, _order_key(row), _json(record))
 
 
 def _document(document_id: int, row: dict[str, Any]) -> dict[str, Any]:
     """What every document record says of the document: which it is and whose."""
     names = ("account_id", "connection_id", "order_ref", "kind", "document_number")
     return {"document_id": document_id, **{name: row[name] for name in names}}
+
+
+def _order_key(row: dict[str, Any]) -> str:
+    """The key of a document's records: one order's records stay on one partition, in order."""
+    return f"{row['connection_id']}:{row['order_ref']}"
 
 
 def stock_moved(movement_id: int, row: dict[str, Any], sku: str) -> Outgoing:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.bulk import insert_returning_ids, insert_rows
@@ -51,14 +51,17 @@ async def load_stored(session: AsyncSession, keys: set[DocKey]) -> dict[DocKey, 
     """The stored documents of these keys (a key with no stored document is left out)."""
     if not keys:
         return {}
-    rows = await session.execute(
-        select(DOCUMENTS).where(
-            DOCUMENTS.c.connection_id.in_({c for c, _, _ in keys}),
-            DOCUMENTS.c.order_ref.in_({o for _, o, _ in keys}),
-        )
-    )
+    rows = await session.execute(_documents_of(keys))
     pairs = ((_key_of(row), row) for row in rows.mappings())
     return {key: StagedDocument(dict(row), False) for key, row in pairs if key in keys}
+
+
+def _documents_of(keys: set[DocKey]) -> Select[Any]:
+    """The stored documents of the orders the keys name (the caller picks the keys' own)."""
+    return select(DOCUMENTS).where(
+        DOCUMENTS.c.connection_id.in_({c for c, _, _ in keys}),
+        DOCUMENTS.c.order_ref.in_({o for _, o, _ in keys}),
+    )
 
 
 async def load_contents(session: AsyncSession, docs: list[StagedDocument]) -> None:
@@ -80,16 +83,25 @@ async def load_contents(session: AsyncSession, docs: list[StagedDocument]) -> No
 async def write_documents(session: AsyncSession, docs: dict[DocKey, StagedDocument]) -> None:
     """Insert the new documents and their lines, then set links and changed columns."""
     new = [d for d in docs.values() if d.new]
+    await _insert_new(session, new)
+    changed = [{"id": d.id, **d.changes} for d in docs.values() if d.changes]
+    await _update_by_id(session, _links(new, docs) + changed)
+
+
+async def _insert_new(session: AsyncSession, new: list[StagedDocument]) -> None:
+    """Insert the new documents, then their lines under the ids the documents got."""
     await insert_returning_ids(session, DOCUMENTS, [d.row for d in new])  # sets "id"
     for doc in new:
         for line in doc.lines:
             line["document_id"] = doc.id
     await insert_rows(session, LINES, [line for d in new for line in d.lines])
-    links = [
+
+
+def _links(new: list[StagedDocument], docs: dict[DocKey, StagedDocument]) -> list[dict[str, Any]]:
+    """The link columns of the new documents, now that the documents they name have ids."""
+    return [
         {"id": d.id, column: docs[target].id} for d in new for column, target in d.links.items()
     ]
-    changed = [{"id": d.id, **d.changes} for d in docs.values() if d.changes]
-    await _update_by_id(session, links + changed)
 
 
 def _key_of(row: Any) -> DocKey:
@@ -99,12 +111,17 @@ def _key_of(row: Any) -> DocKey:
 
 async def _update_by_id(session: AsyncSession, changes: list[dict[str, Any]]) -> None:
     """Update documents by id, one executemany per set of changed columns."""
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for change in changes:
-        groups[tuple(sorted(change))].append(change)
-    for columns, rows in groups.items():
+    for columns, rows in _by_columns(changes).items():
         values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns if c != "id"}
         params = [{"v_id": r["id"], **{f"v_{c}": r[c] for c in columns if c != "id"}} for r in rows]
         await session.execute(
             update(DOCUMENTS).where(DOCUMENTS.c.id == bindparam("v_id")).values(values), params
         )
+
+
+def _by_columns(changes: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    """The changes grouped by the columns they set."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for change in changes:
+        groups[tuple(sorted(change))].append(change)
+    return groups

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Select, Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.models import StockLevel
@@ -19,16 +19,21 @@ async def lock_levels(session: AsyncSession, keys: set[LevelKey]) -> set[LevelKe
     """Lock the existing levels among `keys` (in key order); returns the ones that exist."""
     if not keys:
         return set()
-    rows = await session.execute(
+    rows = await session.execute(_levels_of(keys).with_for_update())
+    return {(r[0], r[1]) for r in rows} & keys
+
+
+def _levels_of(keys: set[LevelKey]) -> Select[int, int]:
+    """The levels of the keys' warehouses and products (the caller keeps the keys' own), in
+    key order: two workers locking levels never wait on each other in a circle."""
+    return (
         select(TABLE.c.warehouse_id, TABLE.c.product_id)
         .where(
             TABLE.c.warehouse_id.in_({w for w, _ in keys}),
             TABLE.c.product_id.in_({p for _, p in keys}),
         )
         .order_by(TABLE.c.warehouse_id, TABLE.c.product_id)
-        .with_for_update()
     )
-    return {(r[0], r[1]) for r in rows} & keys
 
 
 async def add_to_levels(

@@ -87,17 +87,21 @@ class SqlAlchemyStockStore:
             level.quantity = change.quantity
 
     async def _level_rows(self, changes: list[LevelChange]) -> dict[tuple[int, int], StockLevel]:
-        by_warehouse: dict[int, list[int]] = {}
-        for change in changes:
-            by_warehouse.setdefault(change.warehouse_id, []).append(change.product_id)
         rows: dict[tuple[int, int], StockLevel] = {}
-        for warehouse_id, product_ids in by_warehouse.items():
+        for warehouse_id, product_ids in _products_by_warehouse(changes).items():
             query = select(StockLevel).where(
                 StockLevel.warehouse_id == warehouse_id, StockLevel.product_id.in_(product_ids)
             )
             for level in (await self._session.execute(query)).scalars():
                 rows[(level.warehouse_id, level.product_id)] = level
         return rows
+
+
+def _products_by_warehouse(changes: list[LevelChange]) -> dict[int, list[int]]:
+    by_warehouse: dict[int, list[int]] = {}
+    for change in changes:
+        by_warehouse.setdefault(change.warehouse_id, []).append(change.product_id)
+    return by_warehouse
 
 
 def _movement_row(

@@ -76,8 +76,6 @@ FAUST_SETTINGS: dict[str, Any] = {
 
 def create_faust_app(app_id: str, settings: Settings, web_port: int) -> faust.App:
     """A faust app on the kafka:// transport with short session timeouts (quick group joins)."""
-    datadir = Path(settings.var_dir) / "faust" / app_id
-    datadir.mkdir(parents=True, exist_ok=True)
     app = ShopSyncFaustApp(
         app_id,
         broker=broker_urls(settings.bootstrap_servers),
@@ -85,11 +83,18 @@ def create_faust_app(app_id: str, settings: Settings, web_port: int) -> faust.Ap
         web_port=web_port,
         web_bind=settings.service_bind_host,
         web_host=settings.service_bind_host,
-        datadir=str(datadir),
+        datadir=_datadir(settings, app_id),
         **FAUST_SETTINGS,
     )
     app.fetch_max_wait_ms = settings.kafka_fetch_max_wait_ms
     return app
+
+
+def _datadir(settings: Settings, app_id: str) -> str:
+    """The app's own directory under var/faust, created if need be."""
+    datadir = Path(settings.var_dir) / "faust" / app_id
+    datadir.mkdir(parents=True, exist_ok=True)
+    return str(datadir)
 
 
 def raw_topic(app: faust.App, name: str) -> Any:
@@ -135,7 +140,11 @@ def run_worker(app: faust.App, log_level: str) -> None:
 
     worker = Worker(app, loglevel=log_level.lower(), quiet=True)
     if log_level.upper() != "DEBUG":
-        # faust and aiokafka narrate every rebalance at INFO; ours stays at the chosen level.
-        for noisy in ("faust", "mode", "aiokafka"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+        _quiet_rebalance_chatter()
     worker.execute_from_commandline()
+
+
+def _quiet_rebalance_chatter() -> None:
+    # faust and aiokafka narrate every rebalance at INFO; ours stays at the chosen level.
+    for noisy in ("faust", "mode", "aiokafka"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -65,9 +65,13 @@ class AsyncProducer:
             except KafkaException as exc:  # raised by poll() once the producer is fatal
                 if is_fatal(exc):
                     self.fatal = True
-            if self._settled and self._loop is not None:
-                batch, self._settled = self._settled, []
-                self._loop.call_soon_threadsafe(settle_all, batch)
+            self._hand_over_settled()
+
+    def _hand_over_settled(self) -> None:
+        """Have the event loop settle the futures of the reports gathered since the last call."""
+        if self._settled and self._loop is not None:
+            batch, self._settled = self._settled, []
+            self._loop.call_soon_threadsafe(settle_all, batch)
 
     async def send(self, topic: str, key: bytes, value: bytes) -> Message:
         """Publish and wait for the acknowledgement; BrokerUnavailable when it cannot be had."""

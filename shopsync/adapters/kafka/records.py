@@ -22,14 +22,8 @@ class Event(BaseModel):
         strings; nested values (an order as Shoprenter sent it) are JSON already, being parsed
         from JSON or XML text. tests/unit/test_contracts.py holds it equal to pydantic's dump.
         """
-        document: dict[str, Any] = {"schema": self.schema_name}
-        for name, value in self.__dict__.items():
-            if isinstance(value, datetime):
-                value = _rfc3339(value)
-            elif isinstance(value, Decimal):
-                value = str(value)
-            document[name] = value
-        return document
+        fields = {name: _json_value(value) for name, value in self.__dict__.items()}
+        return {"schema": self.schema_name, **fields}
 
 
 class OrderReceived(Event):
@@ -119,6 +113,14 @@ class DeadLetter(Event):
     payload: str
     reason: str
     failed_at: AwareDatetime
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _rfc3339(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
 
 
 def _rfc3339(moment: datetime) -> str:

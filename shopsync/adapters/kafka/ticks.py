@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -37,21 +37,15 @@ Send = Callable[[str, bytes, bytes], Awaitable[None]]
 SyncKind = Literal["catalog", "stock"]
 
 
+@dataclass
 class TickPublisher:
     """Runs on the leader only: publishes a tick per enabled connection per interval."""
 
-    def __init__(
-        self,
-        kind: SyncKind,
-        sessions: async_sessionmaker[AsyncSession],
-        send: Send,
-        default_interval_s: float,
-    ) -> None:
-        self._kind = kind
-        self._sessions = sessions
-        self._send = send
-        self._default_interval_s = default_interval_s
-        self._schedule = TickSchedule()
+    kind: SyncKind
+    sessions: async_sessionmaker[AsyncSession]
+    send: Send
+    default_interval_s: float
+    _schedule: TickSchedule = field(default_factory=TickSchedule, init=False)
 
     async def publish_due(self) -> int:
         intervals = await self._enabled_intervals()
@@ -59,25 +53,24 @@ class TickPublisher:
         now = datetime.now(UTC)
         for connection_id in due:
             tick = self._tick(connection_id, now, intervals[connection_id])
-            await self._send(SYNC_TICKS, str(connection_id).encode(), encode(tick))
+            await self.send(SYNC_TICKS, str(connection_id).encode(), encode(tick))
         return len(due)
 
     def _tick(self, connection_id: int, now: datetime, interval_s: float) -> SyncTick:
         return SyncTick(
-            event_id=f"{self._kind}:{connection_id}:{int(now.timestamp())}",
+            event_id=f"{self.kind}:{connection_id}:{int(now.timestamp())}",
             connection_id=connection_id,
-            kind=self._kind,
+            kind=self.kind,
             due_at=now,
             interval_s=interval_s,
         )
 
     async def _enabled_intervals(self) -> dict[int, float]:
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             query = select(ShopConnection).where(ShopConnection.enabled.is_(True))
             connections = (await session.execute(query)).scalars()
-            if self._kind == "catalog":
-                return _catalog_intervals(connections, self._default_interval_s)
-            return _stock_intervals(connections, self._default_interval_s)
+            intervals = _catalog_intervals if self.kind == "catalog" else _stock_intervals
+            return intervals(connections, self.default_interval_s)
 
 
 def _catalog_intervals(connections: Iterable[ShopConnection], default_s: float) -> dict[int, float]:

@@ -26,8 +26,7 @@ class Authenticator:
 
     async def header(self) -> str:
         if self._access.auth_kind == "basic":
-            pair = f"{self._access.user}:{self._access.secret.get_secret_value()}"
-            return "Basic " + base64.b64encode(pair.encode()).decode()
+            return _basic(self._access)
         if self._token is None or time.monotonic() >= self._expires_at:
             await self._fetch_token()
         return f"Bearer {self._token}"
@@ -38,18 +37,13 @@ class Authenticator:
     async def _fetch_token(self) -> None:
         status, payload = await self._request_token()
         self._check_answer(status, payload)
-        lifetime = float(payload.get("expires_in", 3600))
         self._token = str(payload["access_token"])
-        self._expires_at = time.monotonic() + lifetime - min(300.0, lifetime * RENEW_MARGIN)
+        self._expires_at = _renewal_time(float(payload.get("expires_in", 3600)))
         self.tokens_fetched += 1
 
     async def _request_token(self) -> tuple[int, Any]:
         """The token endpoint's status and JSON answer (client-credentials grant)."""
-        body = {
-            "grant_type": "client_credentials",
-            "client_id": self._access.user,
-            "client_secret": self._access.secret.get_secret_value(),
-        }
+        body = _client_credentials(self._access)
         headers = {"Accept": "application/json"}
         try:
             async with self._http.post(
@@ -72,3 +66,21 @@ class Authenticator:
             raise ShoprenterUnavailable(
                 self._access.path, f"token endpoint answered {status}", status
             )
+
+
+def _basic(access: ShopAccess) -> str:
+    pair = f"{access.user}:{access.secret.get_secret_value()}"
+    return "Basic " + base64.b64encode(pair.encode()).decode()
+
+
+def _client_credentials(access: ShopAccess) -> dict[str, str]:
+    return {
+        "grant_type": "client_credentials",
+        "client_id": access.user,
+        "client_secret": access.secret.get_secret_value(),
+    }
+
+
+def _renewal_time(lifetime_s: float) -> float:
+    """When a token that lives `lifetime_s` from now is renewed: a margin before it expires."""
+    return time.monotonic() + lifetime_s - min(300.0, lifetime_s * RENEW_MARGIN)

@@ -66,11 +66,8 @@ class HttpShoprenterClient:
         return self._auth.tokens_fetched
 
     def url(self, path: str, params: dict[str, Any] | None = None) -> str:
-        base = (
-            path
-            if path.startswith(("http://", "https://"))
-            else (f"{self.access.base_url}/{path.lstrip('/')}")
-        )
+        absolute = path.startswith(("http://", "https://"))
+        base = path if absolute else f"{self.access.base_url}/{path.lstrip('/')}"
         return f"{base}?{urlencode(params)}" if params else base
 
     async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
@@ -105,21 +102,22 @@ class HttpShoprenterClient:
         """
         results: list[BatchResult] = []
         for start in range(0, len(requests), BATCH_LIMIT):
-            chunk = requests[start : start + BATCH_LIMIT]
-            payload = {"data": {"requests": [self._batch_item(r) for r in chunk]}}
-            idempotent = all(r.method in IDEMPOTENT for r in chunk)
-            answer = await self.request("POST", self.url("batch"), payload, retry_writes=idempotent)
-            results.extend(batch_results(chunk, answer))
+            results.extend(await self._one_batch(requests[start : start + BATCH_LIMIT]))
         return results
+
+    async def _one_batch(self, chunk: Sequence[BatchRequest]) -> list[BatchResult]:
+        """One Batch API call, resent after a lost answer only if all of it is idempotent."""
+        payload = {"data": {"requests": [self._batch_item(r) for r in chunk]}}
+        idempotent = all(r.method in IDEMPOTENT for r in chunk)
+        answer = await self.request("POST", self.url("batch"), payload, retry_writes=idempotent)
+        return batch_results(chunk, answer)
 
     async def find_product_ids(self, skus: Sequence[str]) -> dict[str, str]:
         """Product ids by SKU, looked up in batches; `?sku=` is checked for an exact match."""
         if not skus:
             return {}
-        results = await self.batch(
-            [BatchRequest("GET", f"products?sku={quote(sku)}&full=1&limit=1") for sku in skus]
-        )
-        return ids_by_sku(skus, results)
+        lookups = [BatchRequest("GET", f"products?sku={quote(sku)}&full=1&limit=1") for sku in skus]
+        return ids_by_sku(skus, await self.batch(lookups))
 
     def _batch_item(self, request: BatchRequest) -> dict[str, Any]:
         item: dict[str, Any] = {"method": request.method, "uri": self.url(request.uri)}
