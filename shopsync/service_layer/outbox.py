@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.adapters.db.models import OutboxMessage
@@ -46,21 +46,24 @@ class OutboxRelay:
 
     async def _pending(self, session: AsyncSession) -> Sequence[Row[int, str, str, str]]:
         """The oldest unsent rows, locked: a second relay skips them and takes others."""
-        message = OutboxMessage
-        query = (
-            select(message.id, message.topic, message.key, message.payload)
-            .where(message.sent_at.is_(None))
-            .order_by(message.id)
-            .limit(self.batch_size)
-            .with_for_update(skip_locked=True)
-        )
-        return (await session.execute(query)).all()
+        return (await session.execute(_oldest_unsent(self.batch_size))).all()
 
     async def unsent(self) -> int:
         """How many messages wait to be relayed."""
         async with self.sessions() as session:
             unsent = select(func.count()).where(OutboxMessage.sent_at.is_(None))
             return int(await session.scalar(unsent) or 0)
+
+
+def _oldest_unsent(limit: int) -> Select[int, str, str, str]:
+    message = OutboxMessage
+    return (
+        select(message.id, message.topic, message.key, message.payload)
+        .where(message.sent_at.is_(None))
+        .order_by(message.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
 
 
 async def _mark_sent(session: AsyncSession, ids: list[int]) -> None:

@@ -18,8 +18,9 @@ def parsed_changes(
     try:
         parsed = model.model_validate(changes)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise refused(problems) from exc
+        raise refused(_problems(exc)) from exc
     return parsed.model_dump(exclude_unset=True)
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())

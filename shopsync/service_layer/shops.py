@@ -8,7 +8,7 @@ import secrets
 from typing import Any, Literal, TypeVar
 
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.base import Base
@@ -94,13 +94,16 @@ def _check_access(path: str, api_user: str, api_secret: str) -> None:
 async def find_connection(
     session: AsyncSession, name: str, account: str | None = None
 ) -> ShopConnection | None:
-    query = select(ShopConnection).join(Account).where(ShopConnection.name == name)
-    if account is not None:
-        query = query.where(Account.name == account)
-    found = (await session.execute(query)).scalars().all()
+    found = (await session.execute(_connections_named(name, account))).scalars().all()
     if len(found) > 1:
         raise ShopError(f"{name!r} names connections of several accounts: give --account")
     return found[0] if found else None
+
+
+def _connections_named(name: str, account: str | None) -> Select[ShopConnection]:
+    """Connections of that name: of one account when it is given, else of any."""
+    query = select(ShopConnection).join(Account).where(ShopConnection.name == name)
+    return query if account is None else query.where(Account.name == account)
 
 
 async def require_connection(
