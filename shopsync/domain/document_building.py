@@ -68,8 +68,15 @@ def build_document(order: Order, kind: DocumentKind) -> DocumentDraft:
 
 
 def _product_line(item: OrderItem, cur: str) -> Line:
-    net = round_money(item.unit_net_price * item.quantity, cur)
-    vat = round_money(net * item.vat_rate / HUNDRED, cur)
+    """The line's gross rounded from the exact amount, its net from the gross, VAT between.
+
+    So the line's gross is the one the shop computes (only the shop's own rounding is left to
+    reconcile) and its VAT is within a unit of net × rate, as NAV checks it.
+    """
+    gross = round_money(
+        item.unit_net_price * item.quantity * (HUNDRED + item.vat_rate) / HUNDRED, cur
+    )
+    net = round_money(gross * HUNDRED / (HUNDRED + item.vat_rate), cur)
     return Line(
         LineKind.PRODUCT,
         item.name,
@@ -78,8 +85,8 @@ def _product_line(item: OrderItem, cur: str) -> Line:
         item.unit_net_price,
         item.vat_rate,
         net,
-        vat,
-        net + vat,
+        gross - net,
+        gross,
     )
 
 

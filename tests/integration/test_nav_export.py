@@ -167,7 +167,9 @@ async def test_a_euro_invoice_needs_the_days_exchange_rate_and_reports_huf_value
 ) -> None:
     cid, aid = await connection(sessions, cipher)
     await configure(sessions, aid, cid)
-    invoice_id = await issue(sessions, cid, aid, sample("701", currency="EUR"))
+    # In euro cents the sample's 945 net at 27 % is 1 200.15, so the shop's total is 11 206.15.
+    order = sample("701", currency="EUR", totalGross="11206.15")
+    invoice_id = await issue(sessions, cid, aid, order)
     async with sessions() as session:
         document = await session.get(Document, invoice_id)
         assert document is not None and document.issued_at is not None
