@@ -15,54 +15,47 @@ from services.catalog_sync.changes import UploadOnChange
 from services.catalog_sync.cycle import CatalogCycle
 from services.catalog_sync.metrics import catalog_metrics
 from shopsync.adapters.health import survived
+from shopsync.adapters.kafka import worker_app as workers
 from shopsync.adapters.kafka.records import CatalogChanged
 from shopsync.adapters.kafka.ticks import TickWiring
 from shopsync.adapters.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC
-from shopsync.adapters.kafka.worker_app import (
-    ChangeFeed,
-    SyncService,
-    WorkerApp,
-    consume_changes,
-    wire_sync_ticks,
-    worker_app,
-)
 from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
 from shopsync.settings import Settings
 
-SERVICE = SyncService("shopsync-catalog-sync", "catalog", DLQ_CATALOG_SYNC)
-CHANGES = ChangeFeed(CATALOG_CHANGES, "catalog-changes", CatalogChanged)
+SERVICE = workers.SyncService("shopsync-catalog-sync", "catalog", DLQ_CATALOG_SYNC)
+CHANGES = workers.ChangeFeed(CATALOG_CHANGES, "catalog-changes", CatalogChanged)
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
     """Wire the leader timer and the consumers (concurrency=1)."""
-    worker = worker_app(SERVICE.app_id, settings, settings.catalog_sync_port, registry)
-    ticks = wire_sync_ticks(worker, SERVICE, settings, _cycle(worker, settings).run)
+    worker = workers.worker_app(SERVICE.app_id, settings, settings.catalog_sync_port, registry)
+    ticks = workers.wire_sync_ticks(worker, SERVICE, settings, _cycle(worker, settings).run)
     _upload_on_change(worker, ticks)
     return worker.with_service_pages()
 
 
-def _cycle(worker: WorkerApp, settings: Settings) -> CatalogCycle:
+def _cycle(worker: workers.WorkerApp, settings: Settings) -> CatalogCycle:
     cipher = CredentialCipher(load_or_create_key(settings))
     metrics = catalog_metrics(worker.registry)
     return CatalogCycle(worker.sessions, cipher, lambda: worker.resources.http, metrics)
 
 
-def _upload_on_change(worker: WorkerApp, ticks: TickWiring) -> None:
+def _upload_on_change(worker: workers.WorkerApp, ticks: TickWiring) -> None:
     """Uploads the account's shops soon after a local catalog change is heard."""
     uploads = UploadOnChange(worker.sessions, ticks.runner)
     _hear_changes(worker, ticks, uploads)
     _start_due_uploads(worker, uploads)
 
 
-def _hear_changes(worker: WorkerApp, ticks: TickWiring, uploads: UploadOnChange) -> None:
+def _hear_changes(worker: workers.WorkerApp, ticks: TickWiring, uploads: UploadOnChange) -> None:
     async def heard(change: CatalogChanged) -> None:
         uploads.heard(change)
 
-    consume_changes(worker, ticks, CHANGES, heard)
+    workers.consume_changes(worker, ticks, CHANGES, heard)
 
 
-def _start_due_uploads(worker: WorkerApp, uploads: UploadOnChange) -> None:
+def _start_due_uploads(worker: workers.WorkerApp, uploads: UploadOnChange) -> None:
     """Every two seconds, the uploads owed since the last round start."""
 
     @worker.app.timer(2.0)
