@@ -46,10 +46,12 @@ from shopsync.adapters.kafka.contracts import encode
 from shopsync.adapters.kafka.producer import producer_config
 from shopsync.adapters.kafka.topics import ORDER_EVENTS, topic_specs
 from shopsync.adapters.secrets import CredentialCipher
+from shopsync.domain.invoice_figures import amount_text, rate_text
 from shopsync.service_layer.accounts import set_supplier
 from shopsync.service_layer.shops import add_connection, apply_settings
 from tests.e2e.conftest import Databases, Processes
 from tests.nav_check import TEST_SUPPLIER
+from tests.pdf_tools import pdf_text
 from tests.support import (
     INTAKE_ON,
     SAMPLE_WEBHOOK,
@@ -337,8 +339,7 @@ def test_a_coupon_and_a_cart_discount_over_27_and_5_percent_goods_are_split_by_r
         ("Kosárérték-kedvezmény (5%)", Decimal(5), Decimal(-945)),
     ]
     assert not [x for x in lines if x.line_kind in ("rounding", "difference")]
-    exported = cli(pipeline, "documents", "export", str(invoice.id))
-    root = ET.fromstring(exported.stdout)
+    root = ET.fromstring(pipeline.cli("documents", "export", str(invoice.id)))
     by_rate = {
         Decimal(r.findtext(".//d:vatPercentage", namespaces=NAV_NS) or "0"): (
             Decimal(r.findtext("d:vatRateNetData/d:vatRateNetAmount", namespaces=NAV_NS) or "0"),
@@ -350,19 +351,12 @@ def test_a_coupon_and_a_cart_discount_over_27_and_5_percent_goods_are_split_by_r
     for rate, (net, vat) in by_rate.items():
         mine = [x for x in lines if x.vat_rate == rate * 100]
         assert (net, vat) == (sum(x.net for x in mine), sum(x.vat for x in mine))
-
-
-def cli(pipeline: Pipeline, *args: str) -> subprocess.CompletedProcess[str]:
-    """`shopsync ARGS` against the pipeline's database; it must succeed."""
-    done = subprocess.run(
-        [sys.executable, "-m", "shopsync.entrypoints.cli.main", *args],
-        env=pipeline.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return done
+    pdf_file = Path(pipeline.env["SHOPSYNC_VAR_DIR"]) / f"{invoice.id}.pdf"
+    pipeline.cli("documents", "pdf", str(invoice.id), "-o", str(pdf_file))
+    text = pdf_text(pdf_file.read_bytes())
+    for rate, (net, vat) in by_rate.items():  # the PDF's VAT summary row says the same
+        row = " ".join(amount_text(a, "HUF") for a in (net, vat, net + vat))
+        assert f"{rate_text(rate * 100)} {row}" in text, text
 
 
 def test_a_draft_sends_no_email(pipeline: Pipeline) -> None:
