@@ -10,18 +10,20 @@ under light load is made of. Column defaults declared in Python are applied here
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import JSON, Insert, Table, insert, text
+from sqlalchemy import JSON, ColumnElement, Insert, Select, Table, insert, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.base import UtcDateTime
+
+S = TypeVar("S", bound=Select[Any])
 
 #: From this many rows on, `COPY` beats a multi-row INSERT on PostgreSQL.
 COPY_MIN_ROWS = 64
@@ -152,3 +154,20 @@ async def custom_plans(session: AsyncSession) -> AsyncIterator[None]:
         yield
     finally:
         await session.execute(text("SET LOCAL plan_cache_mode = auto"))
+
+
+def among_pairs(
+    query: S,
+    first: ColumnElement[Any],
+    second: ColumnElement[Any],
+    pairs: Iterable[tuple[Any, Any]],
+) -> S:
+    """The query narrowed to rows whose (first, second) may be one of `pairs`, in key order.
+
+    Two plain IN lists the primary key serves (a row-valued IN list would scan the table);
+    the caller keeps the pairs it asked for. Rows come (and are locked) in key order, so two
+    workers locking them never wait on each other in a circle.
+    """
+    wanted = set(pairs)
+    firsts, seconds = {a for a, _ in wanted}, {b for _, b in wanted}
+    return query.where(first.in_(firsts), second.in_(seconds)).order_by(first, second)

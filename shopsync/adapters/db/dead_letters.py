@@ -62,18 +62,8 @@ class DeadLetterSink:
 
 
 def _row(record: DeadLetter) -> dict[str, Any]:
-    return {
-        "event_id": record.event_id,
-        "consumer": record.consumer,
-        "source_topic": record.source_topic,
-        "source_partition": record.source_partition,
-        "source_offset": record.source_offset,
-        "key": record.key,
-        "payload": record.payload,
-        "reason": record.reason,
-        "failed_at": record.failed_at,
-        "replayed_at": None,
-    }
+    """The record's fields are the table's columns (a fresh letter is not replayed yet)."""
+    return {**record.model_dump(), "replayed_at": None}
 
 
 async def dead_letters(

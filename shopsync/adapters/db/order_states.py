@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopsync.adapters.db.bulk import insert_rows, is_postgresql
+from shopsync.adapters.db.bulk import among_pairs, insert_rows, is_postgresql
 from shopsync.adapters.db.models import OrderStateRow
 from shopsync.adapters.db.order_state_json import state_from_json, state_to_json
 from shopsync.domain.order_state import OrderState
@@ -35,16 +35,8 @@ async def load_states(
 
 
 def _states_of(wanted: set[OrderKey]) -> Select[Any]:
-    # Two plain IN lists the primary key serves (a row-valued IN list would scan the table);
-    # rows locked in key order so that two workers never wait on each other in a circle.
-    return (
-        select(TABLE.c.connection_id, TABLE.c.order_ref, TABLE.c.state)
-        .where(
-            TABLE.c.connection_id.in_({c for c, _ in wanted}),
-            TABLE.c.order_ref.in_({o for _, o in wanted}),
-        )
-        .order_by(TABLE.c.connection_id, TABLE.c.order_ref)
-    )
+    query = select(TABLE.c.connection_id, TABLE.c.order_ref, TABLE.c.state)
+    return among_pairs(query, TABLE.c.connection_id, TABLE.c.order_ref, wanted)
 
 
 async def save_states(

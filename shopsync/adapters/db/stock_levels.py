@@ -9,6 +9,7 @@ from typing import cast
 from sqlalchemy import Select, Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shopsync.adapters.db.bulk import among_pairs
 from shopsync.adapters.db.models import StockLevel
 
 TABLE = cast(Table, StockLevel.__table__)
@@ -24,16 +25,9 @@ async def lock_levels(session: AsyncSession, keys: set[LevelKey]) -> set[LevelKe
 
 
 def _levels_of(keys: set[LevelKey]) -> Select[int, int]:
-    """The levels of the keys' warehouses and products (the caller keeps the keys' own), in
-    key order: two workers locking levels never wait on each other in a circle."""
-    return (
-        select(TABLE.c.warehouse_id, TABLE.c.product_id)
-        .where(
-            TABLE.c.warehouse_id.in_({w for w, _ in keys}),
-            TABLE.c.product_id.in_({p for _, p in keys}),
-        )
-        .order_by(TABLE.c.warehouse_id, TABLE.c.product_id)
-    )
+    """The levels of the keys' warehouses and products (the caller keeps the keys' own)."""
+    query = select(TABLE.c.warehouse_id, TABLE.c.product_id)
+    return among_pairs(query, TABLE.c.warehouse_id, TABLE.c.product_id, keys)
 
 
 async def add_to_levels(

@@ -22,19 +22,19 @@ def document_message(page: InvoicePage, pdf: bytes, sender: str, recipient: str)
 
 
 def _plain_body(page: InvoicePage) -> str:
-    label, total = page.payable
-    return (
-        f"Kedves {page.buyer.name}!\n\nMellékelten küldjük a(z) "
-        f"{page.kind_name.lower()} {page.number} dokumentumot.\n{label}: {total}\n\n"
-        f"Üdvözlettel:\n{page.supplier.name}\n"
-    )
+    return "\n\n".join(_paragraphs(page)) + "\n"
 
 
 def _html_body(page: InvoicePage) -> str:
+    return "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in _paragraphs(page))
+
+
+def _paragraphs(page: InvoicePage) -> list[str]:
+    """What the e-mail says, one paragraph each; the PDF attached says the rest."""
     label, total = page.payable
-    return (
-        f"<p>Kedves {escape(page.buyer.name)}!</p><p>Mellékelten küldjük a(z) "
-        f"{escape(page.kind_name.lower())} <b>{escape(page.number)}</b> dokumentumot.</p>"
-        f"<p>{escape(label)}: <b>{escape(total)}</b></p><p>Üdvözlettel:<br>"
-        f"{escape(page.supplier.name)}</p>"
-    )
+    return [
+        f"Kedves {page.buyer.name}!",
+        f"Mellékelten küldjük a(z) {page.kind_name.lower()} {page.number} dokumentumot.\n"
+        f"{label}: {total}",
+        f"Üdvözlettel:\n{page.supplier.name}",
+    ]
