@@ -32,8 +32,9 @@ ZeroVatCase = Literal[
 ZERO_VAT_CASES: tuple[str, ...] = get_args(ZeroVatCase)
 assert set(ZERO_VAT_CASES) == {*EXEMPTION_CASES, *OUT_OF_SCOPE_CASES}
 # A rounding line (or an accepted difference) reconciles the shop's gross total: no supply of
-# its own, so out of scope.
-ROUNDING_CASE = ("vatOutOfScope", "ATK", "Kerekítési különbözet, ÁFA hatályán kívül")
+# its own, so out of scope. Its reason is ATK's own: NAV's summary groups lines by case, and an
+# out-of-scope line of the shop (nav_zero_vat_case=ATK) must not read as rounding.
+ROUNDING_CASE = ("vatOutOfScope", "ATK")
 
 #: How a rate is reported: ("vatPercentage", "0.27"), ("vatExemption", "TAM"), ...
 RateKey = tuple[str, str]
@@ -44,7 +45,7 @@ def rate_key(line: Line, zero_vat_case: str | None) -> RateKey:
     if line.vat_rate:
         return "vatPercentage", decimal_text((line.vat_rate / 100).quantize(Decimal("0.0001")))
     if line.kind.is_adjustment:
-        return ROUNDING_CASE[0], ROUNDING_CASE[1]
+        return ROUNDING_CASE
     return _zero_rate_key(line.name, zero_vat_case)
 
 
@@ -73,7 +74,5 @@ def add_vat_rate(parent: ET.Element, key: RateKey) -> None:
 
 
 def _reason(key: RateKey) -> str:
-    if key == ROUNDING_CASE[:2]:
-        return ROUNDING_CASE[2]
     kind, value = key
     return (EXEMPTION_CASES if kind == "vatExemption" else OUT_OF_SCOPE_CASES)[value]
