@@ -9,8 +9,9 @@ import random
 import subprocess
 import sys
 import time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -147,6 +148,20 @@ async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_war
         }
         return all(in_shop.get(sku) == f"{total.normalize():f}" for sku, total in rows)
 
+    def shop_total(order: dict[str, Any]) -> Decimal:
+        """The order's gross as the shop computes it: each line's, then shipping."""
+        lines = order["orderProducts"]["orderProduct"]
+        goods = sum(
+            (
+                (Decimal(x["price"]) * Decimal(x["quantity"]) * Decimal("1.27")).quantize(
+                    Decimal(1), ROUND_HALF_UP
+                )
+                for x in lines
+            ),
+            Decimal(0),
+        )
+        return goods + Decimal(order["shippingGrossPrice"])
+
     async def documents() -> int:
         async with sessions() as session:
             return int(await session.scalar(select(func.count()).select_from(Document)) or 0)
@@ -166,6 +181,7 @@ async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_war
                 {**line, "sku": sku, "quantity": str(rng.randint(1, 2))}
                 for sku in rng.sample(SKUS, rng.randint(1, 4))
             ]
+            order["totalGross"] = str(shop_total(order))
             body, content_type = multipart_body("data", json.dumps(document).encode())
             async with (
                 semaphore,

@@ -162,22 +162,23 @@ async def test_a_storno_references_its_invoice_and_proformas_and_drafts_are_refu
         await export(sessions, draft_id)
 
 
-async def test_a_euro_invoice_needs_the_days_exchange_rate_and_reports_huf_values(
+async def test_a_foreign_currency_invoice_needs_the_days_exchange_rate_and_reports_huf_values(
     sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
 ) -> None:
     cid, aid = await connection(sessions, cipher)
     await configure(sessions, aid, cid)
-    # In euro cents the sample's 945 net at 27 % is 1 200.15, so the shop's total is 11 206.15.
-    order = sample("701", currency="EUR", totalGross="11206.15")
+    # In cents the sample's 945 net at 27 % is 1 200.15, so the shop's total is 11 206.15. Swiss
+    # francs: the other tests' euro rates (rates are the machine's, not an account's) stay apart.
+    order = sample("701", currency="CHF", totalGross="11206.15")
     invoice_id = await issue(sessions, cid, aid, order)
     async with sessions() as session:
         document = await session.get(Document, invoice_id)
         assert document is not None and document.issued_at is not None
         day = document.issued_at.date()
-    with pytest.raises(ExportRefused, match="shopsync rates set EUR"):
+    with pytest.raises(ExportRefused, match="shopsync rates set CHF"):
         await export(sessions, invoice_id)
     async with sessions() as session:
-        await set_rate(session, "EUR", date(day.year, day.month, 1), Decimal("390.5"))
+        await set_rate(session, "CHF", date(day.year, day.month, 1), Decimal("390.5"))
         await session.commit()
 
     xml = await export(sessions, invoice_id)
