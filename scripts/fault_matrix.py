@@ -244,6 +244,8 @@ class Run:
         document = json.loads(SAMPLE.read_text())
         product = document["orders"]["order"][0]["orderProducts"]["orderProduct"]
         product[:] = [{**product[0], "sku": SKU, "quantity": "1", "taxRate": "27.0000"}]
+        # 945 net at 27 % is 1 200 gross, with the sample's 1 006 shipping: the shop's total.
+        document["orders"]["order"][0]["totalGross"] = "2206"
         n = 0
         while time.monotonic() - started < LOAD_S:
             if not injected and time.monotonic() - started >= FAULT_AT_S:
