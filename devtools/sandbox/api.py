@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from devtools.sandbox import webhooks
 from devtools.sandbox.resources import ENDPOINT_ALIASES, SPECS
 from devtools.sandbox.store import Row, SandboxShop, Table, normalise_value
 from shopsync.adapters.shoprenter.ids import decode_id
@@ -91,7 +92,7 @@ class SandboxApi:
                 out[key] = [
                     self.render(child_table, r) for r in child_table.of_product(row.resource_id)
                 ]
-        return out
+        return webhooks.rendered(out, listed=False) if spec.endpoint == "webHooks" else out
 
     def get_one(self, table: Table, resource_id: str, extend: bool = False) -> Answer:
         row = table.rows.get(resource_id)
@@ -173,15 +174,23 @@ class SandboxApi:
         if is_new_product and method == "POST" and not fields.get("sku"):
             return error(400, 40003, "The following fields are required: sku!")
         row = table.rows.get(resource_id) if resource_id else None
+        creating = row is None and method == "POST"
+        if table.spec.endpoint == "webHooks" and (why := webhooks.problem(fields, creating)):
+            return error(400, 40003, why)
         if row is None:
             if method == "PUT":
                 return error(404, 40007, f"The given resource id is wrong: {resource_id}!")
             row = table.insert(fields, outer_id=resource_id)
             self._count_write(table, row)
-            return Answer(201, self.render(table, row))
+            return Answer(201, self._written(table, row))
         table.update(row, fields)
         self._count_write(table, row)
-        return Answer(200, self.render(table, row))
+        return Answer(200, self._written(table, row))
+
+    def _written(self, table: Table, row: Row) -> dict[str, Any]:
+        """A write's answer: the row, a webhook's parameters as the array it was sent."""
+        out = self.render(table, row)
+        return webhooks.rendered(out, listed=True) if table.spec.endpoint == "webHooks" else out
 
     def _count_write(self, table: Table, row: Row) -> None:
         if table.spec.endpoint == "products":

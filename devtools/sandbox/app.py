@@ -29,6 +29,7 @@ from devtools.sandbox.api import SandboxApi, error
 from devtools.sandbox.catalog import add_products
 from devtools.sandbox.orders import change_status, place_order, webhook_order
 from devtools.sandbox.store import SandboxShop, SandboxWorld
+from devtools.sandbox.webhooks import delivery_urls
 
 log = logging.getLogger(__name__)
 WORLD = web.AppKey("world", SandboxWorld)
@@ -180,16 +181,10 @@ def schedule_webhooks(
     app: web.Application, shop: SandboxShop, event: str, order: Any, base: str
 ) -> None:
     payload = {"orders": {"order": [webhook_order(shop, order, base)]}}
-    for hook in shop.table("webHooks").rows.values():
-        if hook.fields.get("event") != event or hook.fields.get("status") != "1":
-            continue
-        params = hook.fields.get("webHookParameters")
-        params = params[0] if isinstance(params, list) and params else params
-        url = params.get("url") if isinstance(params, dict) else None
-        if url:
-            task = asyncio.create_task(_deliver(app, shop, str(url), payload))
-            app[TASKS].add(task)
-            task.add_done_callback(app[TASKS].discard)
+    for url in delivery_urls(shop.table("webHooks").rows.values(), event):
+        task = asyncio.create_task(_deliver(app, shop, url, payload))
+        app[TASKS].add(task)
+        task.add_done_callback(app[TASKS].discard)
 
 
 async def _deliver(app: web.Application, shop: SandboxShop, url: str, payload: Any) -> None:

@@ -20,6 +20,7 @@ from shopsync.adapters.store_errors import Conflict, Outage
 from shopsync.domain.order_state import OrderState
 from shopsync.domain.product_changes import ProductWrite, StoredProduct
 from shopsync.domain.stock_levels import DownloadTarget, LevelChange
+from shopsync.domain.webhooks import ShopWebhook
 
 __all__ = [
     "Applied",
@@ -32,6 +33,7 @@ __all__ = [
     "Outage",
     "Planned",
     "ShopIntake",
+    "ShopWebhooks",
     "ShoprenterClient",
     "StockStore",
     "StoredDocument",
@@ -152,3 +154,19 @@ class ShoprenterClient(Protocol):
     async def find_product_ids(self, skus: Sequence[str]) -> dict[str, str]:
         """The shop's product ids by SKU, of the SKUs it has."""
         ...
+
+
+class ShopWebhooks(Protocol):
+    """The shop's webhooks (`HttpShoprenterWebhooks`); writes are of ShopSync's own hook only."""
+
+    async def sign_in(self) -> None:
+        """Authenticate now: ShoprenterAuthError when the shop refuses the credentials."""
+        ...
+
+    async def list(self) -> list[ShopWebhook]: ...
+
+    async def create(self, url: str) -> None: ...
+
+    async def update(self, hook_id: str, url: str) -> None: ...
+
+    async def delete(self, hook_id: str) -> None: ...

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, select, update
+from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.bulk import among_pairs, insert_rows, is_postgresql
@@ -14,7 +14,14 @@ from shopsync.adapters.db.models import OrderStateRow
 from shopsync.adapters.db.order_state_json import state_from_json, state_to_json
 from shopsync.domain.order_state import OrderState
 
-__all__ = ["OrderKey", "load_states", "save_states", "state_from_json", "state_to_json"]
+__all__ = [
+    "OrderKey",
+    "last_event_at",
+    "load_states",
+    "save_states",
+    "state_from_json",
+    "state_to_json",
+]
 
 OrderKey = tuple[int, str]  # (connection id, order ref)
 TABLE = cast(Table, OrderStateRow.__table__)
@@ -73,3 +80,10 @@ async def _update_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> Non
 
 def _key(row: dict[str, Any]) -> OrderKey:
     return (row["connection_id"], row["order_ref"])
+
+
+async def last_event_at(session: AsyncSession, connection_id: int) -> datetime | None:
+    """When the processor last saved an order of this connection: its latest order event."""
+    query = select(func.max(TABLE.c.updated_at)).where(TABLE.c.connection_id == connection_id)
+    at: datetime | None = (await session.execute(query)).scalar_one_or_none()
+    return at

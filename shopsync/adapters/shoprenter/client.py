@@ -70,6 +70,10 @@ class HttpShoprenterClient:
         base = path if absolute else f"{self.access.base_url}/{path.lstrip('/')}"
         return f"{base}?{urlencode(params)}" if params else base
 
+    async def sign_in(self) -> None:
+        """Get the Authorization now (an OAuth token); ShoprenterAuthError when refused."""
+        await self._auth.header()
+
     async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return await self.request("GET", self.url(path, params))
 
