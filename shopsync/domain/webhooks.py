@@ -64,7 +64,8 @@ def registration_plan(hooks: Sequence[ShopWebhook], target: WebhookTarget) -> Re
     )
     if not ours:
         return RegistrationPlan(Outcome.CREATED)
-    keep, extras = ours[0], tuple(h.hook_id for h in ours[1:])
+    keep = ours[0]
+    extras = tuple(h.hook_id for h in hooks if target.owns(h) and h is not keep)
     current = keep.url == target.url and keep.active
     outcome = Outcome.UNCHANGED if current and not extras else Outcome.UPDATED
     return RegistrationPlan(outcome, None if current else keep.hook_id, extras)
@@ -97,7 +98,7 @@ def webhook_verdicts(
     return [
         Verdict(True, f"webhook {ORDER_STATUS_CHANGE} registered (id {hook.hook_id})"),
         _url_verdict(hook, target, fix),
-        Verdict(hook.active, "webhook switched on" if hook.active else "webhook is off", fix),
+        _active_verdict(hook, fix),
     ]
 
 
@@ -111,3 +112,9 @@ def _url_verdict(hook: ShopWebhook, target: WebhookTarget, fix: str) -> Verdict:
     if hook.url == target.url:
         return Verdict(True, f"webhook URL is the current one ({target.base}{target.path}…)")
     return Verdict(False, "webhook URL has an old token: it was rotated since", fix)
+
+
+def _active_verdict(hook: ShopWebhook, fix: str) -> Verdict:
+    if hook.active:
+        return Verdict(True, "webhook switched on")
+    return Verdict(False, "webhook is off", fix)

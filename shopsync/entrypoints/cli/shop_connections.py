@@ -13,6 +13,7 @@ from shopsync.adapters.db.models import ShopConnection
 from shopsync.entrypoints.cli.context import query
 from shopsync.entrypoints.cli.output import emit_either
 from shopsync.entrypoints.cli.shop_sessions import Webhooks, connection_command, on_connection
+from shopsync.entrypoints.cli.shop_webhooks import try_registering
 from shopsync.service_layer.shops import ShopError, add_connection, describe, rotate_token
 
 
@@ -120,6 +121,7 @@ def _next_steps(name: str) -> str:
             f"  shopsync shops set {name} orders_cancel_status_ids=[7] "
             '\'orders_status_rules={"1": proforma, "6": invoice}\'',
             f"  shopsync shops set {name} orders_enabled=true orders_auto_accept=true",
+            f"  (this registers the shop's webhook too: shopsync shops check {name} verifies it)",
             "Products and stock: shopsync shops set --help lists every setting;",
             f"  shopsync shops enable {name} --feature products-download|products-upload|stock",
         ]
@@ -128,17 +130,20 @@ def _next_steps(name: str) -> str:
 
 @connection_command("rotate-token")
 def rotate(name: str, account: str | None, as_json: bool) -> None:
-    """Give the connection a new webhook token; the old URL stops working."""
+    """Give the connection a new webhook token; the shop's webhook is pointed at the new URL."""
     hooks = Webhooks.configured()
 
-    async def rotate_and_commit(session: AsyncSession, connection: ShopConnection) -> str:
+    async def rotate_and_commit(
+        session: AsyncSession, connection: ShopConnection
+    ) -> dict[str, str]:
         rotate_token(connection, hooks.cipher)
-        await session.commit()
-        return hooks.url_of(connection)
+        await session.commit()  # the old URL stops working whether or not the shop answers
+        told = await try_registering(connection, hooks, create=False)
+        return {"name": name, "webhook_url": hooks.url_of(connection), "shop_webhook": told}
 
-    url = on_connection(name, account, rotate_and_commit)
-    emit_either(
-        {"name": name, "webhook_url": url},
-        as_json,
-        lambda data: click.echo(f"new webhook URL: {data['webhook_url']}"),
-    )
+    emit_either(on_connection(name, account, rotate_and_commit), as_json, _say_rotated)
+
+
+def _say_rotated(data: dict[str, str]) -> None:
+    click.echo(f"new webhook URL: {data['webhook_url']}")
+    click.echo(data["shop_webhook"])

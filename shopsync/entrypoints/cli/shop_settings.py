@@ -11,7 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.models import ShopConnection
 from shopsync.entrypoints.cli.output import emit_either
-from shopsync.entrypoints.cli.shop_sessions import connection_command, described, on_connection
+from shopsync.entrypoints.cli.shop_sessions import (
+    Webhooks,
+    connection_command,
+    described,
+    on_connection,
+)
+from shopsync.entrypoints.cli.shop_webhooks import try_registering
 from shopsync.service_layer.connection_settings import settings_help
 from shopsync.service_layer.shops import apply_settings, check_references
 
@@ -72,15 +78,26 @@ def _change(name: str, account: str | None, as_json: bool, change: Change) -> No
         with session.no_autoflush:  # checked before the database sees the change
             await check_references(session, connection, applied)
         await session.commit()
-        return {"changed": applied, "connection": await described(session, connection)}
+        described_now = await described(session, connection)
+        told = await _webhook_told(connection, applied)
+        return {"changed": applied, "connection": described_now, **told}
 
     data = on_connection(name, account, change_and_commit)
     emit_either(data, as_json, lambda changed: _say_changed(name, changed))
 
 
+async def _webhook_told(connection: ShopConnection, applied: dict[str, Any]) -> dict[str, str]:
+    """Order intake switched on: the shop must send its orders, so its webhook is registered."""
+    if applied.get("orders_enabled") is not True:
+        return {}
+    return {"webhook": await try_registering(connection, Webhooks.configured(), True)}
+
+
 def _say_changed(name: str, data: dict[str, Any]) -> None:
     for key, value in data["changed"].items():
         click.echo(f"{name}: {key} = {value}")
+    if "webhook" in data:
+        click.echo(data["webhook"])
     hint = _hint(name, data["connection"])
     if hint:
         click.echo(hint)
