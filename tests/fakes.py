@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from shopsync.adapters.db.outbox_records import StockReason
+from shopsync.adapters.shoprenter.order_reads import OrderPage
 from shopsync.domain import order_actions as do
+from shopsync.domain.order_reconciling import ReconcileMark
 from shopsync.domain.order_state import OrderState
 from shopsync.domain.product_changes import ProductWrite, StoredProduct
 from shopsync.domain.stock_levels import DownloadTarget, LevelChange
@@ -225,3 +228,48 @@ class FakeDatabase:
     def fail_on(self, order_ref: str, *raised: Exception | None) -> None:
         """Applying this order raises these in turn, the last one for good (None: it passes)."""
         self.failures[order_ref] = list(raised)
+
+
+@dataclass
+class FakeReconcileStore:
+    """Reconciliation marks by connection, and the event ids the order processor handled."""
+
+    marks: dict[int, ReconcileMark] = field(default_factory=dict)
+    inbox: set[str] = field(default_factory=set)
+
+    async def mark(self, connection_id: int) -> ReconcileMark | None:
+        return self.marks.get(connection_id)
+
+    async def save(self, connection_id: int, mark: ReconcileMark) -> None:
+        self.marks[connection_id] = mark
+
+    async def handled(self, consumer: str, event_ids: set[str]) -> set[str]:
+        return event_ids & self.inbox
+
+
+@dataclass
+class FakeSender:
+    """The broker: acknowledges every message, or fails the calls listed in `fail_calls`."""
+
+    sent: list[tuple[str, bytes, bytes]] = field(default_factory=list)
+    fail_calls: set[int] = field(default_factory=set)
+    calls: int = 0
+
+    async def send_many(self, messages: Sequence[tuple[str, bytes, bytes]]) -> None:
+        self.calls += 1
+        if self.calls in self.fail_calls:
+            raise ConnectionError("broker unreachable")
+        self.sent.extend(messages)
+
+
+@dataclass
+class FakeShopOrders:
+    """A shop's changed orders in pages (already webhook-shaped); records what was asked."""
+
+    pages: list[list[dict[str, Any]]]
+    asked: list[tuple[datetime, int]] = field(default_factory=list)
+
+    async def changed_page(self, since: datetime, page: int) -> OrderPage:
+        self.asked.append((since, page))
+        orders = self.pages[page] if page < len(self.pages) else []
+        return OrderPage(orders, page + 1 < len(self.pages))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from devtools.sandbox import webhooks
+from devtools.sandbox import order_rest, webhooks
 from devtools.sandbox.resources import ENDPOINT_ALIASES, SPECS
 from devtools.sandbox.store import Row, SandboxShop, Table, normalise_value
 from shopsync.adapters.shoprenter.ids import decode_id
@@ -19,6 +19,7 @@ EXTEND_LISTS = {
     "customerGroupProductPrices": "customerGroupProductPrices",
 }
 DEFAULT_LIMIT = 25
+EXTENDED = {"products": "productExtend", "orders": "orderExtend"}  # resource → its Extend
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class SandboxApi:
             return self.batch(body)
         if endpoint == "productExtend":
             return self.product_extend(method, resource_id, query, body)
+        if endpoint == "orderExtend":
+            return order_rest.order_extend(self, method, resource_id, query)
         if endpoint not in SPECS:
             return error(404, 40401, f"Resource not found! {endpoint}")
         table = self.shop.table(endpoint)
@@ -71,7 +74,7 @@ class SandboxApi:
     # -- reading -----------------------------------------------------------------------------
     def render(self, table: Table, row: Row, extend: bool = False) -> dict[str, Any]:
         spec = table.spec
-        endpoint = "productExtend" if extend else spec.endpoint
+        endpoint = EXTENDED.get(spec.endpoint, spec.endpoint) if extend else spec.endpoint
         out: dict[str, Any] = {
             "href": f"{self.base}/{endpoint}/{row.resource_id}",
             "id": row.resource_id,
@@ -86,6 +89,8 @@ class SandboxApi:
                 out[key] = value
         for key, (child, param) in spec.child_links.items():
             out[key] = {"href": f"{self.base}/{child}?{param}={row.resource_id}"}
+        if extend and spec.endpoint == "orders":
+            return order_rest.extended(self, out, row)
         if extend:
             for key, child in EXTEND_LISTS.items():
                 child_table = self.shop.table(child)
@@ -114,7 +119,7 @@ class SandboxApi:
             rows = [
                 r for r in rows if str(r.fields.get("dateUpdated", "")) >= query["updatedAtMin"]
             ]
-        return rows
+        return order_rest.order_filters(rows, query) if table.spec.endpoint == "orders" else rows
 
     def collection(
         self, table: Table, endpoint: str, query: dict[str, str], extend: bool = False

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from devtools.sandbox.order_rest import add_line, add_totals, net_of
 from devtools.sandbox.store import Row, SandboxShop
 from shopsync.adapters.shoprenter.ids import decode_id
 from shopsync.domain.orders import SHOP_ZONE
@@ -34,56 +35,59 @@ def place_order(shop: SandboxShop, spec: dict[str, Any]) -> Row:
     discounts = sum((abs(Decimal(str(spec.get(name, 0)))) for name in DISCOUNT_FIELDS), Decimal(0))
     gross = (net + vat + shipping + extra + payment - discounts).quantize(Decimal(1), ROUND_HALF_UP)
     buyer = spec.get("buyer", {})
-    fields: dict[str, Any] = {
-        "firstname": buyer.get("family", ""),
-        "lastname": buyer.get("given", ""),
-        "email": buyer.get("email", ""),
-        "phone": buyer.get("phone", ""),
-        "paymentCompany": buyer.get("company", ""),
-        "taxNumber": buyer.get("taxNumber", ""),
-        "paymentPostcode": buyer.get("postcode", ""),
-        "paymentCity": buyer.get("city", ""),
-        "paymentAddress1": buyer.get("address", ""),
-        "paymentCountryName": "Hungary",
-        "shippingMethodName": spec.get("shippingMethodName", "Házhozszállítás futárral"),
+    currency = str(spec.get("currency", "HUF"))
+    hidden = {  # what only the webhook carries under these names (REST: orderTotals rows)
         "shippingGrossPrice": str(shipping),
-        "shippingNetPrice": str((shipping / Decimal("1.27")).quantize(Decimal("0.0001"))),
-        "paymentMethodName": spec.get("paymentMethodName", "Utánvét"),
-        "paymentMethodCode": spec.get("paymentMethodCode", "COD"),
+        "shippingNetPrice": net_of(shipping),
         "paymentGrossPrice": str(payment),
-        "paymentNetPrice": str((payment / Decimal("1.27")).quantize(Decimal("0.0001"))),
+        "paymentNetPrice": net_of(payment),
         "shippingAdditionalCostGross": str(extra),
-        "shippingAdditionalCostNet": str((extra / Decimal("1.27")).quantize(Decimal("0.0001"))),
+        "shippingAdditionalCostNet": net_of(extra),
         "couponCode": spec.get("couponCode", ""),
         "couponGrossPrice": _optional(spec, "couponGrossPrice"),
         "cartAmountDiscount": _optional(spec, "cartAmountDiscount"),
         "loyaltyPointsUsed": _optional(spec, "loyaltyPointsUsed"),
-        "currency": spec.get("currency", "HUF"),
-        "total": f"{gross:.4f}",
+        "currency": currency,
         "netTotal": f"{net:.4f}",
         "taxTotal": f"{vat:.4f}",
+    }
+    fields: dict[str, Any] = {
+        "invoiceId": "0",
+        "invoicePrefix": "",
+        "firstname": buyer.get("family", ""),
+        "lastname": buyer.get("given", ""),
+        "email": buyer.get("email", ""),
+        "phone": buyer.get("phone", ""),
+        "fax": "",
+        "paymentFirstname": buyer.get("family", ""),
+        "paymentLastname": buyer.get("given", ""),
+        "paymentCompany": buyer.get("company", ""),
+        "paymentAddress1": buyer.get("address", ""),
+        "paymentAddress2": "",
+        "paymentCity": buyer.get("city", ""),
+        "paymentPostcode": buyer.get("postcode", ""),
+        "paymentCountryName": "Hungary",
+        "taxNumber": buyer.get("taxNumber", ""),
+        "shippingMethodName": spec.get("shippingMethodName", "Házhozszállítás futárral"),
+        "shippingMethodTaxRate": "27.0000",
+        "paymentMethodName": spec.get("paymentMethodName", "Utánvét"),
+        "paymentMethodCode": spec.get("paymentMethodCode", "COD"),
+        "paymentMethodTaxRate": "27.0000",
+        "comment": "",
+        "total": f"{gross:.4f}",  # REST `total` is the gross
+        "value": "1.00000000",
+        "couponTaxRate": "-1.0000",
+        "loyaltyPointsTaxRate": "-1.0000",
         "orderStatus": shop.status_id(int(spec.get("status", 1))),
+        "currency": shop.currency_id(currency),
+        "_webhook": hidden,
         "_history": [],
     }
     order = orders.insert(fields)
     _add_history(shop, order)
-    products = shop.table("orderProducts")
     for line in lines:
-        products.insert(
-            {
-                "name": line["name"],
-                "sku": line["sku"],
-                "price": line["price"],
-                "taxRate": f"{Decimal(str(line['taxRate'])):.4f}",
-                "quantity": str(line["quantity"]),
-                "options": line.get("options", []),
-                "order": order.resource_id,
-                "currency": fields["currency"],
-            }
-        )
-    shop.table("orderTotals").insert(
-        {"name": "Bruttó", "key": "TOTAL", "value": f"{gross:.4f}", "order": order.resource_id}
-    )
+        add_line(shop, order, line, currency)
+    add_totals(shop, order, net, vat)
     return order
 
 
@@ -98,27 +102,33 @@ def _optional(spec: dict[str, Any], name: str) -> str | None:
 
 
 def change_status(shop: SandboxShop, order: Row, status_id: str) -> None:
-    shop.table("orders").update(order, {"orderStatus": status_id})
+    shop.table("orders").update(order, {"orderStatus": status_id})  # dateUpdated moves
     _add_history(shop, order)
 
 
 def _add_history(shop: SandboxShop, order: Row) -> None:
     status_id = order.fields["orderStatus"]
     decoded = decode_id(status_id)
+    # As Shoprenter writes it: the shop's local time, to the second.
+    added = datetime.now(SHOP_ZONE).strftime("%Y-%m-%d %H:%M:%S")
     order.fields["_history"].append(
         {
             "status": decoded[1]["order_status_id"] if decoded else status_id,
             "statusText": shop.status_name(status_id),
             "comment": "",
-            # As Shoprenter writes it: the shop's local time, to the second.
-            "dateAdded": datetime.now(SHOP_ZONE).strftime("%Y-%m-%d %H:%M:%S"),
+            "dateAdded": added,
         }
     )
+    entry = shop.table("orderHistories").insert(
+        {"comment": "", "dateAdded": added, "order": order.resource_id, "orderStatus": status_id}
+    )
+    for stamp in ("dateCreated", "dateUpdated"):  # a history row has only its dateAdded
+        entry.fields.pop(stamp, None)
 
 
 def webhook_order(shop: SandboxShop, order: Row, base: str) -> dict[str, Any]:
     """The order as Shoprenter's webhook carries it (see the verbatim sample)."""
-    f = order.fields
+    f = {**order.fields, **order.fields["_webhook"]}
     lines = [
         r
         for r in shop.table("orderProducts").rows.values()
@@ -184,12 +194,12 @@ def webhook_order(shop: SandboxShop, order: Row, base: str) -> dict[str, Any]:
                     "name": r.fields["name"],
                     "sku": r.fields["sku"],
                     "price": r.fields["price"],
-                    "currency": r.fields["currency"],
+                    "currency": r.fields["_currency"],
                     "taxRate": r.fields["taxRate"],
-                    "quantity": r.fields["quantity"],
+                    "quantity": r.fields["_quantity"],
                     "orderProductOptions": {
                         "orderProductOption": [
-                            {**option, "prefix": "+"} for option in r.fields.get("options", [])
+                            {**option, "prefix": "+"} for option in r.fields["_options"]
                         ]
                     },
                     "image": f"{base}/custom/{shop.name}/image/no_image.jpg",

@@ -158,7 +158,11 @@ SPECS = {
             "orders",
             "order",
             "order_id",
-            links={"orderStatus": "orderStatuses", "customerGroup": "customerGroups"},
+            links={
+                "orderStatus": "orderStatuses",
+                "customerGroup": "customerGroups",
+                "currency": "currencies",
+            },
             filters={"innerId": "innerId", "orderStatusId": "orderStatus", "email": "email"},
             child_links={
                 "orderProducts": ("orderProducts", "orderId"),
@@ -179,6 +183,15 @@ SPECS = {
             links={"order": "orders"},
             filters={"orderId": "order"},
         ),
+        ResourceSpec(
+            "orderHistories",
+            "orderHistory",
+            "order_history_id",
+            links={"order": "orders", "orderStatus": "orderStatuses"},
+            filters={"orderId": "order"},
+            writable=False,
+        ),
+        ResourceSpec("currencies", "currency", "currency_id", writable=False),
         ResourceSpec("orderStatuses", "orderStatus", "order_status_id", writable=False),
         ResourceSpec(
             "orderStatusDescriptions",

@@ -12,6 +12,7 @@ from typing import Any
 
 from devtools.sandbox.resources import SPECS, ResourceSpec
 from shopsync.adapters.shoprenter.ids import decode_id, encode_id
+from shopsync.domain.orders import SHOP_ZONE
 
 MONEY_FIELDS = frozenset({"price", "cost", "total", "value"})
 LINK_COLUMNS = {
@@ -23,8 +24,12 @@ LINK_COLUMNS = {
 }
 
 
-def now_text() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+#: Order resources carry the shop's local time, as Shoprenter writes it (api-notes §10.3 [I]).
+SHOP_LOCAL_TIME = frozenset({"orders", "orderProducts", "orderTotals"})
+
+
+def now_text(local: bool = False) -> str:
+    return datetime.now(SHOP_ZONE if local else UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 @dataclass
@@ -49,7 +54,7 @@ class Table:
         self.next_inner += 1
         fields = {**self.spec.defaults, **fields}
         resource_id = outer_id or self._make_id(inner, fields)
-        stamp = now_text()
+        stamp = now_text(self.spec.endpoint in SHOP_LOCAL_TIME)
         fields.setdefault("dateCreated", stamp)
         fields["dateUpdated"] = stamp
         row = Row(resource_id, inner, fields)
@@ -75,7 +80,7 @@ class Table:
 
     def update(self, row: Row, fields: dict[str, Any]) -> Row:
         row.fields.update(fields)
-        row.fields["dateUpdated"] = now_text()
+        row.fields["dateUpdated"] = now_text(self.spec.endpoint in SHOP_LOCAL_TIME)
         row.updated = time.time()
         return row
 
@@ -206,6 +211,15 @@ class SandboxShop:
 
     def status_id(self, inner: int) -> str:
         return encode_id("orderStatus", order_status_id=inner)
+
+    def currency_id(self, code: str) -> str:
+        """The resource id of the shop's currency with this ISO code (added on first use)."""
+        currencies = self.table("currencies")
+        for row in currencies.rows.values():
+            if row.fields.get("code") == code:
+                return row.resource_id
+        name = {"HUF": "Forint", "EUR": "Euro"}.get(code, code)
+        return currencies.insert({"name": name, "code": code, "value": "1.00000000"}).resource_id
 
     def status_name(self, status_id: str) -> str:
         for row in self.table("orderStatusDescriptions").rows.values():

@@ -73,3 +73,41 @@ class CatalogMetrics:
 
 def catalog_metrics(registry: CollectorRegistry) -> CatalogMetrics:
     return build(CatalogMetrics, registry)
+
+
+@dataclass(frozen=True)
+class ReconcileMetrics:
+    """Order reconciliation by polling, run by this worker (see services/catalog_sync/app.py)."""
+
+    recovered: Annotated[
+        Counter,
+        Metric(
+            "shopsync_orders_recovered_total",
+            "Order statuses the poll published because the order processor had not handled "
+            "them (a lost webhook, or one still on its way)",
+        ),
+    ]
+    polled: Annotated[
+        Counter, Metric("shopsync_orders_polled_total", "Changed orders read by the poll")
+    ]
+    passes: Annotated[
+        Counter,
+        Metric("shopsync_orders_poll_passes_total", "Reconciliation passes by result", ["result"]),
+    ]
+    lag: Annotated[
+        Gauge,
+        Metric(
+            "shopsync_orders_poll_lag_seconds",
+            "Seconds since the connection's reconciliation mark (every change before it is "
+            "published)",
+            ["connection"],
+        ),
+    ]
+    api_requests: Annotated[
+        Counter,
+        Metric("shopsync_orders_poll_api_requests_total", "Shoprenter API requests of the poll"),
+    ]
+
+
+def reconcile_metrics(registry: CollectorRegistry) -> ReconcileMetrics:
+    return build(ReconcileMetrics, registry)

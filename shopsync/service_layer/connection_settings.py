@@ -65,6 +65,12 @@ class ConnectionSettings(BaseModel):
     orders_buyer_kind: Literal["private", "business"] | None = Field(
         None, description="override the buyer kind (empty: from the buyer's data)"
     )
+    orders_reconcile_interval_s: int | None = Field(
+        None,
+        ge=10,
+        le=86400,
+        description="seconds between reconciliation polls of the shop's orders (default 300)",
+    )
     invoice_series: Series | None = Field(None, description="invoice (and storno) number prefix")
     proforma_series: Series | None = Field(None, description="proforma number prefix")
     products_download_enabled: bool | None = Field(None, description="download the catalog")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
 from pydantic import SecretStr
@@ -128,9 +129,17 @@ def apply_settings(connection: ShopConnection, changes: dict[str, Any]) -> dict[
             f"{problem}: shopsync shops set {connection.name} orders_cancel_status_ids=[7] "
             "(the ids of your shop's cancelled statuses), then switch auto-accept on"
         )
+    intake_was_on = _intake_on(connection)
     for key, value in applied.items():
         setattr(connection, key, value)
+    if not intake_was_on and _intake_on(connection):
+        connection.orders_reconcile_from = datetime.now(UTC)  # never the shop's history before
     return applied
+
+
+def _intake_on(connection: ShopConnection) -> bool:
+    """Order intake on: the connection (on unless switched off) and its order tab."""
+    return connection.enabled is not False and bool(connection.orders_enabled)
 
 
 #: Settings that name rows of the account, and what they name.

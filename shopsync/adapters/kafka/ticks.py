@@ -1,4 +1,5 @@
-"""What catalog_sync and stock_sync share: the leader tick timer and tick decoding."""
+"""What the sync services share: the leader tick timer and tick decoding (catalog, stock and
+order reconciliation ticks)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from shopsync.adapters.kafka.decoding import RecordReader
 from shopsync.adapters.kafka.faust_app import raw_topic
 from shopsync.adapters.kafka.records import SyncTick
 from shopsync.adapters.kafka.topics import SYNC_TICKS
+from shopsync.domain.order_reconciling import DEFAULT_INTERVAL_S as RECONCILE_INTERVAL_S
 from shopsync.domain.ticks import TickSchedule
 
 __all__ = [
@@ -34,7 +36,7 @@ __all__ = [
 ]
 
 Send = Callable[[str, bytes, bytes], Awaitable[None]]
-SyncKind = Literal["catalog", "stock"]
+SyncKind = Literal["catalog", "stock", "orders"]
 
 
 @dataclass
@@ -69,8 +71,7 @@ class TickPublisher:
         async with self.sessions() as session:
             query = select(ShopConnection).where(ShopConnection.enabled.is_(True))
             connections = (await session.execute(query)).scalars()
-            intervals = _catalog_intervals if self.kind == "catalog" else _stock_intervals
-            return intervals(connections, self.default_interval_s)
+            return INTERVALS[self.kind](connections, self.default_interval_s)
 
 
 def _catalog_intervals(connections: Iterable[ShopConnection], default_s: float) -> dict[int, float]:
@@ -85,6 +86,23 @@ def _catalog_intervals(connections: Iterable[ShopConnection], default_s: float) 
 def _stock_intervals(connections: Iterable[ShopConnection], default_s: float) -> dict[int, float]:
     """Each connection whose stock sync is on, every one at the default interval."""
     return {c.id: default_s for c in connections if c.stock_sync_mode != "off"}
+
+
+def _order_intervals(connections: Iterable[ShopConnection], _default_s: float) -> dict[int, float]:
+    """Each connection whose order intake is on, every 5 minutes unless it says otherwise."""
+    return {
+        c.id: float(c.orders_reconcile_interval_s or RECONCILE_INTERVAL_S)
+        for c in connections
+        if c.orders_enabled
+    }
+
+
+Intervals = Callable[[Iterable[ShopConnection], float], dict[int, float]]
+INTERVALS: dict[SyncKind, Intervals] = {
+    "catalog": _catalog_intervals,
+    "stock": _stock_intervals,
+    "orders": _order_intervals,
+}
 
 
 @dataclass(frozen=True)

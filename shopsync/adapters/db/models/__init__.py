@@ -19,7 +19,7 @@ from shopsync.adapters.db.models.documents import (
     ExchangeRate,
 )
 from shopsync.adapters.db.models.messages import DeadLetterRow, OutboxMessage, ProcessedEvent
-from shopsync.adapters.db.models.orders import HeldOrder, OrderStateRow
+from shopsync.adapters.db.models.orders import HeldOrder, OrderReconcileMark, OrderStateRow
 from shopsync.adapters.db.models.stock import SkuMiss, StockLevel, StockMovement, Warehouse
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "DocumentSeries",
     "ExchangeRate",
     "HeldOrder",
+    "OrderReconcileMark",
     "OrderStateRow",
     "OutboxMessage",
     "Price",

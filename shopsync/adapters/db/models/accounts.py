@@ -60,6 +60,10 @@ class ShopConnection(AccountOwned, Base):
     orders_cancel_status_ids: Mapped[list[str]] = mapped_column(Json, default=list)
     orders_cancel_action: Mapped[str] = mapped_column(String(20), default="storno")
     orders_buyer_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Seconds between reconciliation passes (None: every 5 minutes), and the earliest change
+    # reconciliation reads: when intake was last switched on, or a backfill's start.
+    orders_reconcile_interval_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    orders_reconcile_from: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     # NAV Online Számla export: customerVatStatus override (None: from the buyer's data),
     # the exemption / out-of-scope case of 0% lines, payment method name → NAV method.
     nav_customer_vat_status: Mapped[str | None] = mapped_column(String(20), nullable=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopsync.adapters.db.base import Base, BigId, Json, UtcDateTime, utcnow
@@ -39,3 +39,19 @@ class HeldOrder(Base):
     event: Mapped[str] = mapped_column(Text)  # the OrderReceived as JSON, for the release
     held_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     released_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class OrderReconcileMark(Base):
+    """How far a connection's orders are reconciled by polling (shopsync.domain.order_reconciling).
+
+    Every change before `reconciled_until` was published; a pass under way started at
+    `pass_started_at` and has published its pages before `next_page`.
+    """
+
+    __tablename__ = "order_reconcile_marks"
+
+    connection_id: Mapped[int] = mapped_column(ForeignKey("shop_connections.id"), primary_key=True)
+    reconciled_until: Mapped[datetime] = mapped_column(UtcDateTime)
+    pass_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    next_page: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
