@@ -14,7 +14,9 @@ from mode import Service
 from prometheus_client import CollectorRegistry
 
 from shopsync.adapters.db.engine import create_engine, session_factory
+from shopsync.adapters.db.request_pacing import shared_pacers
 from shopsync.adapters.kafka.producer import LazyProducer
+from shopsync.adapters.shoprenter.ratelimit import PROCESS_LIMITERS
 from shopsync.settings import Settings
 
 #: Longest a call to a shop may take, connect to last byte.
@@ -26,6 +28,8 @@ class WorkerResources(Service):
         super().__init__()
         self.engine = create_engine(settings.resolved_database_url)
         self.sessions = session_factory(self.engine)
+        # Every process that calls a shop takes its slots from the database: one budget.
+        PROCESS_LIMITERS.share_through(shared_pacers(self.engine))
         self.producer = LazyProducer(settings.bootstrap_servers)
         self.registry = registry or CollectorRegistry()
         self._http: aiohttp.ClientSession | None = None
@@ -45,4 +49,5 @@ class WorkerResources(Service):
             await self._http.close()
             self._http = None
         await asyncio.to_thread(self.producer.close)  # delivers what is queued, up to 5 s
+        PROCESS_LIMITERS.share_through(None)
         await self.engine.dispose()

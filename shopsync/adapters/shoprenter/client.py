@@ -22,7 +22,7 @@ from shopsync.adapters.shoprenter.batch import (
 )
 from shopsync.adapters.shoprenter.credentials import ShopAccess
 from shopsync.adapters.shoprenter.errors import ShoprenterError, ShoprenterUnavailable
-from shopsync.adapters.shoprenter.ratelimit import PROCESS_LIMITERS, ShopRateLimiter
+from shopsync.adapters.shoprenter.ratelimit import PROCESS_LIMITERS, RequestPacer
 from shopsync.adapters.shoprenter.responses import body_or_error, href, json_or_text, page_items
 from shopsync.adapters.shoprenter.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 
@@ -43,13 +43,13 @@ class ClientStats:
 
 
 class HttpShoprenterClient:
-    """One shop's API. Share the aiohttp session; the rate limiter is per shop and process."""
+    """One shop's API. Share the aiohttp session; the limiter is per shop (PROCESS_LIMITERS)."""
 
     def __init__(
         self,
         access: ShopAccess,
         http: aiohttp.ClientSession,
-        limiter: ShopRateLimiter | None = None,
+        limiter: RequestPacer | None = None,
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
     ) -> None:

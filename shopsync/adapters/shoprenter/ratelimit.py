@@ -1,9 +1,21 @@
-"""At most N requests per second per shop from this process, shared by every task."""
+"""At most N requests per second per shop, shared by every task of this process; or, with
+`share_through`, by every process (the database-backed pacer in adapters/db/request_pacing.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
+from typing import Protocol
+
+
+class RequestPacer(Protocol):
+    """Paces one shop's requests: wait for a slot before each, push them back after a 429."""
+
+    async def acquire(self) -> None: ...
+
+    def pause(self, seconds: float) -> None: ...
 
 
 class ShopRateLimiter:
@@ -35,17 +47,26 @@ class ShopRateLimiter:
 
 
 class RateLimiterRegistry:
-    """One limiter per shop path, for the whole process."""
+    """One limiter per shop path, for the whole process (in-process unless shared)."""
 
     def __init__(self, per_second: float = 3.0) -> None:
         self._per_second = per_second
-        self._limiters: dict[str, ShopRateLimiter] = {}
+        self._limiters: dict[str, RequestPacer] = {}
+        self._make: Callable[[str], RequestPacer] = self._in_process
 
-    def for_shop(self, shop: str) -> ShopRateLimiter:
+    def for_shop(self, shop: str) -> RequestPacer:
         limiter = self._limiters.get(shop)
         if limiter is None:
-            limiter = self._limiters[shop] = ShopRateLimiter(self._per_second)
+            limiter = self._limiters[shop] = self._make(shop)
         return limiter
+
+    def share_through(self, make: Callable[[str], RequestPacer] | None) -> None:
+        """Pace every shop with `make(shop)` from now on (None: back to this process alone)."""
+        self._make = make or self._in_process
+        self._limiters.clear()
+
+    def _in_process(self, _shop: str) -> RequestPacer:
+        return ShopRateLimiter(self._per_second)
 
 
 PROCESS_LIMITERS = RateLimiterRegistry()

@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
+from shopsync.adapters.db.request_pacing import shared_pacers
 from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
 from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
+from shopsync.adapters.shoprenter.ratelimit import PROCESS_LIMITERS
 from shopsync.settings import Settings
 
 T = TypeVar("T")
@@ -40,9 +42,11 @@ async def migrated(current: Settings) -> str:
 async def sessions_of(current: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Sessions on a database brought up to the latest migration."""
     engine = create_engine(await migrated(current))
+    PROCESS_LIMITERS.share_through(shared_pacers(engine))  # a shop's budget, with the services
     try:
         yield session_factory(engine)
     finally:
+        PROCESS_LIMITERS.share_through(None)
         await engine.dispose()
 
 

@@ -18,7 +18,12 @@ from shopsync.adapters.db.models.documents import (
     DocumentSeries,
     ExchangeRate,
 )
-from shopsync.adapters.db.models.messages import DeadLetterRow, OutboxMessage, ProcessedEvent
+from shopsync.adapters.db.models.messages import (
+    DeadLetterRow,
+    OutboxMessage,
+    ProcessedEvent,
+    ShopRequestSlot,
+)
 from shopsync.adapters.db.models.orders import HeldOrder, OrderReconcileMark, OrderStateRow
 from shopsync.adapters.db.models.stock import SkuMiss, StockLevel, StockMovement, Warehouse
 
@@ -41,6 +46,7 @@ __all__ = [
     "ProductGroup",
     "ProductLink",
     "ShopConnection",
+    "ShopRequestSlot",
     "SkuMiss",
     "StockLevel",
     "StockMovement",

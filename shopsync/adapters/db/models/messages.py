@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopsync.adapters.db.base import Base, BigId, UtcDateTime, utcnow
@@ -54,3 +54,12 @@ class OutboxMessage(Base):
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class ShopRequestSlot(Base):
+    """A shop's next free request slot (Unix seconds), taken by every process that calls it."""
+
+    __tablename__ = "shop_request_slots"
+
+    shop: Mapped[str] = mapped_column(String(300), primary_key=True)
+    next_slot: Mapped[float] = mapped_column(Float)

@@ -1,0 +1,64 @@
+"""One request budget per shop across processes: slots handed out by a database row.
+
+Every process that calls a shop takes its next slot from `shop_request_slots` in one
+atomic upsert (PostgreSQL and SQLite alike: the row is locked for the statement), so
+catalog-sync, stock-sync and the CLI together keep to the shop's 3 requests/s. Slots are
+Unix seconds of the processes' clocks: they share a host, or NTP keeps them within a few ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shopsync.adapters.shoprenter.ratelimit import RequestPacer
+
+#: Slots further apart than 1/3 s by this much: a sleeper that wakes a little late or a
+#: request a little slow on the wire still leaves any four of them more than 1 s apart.
+SAFETY = 1.15
+#: A slot missed by more than this (a busy event loop) is given up and another taken.
+LATE_S = 0.1
+TAKE = """
+INSERT INTO shop_request_slots (shop, next_slot) VALUES (:shop, CAST(:start AS FLOAT) + :gap)
+ON CONFLICT (shop) DO UPDATE SET next_slot =
+{later}(shop_request_slots.next_slot, CAST(:start AS FLOAT)) + CAST(:gap AS FLOAT)
+RETURNING next_slot
+"""
+
+
+class SharedShopPacer:
+    """A shop's requests spaced `SAFETY / per_second` apart, whichever process sends them."""
+
+    def __init__(self, engine: AsyncEngine, shop: str, per_second: float = 3.0) -> None:
+        self._engine, self._shop = engine, shop
+        self._interval = SAFETY / per_second
+        later = "greatest" if engine.dialect.name == "postgresql" else "max"
+        self._take = text(TAKE.format(later=later))
+        self._not_before = 0.0
+
+    async def acquire(self) -> None:
+        for _ in range(3):  # a slot missed twice: send anyway rather than starve
+            slot = await self._next_slot()
+            await asyncio.sleep(max(0.0, slot - time.time()))
+            if time.time() - slot <= LATE_S:
+                return
+
+    def pause(self, seconds: float) -> None:
+        """The shop said slow down: the next slot this process takes pushes everyone back."""
+        self._not_before = max(self._not_before, time.time() + seconds)
+
+    async def _next_slot(self) -> float:
+        start = max(time.time(), self._not_before)
+        params = {"shop": self._shop, "start": start, "gap": self._interval}
+        async with self._engine.begin() as connection:
+            taken = (await connection.execute(self._take, params)).scalar_one()
+        return float(taken) - self._interval
+
+
+def shared_pacers(engine: AsyncEngine) -> Callable[[str], RequestPacer]:
+    """For RateLimiterRegistry.share_through: every shop paced through `engine`."""
+    return lambda shop: SharedShopPacer(engine, shop)
