@@ -8,6 +8,7 @@ it started (process group and all) and drops every database it made.
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,9 +16,11 @@ from typing import Any
 
 import pytest
 
+from shopsync.adapters.kafka.admin import ensure_topics
 from shopsync.adapters.kafka.embedded import start_broker
+from shopsync.adapters.kafka.topics import topic_specs
 from tests.nav_check import check_nav_exports
-from tests.support import create_pg_database, drop_pg_database, stop_process
+from tests.support import create_pg_database, drop_pg_database, free_port, stop_process
 
 
 class Processes:
@@ -35,6 +38,14 @@ class Processes:
         self.adopt(broker)
         return broker
 
+    def kafka(self, work: Path, partitions: int) -> str:
+        """A broker of our own with ShopSync's topics in `partitions` partitions: its address."""
+        port = free_port()
+        self.broker(port, work / "broker.log")
+        bootstrap = f"127.0.0.1:{port}"
+        ensure_topics(bootstrap, topic_specs(partitions))
+        return bootstrap
+
     def adopt(self, process: subprocess.Popen[Any]) -> subprocess.Popen[Any]:
         self._running.append(process)
         return process
@@ -42,6 +53,21 @@ class Processes:
     def stop_all(self) -> None:
         while self._running:
             stop_process(self._running.pop())
+
+
+def service_env(
+    database_url: str, key: bytes, work: Path, bootstrap: str, *ports: str, **extra: str
+) -> dict[str, str]:
+    """What the services need to run: the database, broker, key, a folder, a free port each."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "SHOPSYNC_SECRET_KEY": key.decode(),
+        "SHOPSYNC_VAR_DIR": str(work),
+        **{port: str(free_port()) for port in ports},
+        **extra,
+    }
 
 
 class Databases:

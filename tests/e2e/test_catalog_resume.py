@@ -19,13 +19,10 @@ from devtools.sandbox.generator import catalog
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
 from shopsync.adapters.db.models import CatalogSyncState, Product, ShopConnection
-from shopsync.adapters.kafka.admin import ensure_topics
-from shopsync.adapters.kafka.topics import topic_specs
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.shops import add_connection, apply_settings
-from tests.e2e.conftest import Processes
+from tests.e2e.conftest import Processes, service_env
 from tests.sandbox_fixtures import Sandbox
-from tests.support import free_port
 
 pytestmark = pytest.mark.e2e
 SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
@@ -64,18 +61,10 @@ async def test_kill_9_halfway_through_the_first_download_resumes_instead_of_rest
         )
         await session.commit()
         cid = connection.id
-    port = free_port()
-    processes.broker(port, tmp_path / "broker.log")
-    ensure_topics(f"127.0.0.1:{port}", topic_specs(4))
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{port}",
-        "SHOPSYNC_SECRET_KEY": key.decode(),
-        "SHOPSYNC_VAR_DIR": str(tmp_path),
-        "CATALOG_SYNC_PORT": str(free_port()),
-        "SHOPSYNC_TOPIC_PARTITIONS": "4",
-    }
+    bootstrap = processes.kafka(tmp_path, 4)
+    env = service_env(
+        url, key, tmp_path, bootstrap, "CATALOG_SYNC_PORT", SHOPSYNC_TOPIC_PARTITIONS="4"
+    )
 
     def worker() -> subprocess.Popen[bytes]:
         return processes.start(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
@@ -17,13 +16,10 @@ from devtools.sandbox.catalog import add_products
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
 from shopsync.adapters.db.models import ShopConnection
-from shopsync.adapters.kafka.admin import ensure_topics
-from shopsync.adapters.kafka.topics import topic_specs
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.shops import add_connection, apply_settings
-from tests.e2e.conftest import Databases, Processes
+from tests.e2e.conftest import Databases, Processes, service_env
 from tests.sandbox_fixtures import Sandbox
-from tests.support import free_port
 
 pytestmark = pytest.mark.e2e
 SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
@@ -78,17 +74,7 @@ async def test_two_hundred_shops_are_each_synced_once_per_interval_spread_over_i
         )  # the default 10-minute interval, switched on while the worker runs
         await session.commit()
     await engine.dispose()
-    port = free_port()
-    processes.broker(port, tmp_path / "broker.log")
-    ensure_topics(f"127.0.0.1:{port}", topic_specs(12))
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{port}",
-        "SHOPSYNC_SECRET_KEY": key.decode(),
-        "SHOPSYNC_VAR_DIR": str(tmp_path),
-        "CATALOG_SYNC_PORT": str(free_port()),
-    }
+    env = service_env(url, key, tmp_path, processes.kafka(tmp_path, 12), "CATALOG_SYNC_PORT")
     processes.start(
         [SHOPSYNC, "catalog-sync"], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

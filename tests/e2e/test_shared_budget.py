@@ -4,7 +4,6 @@ shop for 60 s: together never more than its 3 requests in any second, and no 429
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import subprocess
 import sys
@@ -26,15 +25,13 @@ from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
 from shopsync.adapters.db.models import Product, ShopConnection, StockLevel, Warehouse
 from shopsync.adapters.db.uow import SqlAlchemyUnitOfWork
-from shopsync.adapters.kafka.admin import ensure_topics
-from shopsync.adapters.kafka.topics import topic_specs
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.shops import add_connection, apply_settings
 from shopsync.service_layer.stock import set_stock
-from tests.e2e.conftest import Databases, Processes
+from tests.e2e.conftest import Databases, Processes, service_env
 from tests.e2e.test_stock_flow import ready
 from tests.sandbox_fixtures import Sandbox
-from tests.support import INTAKE_ON, free_port
+from tests.support import INTAKE_ON
 
 pytestmark = pytest.mark.e2e
 SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
@@ -55,19 +52,9 @@ async def test_three_busy_jobs_on_one_shop_keep_to_its_three_requests_per_second
     engine = create_engine(url)
     sessions = session_factory(engine)
     await _connect(sessions, CredentialCipher(key), shop, f"{sandbox.url}/busy")
-    port = free_port()
-    processes.broker(port, tmp_path / "broker.log")
-    ensure_topics(f"127.0.0.1:{port}", topic_specs(12))
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{port}",
-        "SHOPSYNC_SECRET_KEY": key.decode(),
-        "SHOPSYNC_VAR_DIR": str(tmp_path),
-        "CATALOG_SYNC_PORT": str(free_port()),
-        "STOCK_SYNC_PORT": str(free_port()),
-        "OUTBOX_RELAY_PORT": str(free_port()),
-    }
+    bootstrap = processes.kafka(tmp_path, 12)
+    ports = ("CATALOG_SYNC_PORT", "STOCK_SYNC_PORT", "OUTBOX_RELAY_PORT")
+    env = service_env(url, key, tmp_path, bootstrap, *ports)
     for name in ("outbox-relay", "stock-sync", "catalog-sync"):
         processes.start([SHOPSYNC, name], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for port_name in ("OUTBOX_RELAY_PORT", "STOCK_SYNC_PORT", "CATALOG_SYNC_PORT"):

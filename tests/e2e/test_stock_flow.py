@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import subprocess
 import sys
@@ -29,16 +28,13 @@ from shopsync.adapters.db.models import (
     StockMovement,
     Warehouse,
 )
-from shopsync.adapters.kafka.admin import ensure_topics
-from shopsync.adapters.kafka.topics import topic_specs
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.shops import add_connection, apply_settings
-from tests.e2e.conftest import Databases, Processes
+from tests.e2e.conftest import Databases, Processes, service_env
 from tests.sandbox_fixtures import Sandbox
 from tests.support import (
     INTAKE_ON,
     SAMPLE_WEBHOOK,
-    free_port,
     multipart_body,
 )
 
@@ -113,20 +109,8 @@ async def test_a_thousand_orders_leave_the_shop_with_the_sum_of_the_selected_war
             CredentialCipher(key).decrypt(connection.webhook_token_encrypted),
         )
         account_id = connection.account_id
-    port = free_port()
-    processes.broker(port, tmp_path / "broker.log")
-    ensure_topics(f"127.0.0.1:{port}", topic_specs(12))
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{port}",
-        "SHOPSYNC_SECRET_KEY": key.decode(),
-        "SHOPSYNC_VAR_DIR": str(tmp_path),
-        "GATEWAY_PORT": str(free_port()),
-        "ORDER_PROCESSOR_PORT": str(free_port()),
-        "STOCK_SYNC_PORT": str(free_port()),
-        "OUTBOX_RELAY_PORT": str(free_port()),
-    }
+    ports = ("GATEWAY_PORT", "ORDER_PROCESSOR_PORT", "STOCK_SYNC_PORT", "OUTBOX_RELAY_PORT")
+    env = service_env(url, key, tmp_path, processes.kafka(tmp_path, 12), *ports)
     for name in ("gateway", "order-processor", "outbox-relay", "stock-sync"):
         processes.start([SHOPSYNC, name], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     rng = random.Random(12)
