@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.models import Account
 from shopsync.domain.nav_invoice import Address, Supplier
 from shopsync.service_layer.settings_input import parsed_changes
+from shopsync.service_layer.shops import find_account
 
 
 class AccountError(Exception):
@@ -39,9 +39,7 @@ REQUIRED_SUPPLIER_FIELDS = ("name", "tax_number", "postcode", "city", "address")
 
 
 async def account_named(session: AsyncSession, name: str) -> Account:
-    account = (
-        await session.execute(select(Account).where(Account.name == name))
-    ).scalar_one_or_none()
+    account = await find_account(session, name)
     if account is None:
         raise AccountError(f"no account named {name!r}")
     return account
