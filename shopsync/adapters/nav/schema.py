@@ -1,4 +1,4 @@
-"""Validating InvoiceData XML against NAV's official v3.0 schemas (xmlschema)."""
+"""Validating NAV XML against NAV's official v3.0 schemas (xmlschema): invoices and API messages."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ class NavSchemaError(ValueError):
 
 
 @cache
-def invoice_data_schema(schema_dir: Path = SCHEMA_DIR) -> xmlschema.XMLSchema:
-    """invoiceData.xsd with its two imports located explicitly (it names no locations)."""
+def _schema(name: str, schema_dir: Path) -> xmlschema.XMLSchema:
+    """A NAV schema with its two imports located explicitly (NAV names none)."""
     directory = schema_dir.resolve()
     return xmlschema.XMLSchema(
-        str(directory / "invoiceData.xsd"),
+        str(directory / name),
         locations=[
             (COMMON_NS, str(directory / "common.xsd")),
             (BASE_NS, str(directory / "invoiceBase.xsd")),
@@ -30,9 +30,27 @@ def invoice_data_schema(schema_dir: Path = SCHEMA_DIR) -> xmlschema.XMLSchema:
     )
 
 
-def validate_invoice_data(xml: bytes, schema_dir: Path = SCHEMA_DIR) -> None:
-    """NavSchemaError unless `xml` is a valid InvoiceData document."""
-    schema = invoice_data_schema(schema_dir)
+def invoice_data_schema(schema_dir: Path = SCHEMA_DIR) -> xmlschema.XMLSchema:
+    """invoiceData.xsd: the InvoiceData document every invoice is reported as."""
+    return _schema("invoiceData.xsd", schema_dir)
+
+
+def api_schema(schema_dir: Path = SCHEMA_DIR) -> xmlschema.XMLSchema:
+    """invoiceApi.xsd: every request and answer of NAV's invoiceService/v3."""
+    return _schema("invoiceApi.xsd", schema_dir)
+
+
+def _validate(schema: xmlschema.XMLSchema, xml: bytes) -> None:
     error = next(iter(schema.iter_errors(xml.decode("utf-8"))), None)
     if error is not None:
         raise NavSchemaError(f"{error.reason} (at {error.path})")
+
+
+def validate_invoice_data(xml: bytes, schema_dir: Path = SCHEMA_DIR) -> None:
+    """NavSchemaError unless `xml` is a valid InvoiceData document."""
+    _validate(invoice_data_schema(schema_dir), xml)
+
+
+def validate_api_message(xml: bytes, schema_dir: Path = SCHEMA_DIR) -> None:
+    """NavSchemaError unless `xml` is a valid invoiceApi request or answer."""
+    _validate(api_schema(schema_dir), xml)
