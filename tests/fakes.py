@@ -18,6 +18,8 @@ from typing import Any, Self
 from shopsync.adapters.db.outbox_records import StockReason
 from shopsync.adapters.shoprenter.order_reads import OrderPage
 from shopsync.domain import order_actions as do
+from shopsync.domain.nav_errors import NavNoAnswer
+from shopsync.domain.nav_reporting import InvoiceOperation, ProcessingResult, TransactionStatus
 from shopsync.domain.order_reconciling import ReconcileMark
 from shopsync.domain.order_state import OrderState
 from shopsync.domain.product_changes import ProductWrite, StoredProduct
@@ -273,3 +275,42 @@ class FakeShopOrders:
         self.asked.append((since, page))
         orders = self.pages[page] if page < len(self.pages) else []
         return OrderPage(orders, page + 1 < len(self.pages))
+
+
+@dataclass
+class FakeNav:
+    """NAV in memory: saves each submitted invoice, answers DONE; can lose or refuse answers.
+
+    `lose_answers` submissions are saved and then not answered (a timeout after NAV got
+    them); `drop_requests` are not answered and not saved (lost on the way to NAV).
+    """
+
+    creates: dict[str, int] = field(default_factory=dict)
+    transactions: dict[str, tuple[InvoiceOperation, ...]] = field(default_factory=dict)
+    lose_answers: int = 0
+    drop_requests: int = 0
+    checked: list[str] = field(default_factory=list)
+
+    async def submit(self, operations: Sequence[InvoiceOperation]) -> str:
+        if self.drop_requests:
+            self.drop_requests -= 1
+            raise NavNoAnswer("", "timeout")
+        for operation in operations:
+            self.creates[operation.number] = self.creates.get(operation.number, 0) + 1
+        transaction_id = f"T{len(self.transactions) + 1}"
+        self.transactions[transaction_id] = tuple(operations)
+        if self.lose_answers:
+            self.lose_answers -= 1
+            raise NavNoAnswer("", "timeout")
+        return transaction_id
+
+    async def status(self, transaction_id: str) -> TransactionStatus:
+        operations = self.transactions.get(transaction_id, ())
+        return TransactionStatus(
+            transaction_id,
+            tuple(ProcessingResult(i, "DONE") for i, _ in enumerate(operations, start=1)),
+        )
+
+    async def invoice_exists(self, number: str) -> bool:
+        self.checked.append(number)
+        return number in self.creates

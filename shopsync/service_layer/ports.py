@@ -17,6 +17,7 @@ from shopsync.adapters.db.order_writer import Applied, Planned
 from shopsync.adapters.db.outbox_records import StockReason
 from shopsync.adapters.shoprenter.client import BatchRequest, BatchResult
 from shopsync.adapters.store_errors import Conflict, Outage
+from shopsync.domain.nav_reporting import InvoiceOperation, TransactionStatus
 from shopsync.domain.order_state import OrderState
 from shopsync.domain.product_changes import ProductWrite, StoredProduct
 from shopsync.domain.stock_levels import DownloadTarget, LevelChange
@@ -28,6 +29,7 @@ __all__ = [
     "CatalogStore",
     "Conflict",
     "Hold",
+    "NavReporting",
     "OrderKey",
     "OrderStore",
     "Outage",
@@ -170,3 +172,15 @@ class ShopWebhooks(Protocol):
     async def update(self, hook_id: str, url: str) -> None: ...
 
     async def delete(self, hook_id: str) -> None: ...
+
+
+class NavReporting(Protocol):
+    """One technical user's NAV Online Számla (`HttpNavClient`): submit, follow, check."""
+
+    async def submit(self, operations: Sequence[InvoiceOperation]) -> str:
+        """One /manageInvoice of 1..100 operations: its transaction id; NavNoAnswer if lost."""
+        ...
+
+    async def status(self, transaction_id: str) -> TransactionStatus: ...
+
+    async def invoice_exists(self, number: str) -> bool: ...
