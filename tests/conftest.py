@@ -23,7 +23,7 @@ from shopsync.adapters.secrets import CredentialCipher
 from tests.nav_check import EXPORTED, check_nav_exports
 from tests.support import create_pg_database, drop_pg_database, free_port, stop_process
 
-pytest_plugins = ["tests.sandbox_fixtures"]
+pytest_plugins = ["tests.sandbox_fixtures", "tests.mnb_fixtures"]
 
 # CI explores the same examples every run (a red build is then reproducible); locally, new ones.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
