@@ -39,7 +39,7 @@ async def submit_once(
     sleep: Sleep = asyncio.sleep,
 ) -> Submission:
     """Submit the operations; after a lost answer ask NAV first and resend only what it lacks."""
-    pending, delivered = tuple(operations), ()
+    pending, delivered = tuple(operations), tuple[str, ...]()
     for _ in range(attempts):
         try:
             return Submission(await nav.submit(pending), pending, delivered)
