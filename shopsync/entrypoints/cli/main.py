@@ -129,6 +129,21 @@ def _sandbox_world(demo: bool) -> SandboxWorld:
     return world
 
 
+@cli.command("nav-sandbox")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=9320, show_default=True)
+def nav_sandbox(host: str, port: int) -> None:
+    """Run the NAV Online Számla test service (invoiceService/v3; users via POST /_nav/users)."""
+    import asyncio
+
+    from devtools.nav_sandbox.app import run_nav_sandbox
+
+    _logging(settings().log_level)
+    click.echo(f"NAV sandbox on http://{host}:{port}/invoiceService/v3 (admin: /_nav/...)")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_nav_sandbox(host, port))
+
+
 @cli.command()
 @click.option("--demo", is_flag=True, help="also start the Shoprenter sandbox with a demo shop")
 def up(demo: bool) -> None:
