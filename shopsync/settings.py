@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     catalog_sync_port: int = Field(default=8082, validation_alias="CATALOG_SYNC_PORT")
     stock_sync_port: int = Field(default=8083, validation_alias="STOCK_SYNC_PORT")
     sandbox_port: int = Field(default=9300, validation_alias="SANDBOX_PORT")
+    # MNB's exchange-rate service (foreign-currency documents); the demo and tests: a sandbox.
+    mnb_url: str = Field(default="http://www.mnb.hu/arfolyamok.asmx", validation_alias="MNB_URL")
+    mnb_timeout_s: float = Field(default=10.0, gt=0, validation_alias="MNB_TIMEOUT_S")
+    mnb_sandbox_port: int = Field(default=9310, validation_alias="MNB_SANDBOX_PORT")
     sync_tick_interval_s: float = Field(default=600.0, validation_alias="SYNC_TICK_INTERVAL_S")
 
     smtp_host: str = Field(default="127.0.0.1", validation_alias="SMTP_HOST")

@@ -89,7 +89,7 @@ class FakeOrderStore:
                 found.setdefault(account, {})[sku] = self.tables.catalogs[account][sku]
         return found
 
-    async def apply(self, planned: list[Planned]) -> list[Applied]:
+    async def apply(self, planned: list[Planned], now: datetime | None = None) -> list[Applied]:
         for item in planned:
             queue = self._failures.get(item.order_ref)
             raised = (queue[0] if len(queue) == 1 else queue.pop(0)) if queue else None

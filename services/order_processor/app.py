@@ -17,7 +17,9 @@ from shopsync.adapters.db.uow import order_units
 from shopsync.adapters.kafka.faust_app import raw_topic
 from shopsync.adapters.kafka.topics import DLQ_ORDER_PROCESSOR, ORDER_EVENTS
 from shopsync.adapters.kafka.worker_app import WorkerApp, worker_app
+from shopsync.adapters.mnb.client import HttpMnbClient
 from shopsync.service_layer.order_intake import OrderIntake
+from shopsync.service_layer.rate_book import RateBook
 from shopsync.settings import Settings
 
 APP_ID = "shopsync-order-processor"
@@ -27,7 +29,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     """Wire the agent (concurrency=1: offsets never pass an unfinished event)."""
     worker = worker_app(APP_ID, settings, settings.order_processor_port, registry)
     metrics = processor_metrics(worker.registry)
-    consumer = _consumer(worker, metrics)
+    consumer = _consumer(worker, metrics, _rate_book(worker, settings))
     window_s = settings.order_batch_window_ms / 1000
 
     @worker.app.agent(raw_topic(worker.app, ORDER_EVENTS), name="order-events", concurrency=1)
@@ -40,12 +42,19 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     return worker.with_service_pages()
 
 
-def _consumer(worker: WorkerApp, metrics: ProcessorMetrics) -> OrderEventConsumer:
+def _consumer(worker: WorkerApp, metrics: ProcessorMetrics, rates: RateBook) -> OrderEventConsumer:
     # Dead letters go out through librdkafka (C), like everything ShopSync produces.
     send = worker.resources.producer.send
     dead_letters = DeadLetterSink(worker.sessions, send, DLQ_ORDER_PROCESSOR, metrics.dead_letters)
-    intake = OrderIntake(order_units(worker.sessions))
+    intake = OrderIntake(order_units(worker.sessions), rates)
     return OrderEventConsumer(intake, metrics, dead_letters, worker.readiness)
+
+
+def _rate_book(worker: WorkerApp, settings: Settings) -> RateBook:
+    """Foreign-currency documents get MNB's rate of their day, asked before each batch."""
+    resources = worker.resources
+    mnb = HttpMnbClient(lambda: resources.http, settings.mnb_url, settings.mnb_timeout_s)
+    return RateBook(worker.sessions, mnb)
 
 
 def _messages(batch: list[Any]) -> list[tuple[MessageRef, bytes]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.document_rows import lines_of
@@ -38,10 +41,17 @@ async def document_facts(session: AsyncSession, document: Document) -> DocumentF
         totals=(document.total_net, document.total_vat, document.total_gross),
         payment=_payment(document, connection),
         zero_vat_case=connection.nav_zero_vat_case,
-        huf_rate=await rate_on(session, document.currency, fulfilment_day(issue_day, original)),
+        huf_rate=await _huf_rate(session, document, fulfilment_day(issue_day, original)),
         original=original,
         proforma_number=await _number_of(session, document.follows_document_id),
     )
+
+
+async def _huf_rate(session: AsyncSession, document: Document, day: date) -> Decimal:
+    """The rate the document was issued with; an older one's from the rates of its day."""
+    if document.exchange_rate is not None:
+        return document.exchange_rate
+    return await rate_on(session, document.currency, day)
 
 
 def _supplier(account: Account) -> Party:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.models import ExchangeRate
+from shopsync.domain.exchange_rates import PublishedRate
+
+MNB = "mnb"
 
 
 class RateMissing(LookupError):
@@ -48,3 +52,33 @@ async def rate_on(session: AsyncSession, currency: str, day: date) -> Decimal:
             f"shopsync rates set {currency.upper()} {day.isoformat()} RATE"
         )
     return rate
+
+
+async def keep_published(session: AsyncSession, published: Iterable[PublishedRate]) -> int:
+    """Store MNB's rates (source "mnb"); a rate recorded by hand for the day is kept. How many."""
+    kept = 0
+    for rate in published:
+        row = await session.get(ExchangeRate, (rate.currency, rate.day))
+        if row is not None and row.source.lower() != MNB:
+            continue
+        await set_rate(session, rate.currency, rate.day, rate.huf_per_unit, MNB)
+        kept += 1
+    return kept
+
+
+async def rates_of_day(
+    session: AsyncSession, currencies: set[str], day: date
+) -> dict[str, Decimal]:
+    """The rates recorded for exactly this day (by MNB's publication or by hand)."""
+    query = select(ExchangeRate).where(
+        ExchangeRate.currency.in_(currencies), ExchangeRate.rate_date == day
+    )
+    return {row.currency: row.rate for row in (await session.execute(query)).scalars()}
+
+
+async def listed_rates(session: AsyncSession, currency: str | None = None) -> list[ExchangeRate]:
+    """Recorded rates, newest day first (of one currency, if given)."""
+    query = select(ExchangeRate).order_by(ExchangeRate.rate_date.desc(), ExchangeRate.currency)
+    if currency:
+        query = query.where(ExchangeRate.currency == currency.upper())
+    return list((await session.execute(query)).scalars())

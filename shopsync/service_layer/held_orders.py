@@ -21,6 +21,7 @@ from shopsync.domain.documents import DocumentKind
 from shopsync.domain.order_reading import OrderRejected, read_order
 from shopsync.domain.order_rules import OrderRules
 from shopsync.service_layer.order_intake import OrderIntake
+from shopsync.service_layer.ports import ExchangeRates
 from shopsync.service_layer.shops import require_connection
 
 
@@ -55,11 +56,14 @@ async def release(
     order_ref: str,
     account: str | None = None,
     accept_difference: bool = False,
+    rates: ExchangeRates | None = None,
 ) -> list[str]:
     """Handle the order's held events again, as they are; one line each on what came of it.
 
     `accept_difference`: an order whose lines do not add up to the shop's total is issued
     with the difference as a line of its own (the operator checked the shop's order).
+    `rates`: where a foreign-currency document gets its rate (an order held waiting for
+    one is held again while it cannot be had).
     """
     async with sessions() as session:
         connection = await require_connection(session, connection_name, account)
@@ -67,11 +71,16 @@ async def release(
         rules = rules_of(connection)
     if not holds:
         raise NothingHeld(f"no held event of order {order_ref!r} of {connection_name!r}")
-    return [await _release(sessions, hold, rules, accept_difference) for hold in holds]
+    intake = OrderIntake(order_units(sessions), rates)
+    return [await _release(sessions, intake, hold, rules, accept_difference) for hold in holds]
 
 
 async def _release(
-    sessions: async_sessionmaker[AsyncSession], hold: HeldOrder, rules: OrderRules, accept: bool
+    sessions: async_sessionmaker[AsyncSession],
+    intake: OrderIntake,
+    hold: HeldOrder,
+    rules: OrderRules,
+    accept: bool,
 ) -> str:
     """Handle one held event again (under a new event id) unless it would still be held."""
     event = OrderReceived.model_validate_json(hold.event)
@@ -81,7 +90,7 @@ async def _release(
         return f"status {hold.status_id}: still held: {still}"
     again_id = f"{event.event_id[:150]}:release:{time.time_ns()}"
     again = {"event_id": again_id, "accepted_difference": accepted}
-    outcome = await OrderIntake(order_units(sessions)).handle(event.model_copy(update=again))
+    outcome = await intake.handle(event.model_copy(update=again))
     async with sessions() as session:
         await mark_released(session, [hold.id])
         await session.commit()

@@ -79,7 +79,8 @@ async def _invoice(session: AsyncSession, document: Document) -> NavInvoice:
         issue_date=issue_day,
         delivery_date=delivery_day,
         currency=document.currency,
-        exchange_rate=await rate_on(session, document.currency, delivery_day),
+        exchange_rate=document.exchange_rate
+        or await rate_on(session, document.currency, delivery_day),
         payment_method=_payment_method(document, connection),
         supplier=supplier_of(account),
         customer=_customer(document, connection),

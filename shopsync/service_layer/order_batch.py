@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from shopsync.adapters.db.decision_batch import main_document
 from shopsync.adapters.kafka.records import OrderReceived
+from shopsync.domain.exchange_rates import DayRates, issue_rate
 from shopsync.domain.order_actions import Decision
 from shopsync.domain.order_lifecycle import StatusReported, decide
 from shopsync.domain.order_reading import OrderRejected, read_order
@@ -93,28 +94,37 @@ class OrderBatch:
         self.held.append(hold)
         self.results[position] = Outcome("held", note=str(hold.why), held_field=hold.why.field)
 
-    async def decide(self, store: OrderStore) -> None:
-        """Every event's decision in order, each against the state the one before it left."""
+    async def decide(self, store: OrderStore, rates: DayRates | None = None) -> None:
+        """Every event's decision in order, each against the state the one before it left.
+
+        `rates`: the issue day's exchange rates; an order whose document needs one that is
+        missing is held, waiting for it.
+        """
         live = [i for i in self.items if i.rules.intake]
         states = await store.states({i.key for i in live})
         self.stored = set(states)
         catalogs = await store.catalogs(_skus(live))
         for item in self.items:
-            self._decide(item, states, catalogs.get(item.intake.account_id))
+            self._decide(item, states, catalogs.get(item.intake.account_id), rates)
 
     def _decide(
-        self, item: _Item, states: dict[OrderKey, OrderState], catalog: dict[str, int] | None
+        self,
+        item: _Item,
+        states: dict[OrderKey, OrderState],
+        catalog: dict[str, int] | None,
+        rates: DayRates | None,
     ) -> None:
         state = states.get(item.key, OrderState())
         report = StatusReported(item.event.status_id, item.order.status_at, item.order)
         try:
             decision = decide(state, item.rules, report, catalog)
+            rate = issue_rate(item.order.currency, decision, rates)
         except OrderRejected as rejected:
             self.hold(item.position, Hold(item.intake.connection_id, item.event, rejected))
             return
         if decision.state != state:
             states[item.key] = self.changed[item.key] = decision.state
-        item.planned = Planned(item.intake.account_id, *item.key, decision)
+        item.planned = Planned(item.intake.account_id, *item.key, decision, rate)
 
     @property
     def acting(self) -> list[Planned]:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from shopsync.adapters.kafka.records import OrderReceived
+from shopsync.domain.exchange_rates import HOME_CURRENCY, DayRates
+from shopsync.domain.orders import budapest_day
 from shopsync.service_layer.order_batch import OrderBatch, Outcome, PoisonEvent
-from shopsync.service_layer.ports import Conflict, Outage, UnitOfWork
+from shopsync.service_layer.ports import Conflict, ExchangeRates, Outage, UnitOfWork
 
 __all__ = ["CONSUMER", "OrderIntake", "Outage", "Outcome", "PoisonEvent"]
 
@@ -28,8 +31,16 @@ CONFLICT_RETRIES = 4
 class OrderIntake:
     """Order events → documents, stock and outbox records, idempotently, in one transaction."""
 
-    def __init__(self, units_of_work: Callable[[], UnitOfWork]) -> None:
+    def __init__(
+        self,
+        units_of_work: Callable[[], UnitOfWork],
+        rates: ExchangeRates | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        """`rates`: where foreign-currency documents get the issue day's rate (None: not kept)."""
         self._units_of_work = units_of_work
+        self._rates = rates
+        self._clock = clock
 
     async def handle(self, event: OrderReceived) -> Outcome:
         """One event (a batch of one); PoisonEvent when it can never be handled."""
@@ -71,14 +82,28 @@ class OrderIntake:
         return PoisonEvent(_reason(exc))
 
     async def _batch(self, events: list[OrderReceived]) -> list[Outcome | PoisonEvent]:
+        now = self._clock()
+        rates = await self._rates_on(now, events)  # before the transaction: it may ask MNB
         async with self._units_of_work() as uow:
             batch = await OrderBatch.claim(uow.orders, CONSUMER, events)
-            await batch.decide(uow.orders)
-            applied = await uow.orders.apply(batch.acting)
+            await batch.decide(uow.orders, rates)
+            applied = await uow.orders.apply(batch.acting, now)
             await uow.orders.hold(batch.held)
             await uow.orders.save_states(batch.changed, batch.stored)
             await uow.commit()
         return batch.settle(applied)
+
+    async def _rates_on(self, now: datetime, events: list[OrderReceived]) -> DayRates | None:
+        """The issue day's rates of the batch's foreign currencies (None: rates not kept)."""
+        if self._rates is None:
+            return None
+        currencies = {_currency(e) for e in events} - {HOME_CURRENCY}
+        return await self._rates.on_day(budapest_day(now), currencies)
+
+
+def _currency(event: OrderReceived) -> str:
+    """The order's currency as the order reader will take it (it refuses a bad one itself)."""
+    return str(event.order.get("currency") or HOME_CURRENCY).strip().upper()[:3]
 
 
 def _reason(exc: Exception) -> str:

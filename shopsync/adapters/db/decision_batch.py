@@ -7,6 +7,7 @@ documents they name, which document a decision is about.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from shopsync.domain import order_actions as do
 from shopsync.domain.order_state import DocumentRef
@@ -22,6 +23,8 @@ class Planned:
     connection_id: int
     order_ref: str
     decision: do.Decision
+    #: HUF per unit of the order's currency on the issue day, for a document numbered now.
+    exchange_rate: Decimal | None = None
 
     def key(self, ref: DocumentRef) -> DocKey:
         return (self.connection_id, self.order_ref, ref)

@@ -18,6 +18,7 @@ UNNUMBERED: dict[str, Any] = {
     "number": None,
     "document_number": None,
     "issued_at": None,
+    "exchange_rate": None,
     "email_status": "not_requested",
     "email_attempts": 0,
 }

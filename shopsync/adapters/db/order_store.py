@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,8 +85,10 @@ class SqlAlchemyOrderStore:
         async with custom_plans(self._session):
             return await products_by_sku(self._session, skus)
 
-    async def apply(self, planned: list[Planned]) -> list[Applied]:
+    async def apply(self, planned: list[Planned], now: datetime | None = None) -> list[Applied]:
         writer = OrderDecisionWriter(self._session)
+        if now is not None:
+            writer.now = now
         async with custom_plans(self._session):
             await writer.prepare(planned)
         return await writer.write(planned)

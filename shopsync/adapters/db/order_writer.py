@@ -70,7 +70,7 @@ class OrderDecisionWriter:
     _moves: list[tuple[Planned, do.MoveStock]] = field(default_factory=list, init=False)
     _misses: list[tuple[Planned, do.RecordSkuMiss]] = field(default_factory=list, init=False)
     _levels: set[tuple[int, int]] = field(default_factory=set, init=False)
-    _now: datetime = field(default_factory=_utc_now, init=False)
+    now: datetime = field(default_factory=_utc_now)  # the issue time of the batch's documents
 
     async def prepare(self, planned: list[Planned]) -> None:
         await self._load_documents(planned)
@@ -103,7 +103,8 @@ class OrderDecisionWriter:
         elif isinstance(action, do.MarkDocument):
             self._mark(item, action)
         elif isinstance(action, do.NumberDocument):
-            await self._number(self._docs[item.key(action.ref)], numbers, action.email)
+            doc = self._docs[item.key(action.ref)]
+            await self._number(doc, numbers, action.email, item.exchange_rate)
         elif isinstance(action, do.MoveStock):
             self._moves.append((item, action))
         else:
@@ -116,7 +117,7 @@ class OrderDecisionWriter:
         if action.follows is not None:
             doc.links["follows_document_id"] = item.key(action.follows)
         if not action.draft:
-            await self._number(doc, numbers, action.email)
+            await self._number(doc, numbers, action.email, item.exchange_rate)
 
     async def _issue_storno(
         self, item: Planned, action: do.IssueStorno, numbers: NumberAllocator
@@ -126,7 +127,8 @@ class OrderDecisionWriter:
         content = storno_content(original.content, action.order_status)
         doc = self._new(item, action.ref, content, False)
         doc.links["references_document_id"] = item.key(action.original)
-        await self._number(doc, numbers, action.email)
+        # A storno reverses the invoice's supply: the invoice's rate, whatever today's is.
+        await self._number(doc, numbers, action.email, original.row.get("exchange_rate"))
 
     def _mark(self, item: Planned, action: do.MarkDocument) -> None:
         doc = self._docs[item.key(action.ref)]
@@ -137,17 +139,20 @@ class OrderDecisionWriter:
         self, item: Planned, ref: DocumentRef, content: DocumentContent, draft: bool
     ) -> StagedDocument:
         owner = (item.account_id, item.connection_id, item.order_ref)
-        row = document_row(content, owner, ref, draft, self._now)
+        row = document_row(content, owner, ref, draft, self.now)
         row.update(references_document_id=None, follows_document_id=None)
         doc = StagedDocument(row, True, content, line_rows(content.body), issued=True)
         self._docs[item.key(ref)] = doc
         return doc
 
-    async def _number(self, doc: StagedDocument, numbers: NumberAllocator, email: bool) -> None:
+    async def _number(
+        self, doc: StagedDocument, numbers: NumberAllocator, email: bool, rate: Decimal | None
+    ) -> None:
         row = doc.row
         kind = DocumentKind(row["kind"])
         number = await numbers.take(row["account_id"], numbering_of(kind), row["series"])
-        doc.set(numbered(row["series"], number, email, row["buyer_email"], self._now))
+        doc.set(numbered(row["series"], number, email, row["buyer_email"], self.now))
+        doc.set({"exchange_rate": rate})
         doc.issued = True
 
     async def _write_stock(self) -> list[Movement]:
@@ -166,7 +171,7 @@ class OrderDecisionWriter:
             "reason": move.reason,
             "document_id": self._docs[item.key(move.document)].id,
             "note": f"{move.reason} {item.order_ref}"[:500],
-            "created_at": self._now,
+            "created_at": self.now,
         }
 
     def _miss_rows(self) -> list[dict[str, Any]]:
@@ -176,7 +181,7 @@ class OrderDecisionWriter:
                 "connection_id": item.connection_id,
                 "order_ref": item.order_ref,
                 "sku": miss.sku[:100],
-                "created_at": self._now,
+                "created_at": self.now,
             }
             for item, miss in self._misses
         ]
@@ -184,7 +189,7 @@ class OrderDecisionWriter:
     def _outbox(self, movements: list[Movement]) -> list[dict[str, Any]]:
         docs = self._docs.values()
         records = [document_issued(d.id, d.row) for d in docs if d.issued]
-        records += [document_voided(d.id, d.row, self._now) for d in docs if d.voided]
+        records += [document_voided(d.id, d.row, self.now) for d in docs if d.voided]
         records += [stock_moved(i, row, sku) for i, row, sku in movements]
         return [outbox_row(record) for record in records]
 

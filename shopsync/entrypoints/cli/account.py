@@ -1,19 +1,15 @@
-"""`shopsync account` and `shopsync rates`: supplier data and exchange rates for NAV."""
+"""`shopsync account`: the supplier data every invoice reports."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shopsync.entrypoints.cli.arguments import is_currency_code, number
 from shopsync.entrypoints.cli.context import committed, query
 from shopsync.entrypoints.cli.output import emit_either, emit_json
 from shopsync.service_layer.accounts import AccountError, account_named, set_supplier
-from shopsync.service_layer.exchange_rates import set_rate
 
 
 @click.group("account")
@@ -67,31 +63,3 @@ def show(name: str) -> None:
         return dict((account_row.settings or {}).get("supplier", {}))
 
     emit_json(query(supplier, AccountError))
-
-
-@click.group("rates")
-def rates() -> None:
-    """Exchange rates (HUF per unit) for foreign-currency invoices."""
-
-
-@rates.command("set")
-@click.argument("currency")
-@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
-@click.argument("rate")
-@click.option("--source", default="manual", show_default=True, help="e.g. MNB")
-def set_rate_(currency: str, day: Any, rate: str, source: str) -> None:
-    """Record CURRENCY's RATE for DAY (YYYY-MM-DD): later days without one use it too."""
-    value = _rate(rate)
-    if not is_currency_code(currency):
-        raise click.BadParameter(f"{currency!r} is not an ISO currency code", param_hint="CURRENCY")
-    on: date = day.date()
-    committed(lambda session: set_rate(session, currency, on, value, source))
-    click.echo(f"{currency.upper()} {on.isoformat()}: {value} HUF ({source})")
-
-
-def _rate(text: str) -> Decimal:
-    """HUF per unit: a positive number."""
-    value = number(text, "RATE")
-    if not value.is_finite() or value <= 0:
-        raise click.BadParameter("a rate is a positive number of HUF", param_hint="RATE")
-    return value

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from shopsync.adapters.files import keep_private
-from shopsync.entrypoints.cli.account import account, rates
+from shopsync.entrypoints.cli.account import account
 from shopsync.entrypoints.cli.catalog import catalog
 from shopsync.entrypoints.cli.context import migrated, run, settings
 from shopsync.entrypoints.cli.dlq import dlq
@@ -20,6 +20,7 @@ from shopsync.entrypoints.cli.documents import documents
 from shopsync.entrypoints.cli.errors import ExplainingGroup
 from shopsync.entrypoints.cli.orders import orders
 from shopsync.entrypoints.cli.products import products
+from shopsync.entrypoints.cli.rates import rates
 from shopsync.entrypoints.cli.setup import price_groups, warehouses
 from shopsync.entrypoints.cli.shops import shops
 from shopsync.entrypoints.cli.stock import stock
@@ -127,6 +128,21 @@ def _sandbox_world(demo: bool) -> SandboxWorld:
 
         seed_demo_shop(world)
     return world
+
+
+@cli.command("mnb-sandbox")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=None, help="default: MNB_SANDBOX_PORT (9310)")
+def mnb_sandbox(host: str, port: int | None) -> None:
+    """Run the MNB exchange-rate sandbox (recorded 2020 rates; MNB_URL=…/arfolyamok.asmx)."""
+    import asyncio
+
+    from devtools.mnb_sandbox.app import run_mnb_sandbox
+
+    port = port or settings().mnb_sandbox_port
+    click.echo(f"MNB sandbox on http://{host}:{port}/arfolyamok.asmx")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_mnb_sandbox(host, port))
 
 
 @cli.command("nav-sandbox")

@@ -15,9 +15,11 @@ from shopsync.entrypoints.cli.context import (
     settings,
 )
 from shopsync.entrypoints.cli.output import emit_either, emit_rows, emit_table
+from shopsync.entrypoints.cli.rates import mnb_client
 from shopsync.service_layer.held_orders import NothingHeld, held_orders, release
 from shopsync.service_layer.order_reconciling import backfill
 from shopsync.service_layer.order_reports import OrderNotFound, order_report
+from shopsync.service_layer.rate_book import RateBook
 from shopsync.service_layer.shops import ShopError
 
 DOCUMENT_COLUMNS = ["id", "kind", "generation", "number", "draft", "status", "total_gross"]
@@ -78,8 +80,9 @@ def release_(connection: str, order_id: str, account: str | None, accept_differe
     current = settings()
 
     async def go() -> list[str]:
-        async with sessions_of(current) as sessions:
-            return await release(sessions, connection, order_id, account, accept_difference)
+        async with sessions_of(current) as sessions, mnb_client(current) as mnb:
+            rates = RateBook(sessions, mnb)  # an order waiting for its rate gets it now
+            return await release(sessions, connection, order_id, account, accept_difference, rates)
 
     for line in run_explained(go, NothingHeld, ShopError):
         click.echo(f"{order_id}: {line}")

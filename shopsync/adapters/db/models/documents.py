@@ -82,6 +82,11 @@ class Document(Base):
         ForeignKey("documents.id"), nullable=True
     )
     issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # HUF per unit the document was issued with (MNB's rate valid on its day); None: HUF, a
+    # draft, or a document from before rates were kept on it (the rates table tells then).
+    exchange_rate: Mapped[Decimal | None] = mapped_column(
+        Numeric(20, 6, asdecimal=True), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     lines: Mapped[list[DocumentLine]] = relationship(
