@@ -56,7 +56,7 @@ def _row(rate: Any) -> dict[str, Any]:
     return {
         "currency": rate.currency,
         "day": rate.rate_date.isoformat(),
-        "rate": rate.rate.normalize(),
+        "rate": f"{rate.rate.normalize():f}",  # 350, not 3.5E+2
         "source": rate.source,
     }
 
