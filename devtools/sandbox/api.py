@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from devtools.sandbox import order_rest, webhooks
+from devtools.sandbox import order_invoices, order_rest, webhooks
 from devtools.sandbox.resources import ENDPOINT_ALIASES, SPECS
 from devtools.sandbox.store import Row, SandboxShop, Table, normalise_value
 from shopsync.adapters.shoprenter.ids import decode_id
@@ -97,6 +97,8 @@ class SandboxApi:
                 out[key] = [
                     self.render(child_table, r) for r in child_table.of_product(row.resource_id)
                 ]
+        if spec.endpoint == "orderInvoices":
+            return order_invoices.rendered(out)
         return webhooks.rendered(out, listed=False) if spec.endpoint == "webHooks" else out
 
     def get_one(self, table: Table, resource_id: str, extend: bool = False) -> Answer:
@@ -181,6 +183,10 @@ class SandboxApi:
         row = table.rows.get(resource_id) if resource_id else None
         creating = row is None and method == "POST"
         if table.spec.endpoint == "webHooks" and (why := webhooks.problem(fields, creating)):
+            return error(400, 40003, why)
+        if table.spec.endpoint == "orderInvoices" and (
+            why := order_invoices.problem(self.shop, fields, creating)
+        ):
             return error(400, 40003, why)
         if row is None:
             if method == "PUT":

@@ -203,6 +203,8 @@ SPECS = {
             composite=("orderStatus", "language"),
         ),
         ResourceSpec("webHooks", "webHook", "notification_id"),
+        # Documented filters: none (page, limit and full only); `orderId` is ignored.
+        ResourceSpec("orderInvoices", "orderInvoice", "id", links={"order": "orders"}),
     ]
 }
 ENDPOINT_ALIASES = {"webhooks": "webHooks"}

@@ -3,6 +3,8 @@
 A catalog tick runs the connection's download (resumable, incremental) and upload; a local
 catalog change (CLI add, import, price edit) starts the upload of the account's shops at once.
 An orders tick reconciles the connection's orders by polling (services/catalog_sync/reconcile.py).
+Issued and voided documents are written back onto their shop orders at once, and a writeback
+tick retries the due ones (services/catalog_sync/writeback.py).
 """
 
 from __future__ import annotations
@@ -14,15 +16,24 @@ from prometheus_client import CollectorRegistry
 
 from services.catalog_sync.changes import UploadOnChange
 from services.catalog_sync.cycle import CatalogCycle
-from services.catalog_sync.metrics import catalog_metrics, reconcile_metrics
+from services.catalog_sync.metrics import catalog_metrics, reconcile_metrics, writeback_metrics
 from services.catalog_sync.reconcile import ReconcileCycle
+from services.catalog_sync.writeback import PdfLinks, WritebackCycle
 from shopsync.adapters.db.reconcile_marks import SqlAlchemyReconcileStore
+from shopsync.adapters.db.writebacks import SqlAlchemyWritebackStore
 from shopsync.adapters.health import survived
 from shopsync.adapters.kafka import worker_app as workers
-from shopsync.adapters.kafka.records import CatalogChanged
+from shopsync.adapters.kafka.records import CatalogChanged, DocumentIssued, DocumentVoided
 from shopsync.adapters.kafka.ticks import TickWiring
-from shopsync.adapters.kafka.topics import CATALOG_CHANGES, DLQ_CATALOG_SYNC
+from shopsync.adapters.kafka.topics import (
+    CATALOG_CHANGES,
+    DLQ_CATALOG_SYNC,
+    DOCUMENTS_ISSUED,
+    DOCUMENTS_VOIDED,
+)
 from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
+from shopsync.domain.document_links import link_key
+from shopsync.service_layer.document_writeback import DocumentWriteback
 from shopsync.service_layer.order_reconciling import OrderReconciler
 from shopsync.settings import Settings
 
@@ -30,6 +41,10 @@ SERVICE = workers.SyncService("shopsync-catalog-sync", "catalog", DLQ_CATALOG_SY
 #: Order reconciliation ticks, run beside the catalog's (services/catalog_sync/reconcile.py).
 RECONCILE = workers.SyncService(SERVICE.app_id, "orders", DLQ_CATALOG_SYNC)
 CHANGES = workers.ChangeFeed(CATALOG_CHANGES, "catalog-changes", CatalogChanged)
+#: Documents written back onto their shop orders, with a retry tick (writeback.py).
+WRITEBACK = workers.SyncService(SERVICE.app_id, "writeback", DLQ_CATALOG_SYNC)
+ISSUED = workers.ChangeFeed(DOCUMENTS_ISSUED, "documents-issued", DocumentIssued)
+VOIDED = workers.ChangeFeed(DOCUMENTS_VOIDED, "documents-voided", DocumentVoided)
 log = logging.getLogger(__name__)
 
 
@@ -39,6 +54,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     ticks = workers.wire_sync_ticks(worker, SERVICE, settings, _cycle(worker, settings).run)
     _upload_on_change(worker, ticks)
     workers.wire_sync_ticks(worker, RECONCILE, settings, _reconcile(worker, settings).run)
+    _write_back(worker, settings)
     return worker.with_service_pages()
 
 
@@ -55,6 +71,42 @@ def _reconcile(worker: workers.WorkerApp, settings: Settings) -> ReconcileCycle:
     metrics = reconcile_metrics(worker.registry)
     return ReconcileCycle(
         worker.sessions, cipher, lambda: worker.resources.http, reconciler, metrics
+    )
+
+
+def _write_back(worker: workers.WorkerApp, settings: Settings) -> None:
+    """The retry ticks, and each issued or voided document handled as it is heard."""
+    cycle = _writeback(worker, settings)
+    ticks = workers.wire_sync_ticks(worker, WRITEBACK, settings, cycle.run)
+
+    async def issued(event: DocumentIssued) -> None:
+        if await cycle.issued(event):
+            ticks.runner.start(event.connection_id)
+
+    async def voided(event: DocumentVoided) -> None:
+        if await cycle.voided(event):
+            ticks.runner.start(event.connection_id)
+
+    workers.consume_changes(worker, ticks, ISSUED, issued)
+    workers.consume_changes(worker, ticks, VOIDED, voided)
+
+
+def _writeback(worker: workers.WorkerApp, settings: Settings) -> WritebackCycle:
+    secret = load_or_create_key(settings)
+    links = PdfLinks(settings.public_base_url, link_key(secret))
+    if not settings.public_base_url:
+        log.warning(
+            "PUBLIC_BASE_URL is not set: documents are not written back to Shoprenter "
+            "(their PDF links would point nowhere the shop's admin can reach)"
+        )
+    store = SqlAlchemyWritebackStore(worker.sessions)
+    return WritebackCycle(
+        worker.sessions,
+        CredentialCipher(secret),
+        lambda: worker.resources.http,
+        DocumentWriteback(store),
+        links if settings.public_base_url else None,
+        writeback_metrics(worker.registry),
     )
 
 

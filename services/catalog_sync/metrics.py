@@ -111,3 +111,25 @@ class ReconcileMetrics:
 
 def reconcile_metrics(registry: CollectorRegistry) -> ReconcileMetrics:
     return build(ReconcileMetrics, registry)
+
+
+@dataclass(frozen=True)
+class WritebackMetrics:
+    """Documents written back onto their Shoprenter orders (services/catalog_sync/writeback.py)."""
+
+    writebacks: Annotated[
+        Counter,
+        Metric(
+            "shopsync_writebacks_total",
+            "Document write-back attempts by outcome (done, failed, withdrawn)",
+            ["outcome"],
+        ),
+    ]
+    api_requests: Annotated[
+        Counter,
+        Metric("shopsync_writeback_api_requests_total", "Shoprenter API requests of write-back"),
+    ]
+
+
+def writeback_metrics(registry: CollectorRegistry) -> WritebackMetrics:
+    return build(WritebackMetrics, registry)

@@ -46,6 +46,9 @@ def _reported(
         note = f"older than status {state.last_status_id} already applied: nothing changes"
         stale = Decision(state, (), Result.STALE, note)
         return _noted(stale, event.status_id, event.status_at)
+    if rules.is_writeback_echo(event.status_id):
+        note = "the status ShopSync sets after writing the invoice back: nothing is issued"
+        return _noted(Decision(state, (), Result.IGNORED, note), event.status_id, event.status_at)
     if event.status_id in rules.cancel_statuses:
         decision = cancel(state, rules, event)
     else:

@@ -44,6 +44,13 @@ class OrderRules:
     proforma_series: str = "PRO"
     buyer_kind: str | None = None  # "private" | "business" | None: from the buyer's data
     vat_rates: frozenset[Decimal] = frozenset(STANDARD_VAT_RATES)  # an order line's allowed
+    #: The status ShopSync sets on the order after writing an invoice back (None: none).
+    writeback_status: str | None = None
+
+    def is_writeback_echo(self, status_id: str) -> bool:
+        """Whether a reported status is the one ShopSync's write-back sets: its webhook (or a
+        poll seeing it) is ShopSync's own change coming back and must never issue anything."""
+        return self.writeback_status is not None and status_id == self.writeback_status
 
     def kind_for(self, status_id: str) -> DocumentKind | None:
         """The document a status asks for; None when it asks for none."""
@@ -63,4 +70,18 @@ def intake_problem(auto_accept: bool, cancel_statuses: list[str]) -> str | None:
     """Why these intake settings may not be saved: auto-accept must know what cancels."""
     if auto_accept and not cancel_statuses:
         return "auto-accept needs the cancellation statuses first, or a cancelled order is invoiced"
+    return None
+
+
+def writeback_status_problem(
+    status_id: str | None, status_kinds: Mapping[str, object], cancel_statuses: list[str]
+) -> str | None:
+    """Why this write-back status may not be saved: one that asks for a document or cancels
+    the order would have ShopSync's own status change act on the order again."""
+    if status_id is None:
+        return None
+    if status_id in status_kinds:
+        return f"status {status_id} asks for a document in orders_status_rules"
+    if status_id in cancel_statuses:
+        return f"status {status_id} cancels the order (orders_cancel_status_ids)"
     return None

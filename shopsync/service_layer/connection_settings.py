@@ -71,6 +71,14 @@ class ConnectionSettings(BaseModel):
         le=86400,
         description="seconds between reconciliation polls of the shop's orders (default 300)",
     )
+    writeback_enabled: bool | None = Field(
+        None, description="write documents back onto the shop's orders (needs PUBLIC_BASE_URL)"
+    )
+    writeback_status_id: StatusId | None = Field(
+        None,
+        description="status set on the order after its invoice is written back (empty: none); "
+        "intake ignores it",
+    )
     invoice_series: Series | None = Field(None, description="invoice (and storno) number prefix")
     proforma_series: Series | None = Field(None, description="proforma number prefix")
     products_download_enabled: bool | None = Field(None, description="download the catalog")

@@ -8,7 +8,7 @@ domain's words what is read and written. `tests/fakes.py` holds the in-memory tw
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -18,7 +18,7 @@ from shopsync.adapters.db.order_writer import Applied, Planned
 from shopsync.adapters.db.outbox_records import StockReason
 from shopsync.adapters.shoprenter.client import BatchRequest, BatchResult
 from shopsync.adapters.store_errors import Conflict, Outage
-from shopsync.domain.exchange_rates import DayRates, PublishedRate
+from shopsync.domain.document_writeback import InvoiceRow, WritebackJob, WritebackState
 from shopsync.domain.nav_reporting import InvoiceOperation, TransactionStatus
 from shopsync.domain.order_state import OrderState
 from shopsync.domain.product_changes import ProductWrite, StoredProduct
@@ -30,20 +30,20 @@ __all__ = [
     "Catalog",
     "CatalogStore",
     "Conflict",
-    "ExchangeRates",
     "Hold",
-    "MnbRates",
     "NavReporting",
     "OrderKey",
     "OrderStore",
     "Outage",
     "Planned",
     "ShopIntake",
+    "ShopOrderInvoices",
     "ShopWebhooks",
     "ShoprenterClient",
     "StockStore",
     "StoredDocument",
     "UnitOfWork",
+    "WritebackStore",
 ]
 
 
@@ -66,12 +66,8 @@ class OrderStore(Protocol):
         """Product ids by account and SKU, for the (account, SKU) pairs asked about."""
         ...
 
-    async def apply(self, planned: list[Planned], now: datetime | None = None) -> list[Applied]:
-        """Carry out decisions: documents, numbers, stock, outbox records; one result each.
-
-        `now` is the moment the documents are issued at (the batch's; the current time if
-        not given).
-        """
+    async def apply(self, planned: list[Planned]) -> list[Applied]:
+        """Carry out decisions: documents, numbers, stock, outbox records; one result each."""
         ...
 
     async def hold(self, holds: list[Hold]) -> None: ...
@@ -146,22 +142,6 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
 
-class MnbRates(Protocol):
-    """MNB's exchange-rate service (`HttpMnbClient`): what it published, HUF per unit."""
-
-    async def exchange_rates(
-        self, start: date, end: date, currencies: Iterable[str]
-    ) -> list[PublishedRate]:
-        """Rates published from start to end (publication days only); MnbError otherwise."""
-        ...
-
-
-class ExchangeRates(Protocol):
-    """The rates valid on a Budapest day (`RateBook`), asked for before a batch's transaction."""
-
-    async def on_day(self, day: date, currencies: Iterable[str]) -> DayRates: ...
-
-
 class ShoprenterClient(Protocol):
     """One shop's Admin API, paced and authenticated by the adapter (`HttpShoprenterClient`)."""
 
@@ -208,3 +188,39 @@ class NavReporting(Protocol):
     async def status(self, transaction_id: str) -> TransactionStatus: ...
 
     async def invoice_exists(self, number: str) -> bool: ...
+
+
+class ShopOrderInvoices(Protocol):
+    """The shop's orderInvoices rows and order statuses (`HttpShopOrderInvoices`)."""
+
+    async def create(self, row: InvoiceRow) -> str:
+        """POST the row (never resent after a lost answer); the shop's id of it."""
+        ...
+
+    async def find(self, row: InvoiceRow) -> str | None:
+        """The id of the order's row with this number, if the shop has one."""
+        ...
+
+    async def delete(self, row_id: str) -> None: ...
+
+    async def set_status(self, order_ref: str, status_id: str) -> None: ...
+
+
+class WritebackStore(Protocol):
+    """Each document's write-back state (`SqlAlchemyWritebackStore`); each call commits."""
+
+    async def record(self, job: WritebackJob, now: datetime) -> None: ...
+
+    async def withdraw(self, document_id: int, now: datetime) -> bool: ...
+
+    async def due(self, connection_id: int, now: datetime, limit: int = 50) -> list[int]: ...
+
+    async def claim(self, document_id: int, now: datetime) -> WritebackJob | None:
+        """Begin an attempt (counted, leased) unless another began it or it is not due."""
+        ...
+
+    async def row_written(self, document_id: int, row_id: str) -> None: ...
+
+    async def finished(self, document_id: int, state: WritebackState, status_set: bool) -> None: ...
+
+    async def failed(self, document_id: int, error: str, next_at: datetime) -> None: ...

@@ -16,7 +16,7 @@ from shopsync.adapters.db.base import Base
 from shopsync.adapters.db.models import Account, PriceGroup, ProductGroup, ShopConnection, Warehouse
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.adapters.shoprenter.credentials import ShopAccess
-from shopsync.domain.order_rules import intake_problem
+from shopsync.domain.order_rules import intake_problem, writeback_status_problem
 from shopsync.service_layer.connection_settings import SETTING_FIELDS, ConnectionSettings
 from shopsync.service_layer.settings_input import parsed_changes
 
@@ -129,12 +129,27 @@ def apply_settings(connection: ShopConnection, changes: dict[str, Any]) -> dict[
             f"{problem}: shopsync shops set {connection.name} orders_cancel_status_ids=[7] "
             "(the ids of your shop's cancelled statuses), then switch auto-accept on"
         )
+    _refuse_writeback_status(connection, applied)
     intake_was_on = _intake_on(connection)
     for key, value in applied.items():
         setattr(connection, key, value)
     if not intake_was_on and _intake_on(connection):
         connection.orders_reconcile_from = datetime.now(UTC)  # never the shop's history before
     return applied
+
+
+def _refuse_writeback_status(connection: ShopConnection, applied: dict[str, Any]) -> None:
+    """A write-back status that asks for a document or cancels would make ShopSync's own
+    status change act on the order again: refused, whichever of the settings changes."""
+
+    def now(name: str) -> Any:
+        return applied.get(name, getattr(connection, name))
+
+    status = now("writeback_status_id")
+    cancel = [str(s) for s in now("orders_cancel_status_ids") or []]
+    problem = writeback_status_problem(status, now("orders_status_rules") or {}, cancel)
+    if problem:
+        raise ShopError(f"writeback_status_id: {problem}: choose a status that does neither")
 
 
 def _intake_on(connection: ShopConnection) -> bool:

@@ -144,3 +144,23 @@ def test_cancelling_an_order_with_nothing_live_changes_nothing_and_says_so() -> 
 def test_a_status_without_a_rule_is_remembered_but_issues_nothing() -> None:
     decision = decide(OrderState(), DEMO, report("3"), CATALOG)
     assert decision.result is Result.IGNORED and decision.state.last_status_id == "3"
+
+
+def test_the_status_set_by_write_back_never_issues_a_document_even_as_a_default_kind() -> None:
+    rules = replace(DEMO, other_statuses=DocumentKind.INVOICE, writeback_status="9")
+    state, _ = run(rules, report("6"))
+    decision = decide(state, rules, report("9", minutes=1), CATALOG)
+    assert decision.result is Result.IGNORED and decision.actions == ()
+    assert "writing the invoice back" in decision.note
+    first = decide(OrderState(), rules, report("9"), CATALOG)  # seen first, by a poll say
+    assert first.result is Result.IGNORED and first.actions == ()
+
+
+def test_a_write_back_status_that_asks_for_a_document_or_cancels_is_refused() -> None:
+    from shopsync.domain.order_rules import writeback_status_problem
+
+    kinds = {"6": DocumentKind.INVOICE}
+    assert writeback_status_problem("6", kinds, ["7"]) is not None
+    assert writeback_status_problem("7", kinds, ["7"]) is not None
+    assert writeback_status_problem("9", kinds, ["7"]) is None
+    assert writeback_status_problem(None, kinds, ["7"]) is None

@@ -27,6 +27,7 @@ def rules_of(connection: ShopConnection) -> OrderRules:
         proforma_series=connection.proforma_series,
         buyer_kind=connection.orders_buyer_kind,
         vat_rates=_vat_rates(connection),
+        writeback_status=connection.writeback_status_id,
     )
 
 

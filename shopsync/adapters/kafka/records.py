@@ -97,7 +97,7 @@ class SyncTick(Event):
     schema_name: ClassVar[str] = "sync-ticks/v1"
     event_id: str
     connection_id: int
-    kind: Literal["catalog", "stock", "orders"]
+    kind: Literal["catalog", "stock", "orders", "writeback"]
     due_at: AwareDatetime
     interval_s: float = Field(gt=0)
 

@@ -1,5 +1,5 @@
-"""What the sync services share: the leader tick timer and tick decoding (catalog, stock and
-order reconciliation ticks)."""
+"""What the sync services share: the leader tick timer and tick decoding (catalog, stock,
+order reconciliation and document write-back ticks)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from shopsync.adapters.kafka.decoding import RecordReader
 from shopsync.adapters.kafka.faust_app import raw_topic
 from shopsync.adapters.kafka.records import SyncTick
 from shopsync.adapters.kafka.topics import SYNC_TICKS
+from shopsync.domain.document_writeback import RETRY_PASS_S
 from shopsync.domain.order_reconciling import DEFAULT_INTERVAL_S as RECONCILE_INTERVAL_S
 from shopsync.domain.ticks import TickSchedule
 
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 Send = Callable[[str, bytes, bytes], Awaitable[None]]
-SyncKind = Literal["catalog", "stock", "orders"]
+SyncKind = Literal["catalog", "stock", "orders", "writeback"]
 
 
 @dataclass
@@ -97,11 +98,19 @@ def _order_intervals(connections: Iterable[ShopConnection], _default_s: float) -
     }
 
 
+def _writeback_intervals(
+    connections: Iterable[ShopConnection], _default_s: float
+) -> dict[int, float]:
+    """Each connection writing documents back: a pass over its due retries every 30 s."""
+    return {c.id: RETRY_PASS_S for c in connections if c.orders_enabled and c.writeback_enabled}
+
+
 Intervals = Callable[[Iterable[ShopConnection], float], dict[int, float]]
 INTERVALS: dict[SyncKind, Intervals] = {
     "catalog": _catalog_intervals,
     "stock": _stock_intervals,
     "orders": _order_intervals,
+    "writeback": _writeback_intervals,
 }
 
 

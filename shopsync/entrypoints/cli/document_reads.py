@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from shopsync.adapters.db.document_rows import lines_of
 from shopsync.adapters.db.models import Document, ShopConnection, SkuMiss, StockMovement
+from shopsync.adapters.db.writebacks import writeback_view
 from shopsync.adapters.mail.relay import reference_of
 from shopsync.domain.documents import round_money
 
@@ -67,7 +68,8 @@ async def newest_documents(
 
 
 async def document_details(session: AsyncSession, document_id: int) -> dict[str, Any] | None:
-    """One document with buyer, lines, stock movements and SKUs not found; None if none."""
+    """One document with buyer, lines, stock movements, SKUs not found and its write-back to
+    the shop's order; None if there is no such document."""
     document = (
         await session.execute(
             select(Document).options(selectinload(Document.lines)).where(Document.id == document_id)
@@ -80,6 +82,7 @@ async def document_details(session: AsyncSession, document_id: int) -> dict[str,
         "lines": [asdict(line) for line in lines_of(document.lines)],
         "stock_movements": await _movements(session, document_id),
         "skus_not_found": await _misses(session, document_id),
+        "writeback": await writeback_view(session, document_id),
     }
 
 

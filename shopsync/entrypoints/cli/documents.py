@@ -39,7 +39,7 @@ LINE_COLUMNS = [
 ]
 MOVEMENT_COLUMNS = ["warehouse_id", "product_id", "quantity", "reason"]
 #: What `show` puts in tables and lines of their own rather than as `key: value`.
-LISTED = ("lines", "stock_movements", "skus_not_found")
+LISTED = ("lines", "stock_movements", "skus_not_found", "writeback")
 
 
 @click.group("documents")
@@ -79,6 +79,23 @@ def _say_document(data: dict[str, Any]) -> None:
         emit_table(data["stock_movements"], MOVEMENT_COLUMNS)
     for miss in data["skus_not_found"]:
         click.echo(f"SKU not found: {miss['sku']} ({miss['why']})")
+    click.echo(f"write-back: {_writeback_text(data['writeback'])}")
+
+
+def _writeback_text(view: dict[str, Any] | None) -> str:
+    """The document's write-back onto its shop order in one line, with the last error."""
+    if view is None:
+        return "none (not written back to the shop)"
+    parts = [view["state"], f"attempts {view['attempts']}"]
+    if view["order_invoice_id"]:
+        parts.append(f"orderInvoice {view['order_invoice_id']}")
+    if view["status_set"]:
+        parts.append("order status set")
+    if view["next_attempt_at"]:
+        parts.append(f"next attempt {view['next_attempt_at']:%Y-%m-%d %H:%M:%S} UTC")
+    if view["last_error"]:
+        parts.append(f"last error: {view['last_error']}")
+    return ", ".join(parts)
 
 
 @documents.command("finalize")

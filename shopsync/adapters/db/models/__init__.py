@@ -26,6 +26,7 @@ from shopsync.adapters.db.models.messages import (
 )
 from shopsync.adapters.db.models.orders import HeldOrder, OrderReconcileMark, OrderStateRow
 from shopsync.adapters.db.models.stock import SkuMiss, StockLevel, StockMovement, Warehouse
+from shopsync.adapters.db.models.writebacks import DocumentWriteback
 
 __all__ = [
     "Account",
@@ -34,6 +35,7 @@ __all__ = [
     "Document",
     "DocumentLine",
     "DocumentSeries",
+    "DocumentWriteback",
     "ExchangeRate",
     "HeldOrder",
     "OrderReconcileMark",

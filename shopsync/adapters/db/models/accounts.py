@@ -73,6 +73,10 @@ class ShopConnection(AccountOwned, Base):
     )
     # Days to pay by payment method code, name or NAV method (None: 8 for transfer, else 0).
     payment_due_days: Mapped[dict[str, int] | None] = mapped_column(Json, nullable=True)
+    # Write-back of documents onto the shop's orders (orderInvoices; needs PUBLIC_BASE_URL),
+    # and the status set after an invoice's write-back (None: the status is left alone).
+    writeback_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    writeback_status_id: Mapped[str | None] = mapped_column(String(20), nullable=True)
     invoice_series: Mapped[str] = mapped_column(String(20), default="INV")
     proforma_series: Mapped[str] = mapped_column(String(20), default="PRO")
 
