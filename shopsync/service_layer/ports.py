@@ -8,7 +8,7 @@ domain's words what is read and written. `tests/fakes.py` holds the in-memory tw
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -19,6 +19,7 @@ from shopsync.adapters.db.outbox_records import StockReason
 from shopsync.adapters.shoprenter.client import BatchRequest, BatchResult
 from shopsync.adapters.store_errors import Conflict, Outage
 from shopsync.domain.document_writeback import InvoiceRow, WritebackJob, WritebackState
+from shopsync.domain.exchange_rates import DayRates, PublishedRate
 from shopsync.domain.nav_reporting import InvoiceOperation, TransactionStatus
 from shopsync.domain.order_state import OrderState
 from shopsync.domain.product_changes import ProductWrite, StoredProduct
@@ -30,7 +31,9 @@ __all__ = [
     "Catalog",
     "CatalogStore",
     "Conflict",
+    "ExchangeRates",
     "Hold",
+    "MnbRates",
     "NavReporting",
     "OrderKey",
     "OrderStore",
@@ -66,8 +69,12 @@ class OrderStore(Protocol):
         """Product ids by account and SKU, for the (account, SKU) pairs asked about."""
         ...
 
-    async def apply(self, planned: list[Planned]) -> list[Applied]:
-        """Carry out decisions: documents, numbers, stock, outbox records; one result each."""
+    async def apply(self, planned: list[Planned], now: datetime | None = None) -> list[Applied]:
+        """Carry out decisions: documents, numbers, stock, outbox records; one result each.
+
+        `now` is the moment the documents are issued at (the batch's; the current time if
+        not given).
+        """
         ...
 
     async def hold(self, holds: list[Hold]) -> None: ...
@@ -140,6 +147,22 @@ class UnitOfWork(Protocol):
     ) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+class MnbRates(Protocol):
+    """MNB's exchange-rate service (`HttpMnbClient`): what it published, HUF per unit."""
+
+    async def exchange_rates(
+        self, start: date, end: date, currencies: Iterable[str]
+    ) -> list[PublishedRate]:
+        """Rates published from start to end (publication days only); MnbError otherwise."""
+        ...
+
+
+class ExchangeRates(Protocol):
+    """The rates valid on a Budapest day (`RateBook`), asked for before a batch's transaction."""
+
+    async def on_day(self, day: date, currencies: Iterable[str]) -> DayRates: ...
 
 
 class ShoprenterClient(Protocol):
