@@ -53,12 +53,7 @@ async def test_invoices_made_by_the_builder_are_done_and_nav_holds_them(
     ]
     assert all([await client.invoice_exists(number) for number in numbers])
     assert not await client.invoice_exists(unique("INV-"))
-    assert client.requests == {
-        "tokenExchange": 1,
-        "manageInvoice": 1,
-        "queryTransactionStatus": client.requests["queryTransactionStatus"],
-        "queryInvoiceCheck": 4,
-    }
+    assert (client.requests["tokenExchange"], client.requests["manageInvoice"]) == (1, 1)
 
 
 async def test_a_status_is_received_then_processing_before_it_is_done(
