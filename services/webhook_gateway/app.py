@@ -7,7 +7,7 @@ import asyncio
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
-from services.webhook_gateway import resources
+from services.webhook_gateway import documents, resources
 from services.webhook_gateway.keys import DRAINING, METRICS, REGISTRY, SETTINGS
 from services.webhook_gateway.metrics import gateway_metrics
 from services.webhook_gateway.publisher import EventPublisher, KafkaEventPublisher
@@ -37,6 +37,7 @@ def create_app(
     app[DRAINING] = asyncio.Event()
     app.cleanup_ctx.append(resources.database(settings))
     app.cleanup_ctx.append(resources.publisher(settings, publisher_factory))
+    app.cleanup_ctx.append(documents.link_key_context(settings))
     add_routes(app)
     app.on_response_prepare.append(_no_version_banner)
     return app

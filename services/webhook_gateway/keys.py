@@ -6,6 +6,7 @@ import asyncio
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.webhook_gateway.connections import ConnectionDirectory
 from services.webhook_gateway.metrics import GatewayMetrics
@@ -20,3 +21,5 @@ DIRECTORY = web.AppKey("directory", ConnectionDirectory)
 PUBLISHER = web.AppKey("publisher", EventPublisher)
 DRAINING = web.AppKey("draining", asyncio.Event)
 READINESS = web.AppKey("readiness", Readiness)
+SESSIONS: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessions")
+LINK_KEY = web.AppKey("link_key", bytes)  # what document PDF links are signed with

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from services.webhook_gateway.connections import ConnectionDirectory
-from services.webhook_gateway.keys import DIRECTORY, PUBLISHER, READINESS
+from services.webhook_gateway.keys import DIRECTORY, PUBLISHER, READINESS, SESSIONS
 from services.webhook_gateway.publisher import EventPublisher
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.health import service_readiness
@@ -22,7 +22,7 @@ CleanupContext = Callable[[web.Application], AsyncIterator[None]]
 
 
 def database(settings: Settings) -> CleanupContext:
-    """The engine, the connection directory (kept fresh by its watcher) and readiness."""
+    """The engine, the connection directory (kept fresh by its watcher), readiness, sessions."""
 
     async def context(app: web.Application) -> AsyncIterator[None]:
         engine = create_engine(settings.resolved_database_url)
@@ -30,6 +30,7 @@ def database(settings: Settings) -> CleanupContext:
         directory = ConnectionDirectory(sessions, settings.connection_cache_ttl_s)
         app[DIRECTORY] = directory
         app[READINESS] = service_readiness(sessions)
+        app[SESSIONS] = sessions  # document PDFs read their document (not the webhook path)
         watcher = asyncio.create_task(directory.watch())
         yield
         watcher.cancel()
