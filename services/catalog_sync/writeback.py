@@ -16,7 +16,7 @@ import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.metrics import WritebackMetrics
-from shopsync.adapters.db.models import ShopConnection
+from shopsync.adapters.db.models import Document, ShopConnection
 from shopsync.adapters.kafka.records import DocumentIssued, DocumentVoided
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.adapters.shoprenter.client import HttpShoprenterClient
@@ -56,7 +56,7 @@ class WritebackCycle:
 
     async def issued(self, event: DocumentIssued) -> bool:
         """Record the document when its connection writes back; True: a pass is due now."""
-        if await self._writing(event.connection_id) is None:
+        if await self._writing(event.connection_id) is None or await self._voided(event):
             return False
         return await self.writeback.issued(_issued(event))
 
@@ -79,6 +79,13 @@ class WritebackCycle:
         for outcome, count in outcomes.items():
             self.metrics.writebacks.labels(outcome=outcome).inc(count)
         return "ok"
+
+    async def _voided(self, event: DocumentIssued) -> bool:
+        """Whether the document was voided already (its DocumentVoided may be heard first:
+        the two topics are read apart), so it never reaches the shop."""
+        async with self.sessions() as session:
+            document = await session.get(Document, event.document_id)
+        return document is not None and document.status == "voided"
 
     async def _writing(self, connection_id: int) -> ShopConnection | None:
         """The connection if it writes documents back now: on, order intake on, switch on."""

@@ -111,7 +111,7 @@ async def test_a_heard_invoice_is_written_back_with_a_signed_link_and_counted(
     assert (registry.get_sample_value("shopsync_writeback_api_requests_total") or 0) >= 1
 
 
-async def test_nothing_is_recorded_when_write_back_is_off_or_links_cannot_be_made(
+async def test_nothing_is_recorded_when_write_back_is_off_links_cannot_be_made_or_it_is_void(
     sessions: async_sessionmaker[AsyncSession],
     sandbox: Sandbox,
     cipher: CredentialCipher,
@@ -130,8 +130,15 @@ async def test_nothing_is_recorded_when_write_back_is_off_or_links_cannot_be_mad
     assert not await cycle.issued(switched_off) and not await cycle.issued(intake_off)
     assert not await unlinked.issued(no_links)
     assert await unlinked.run(no_links.connection_id) == "skipped"
+    voided, _ = await _issued(sessions, sandbox, cipher)
     async with sessions() as session:
-        for event in (switched_off, no_links, intake_off):
+        document = await session.get(Document, voided.document_id)
+        assert document is not None
+        document.status = "voided"  # its DocumentVoided was heard before its DocumentIssued
+        await session.commit()
+    assert not await cycle.issued(voided)
+    async with sessions() as session:
+        for event in (switched_off, no_links, intake_off, voided):
             assert await writeback_view(session, event.document_id) is None
 
 

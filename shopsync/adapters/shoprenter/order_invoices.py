@@ -34,12 +34,12 @@ class HttpShopOrderInvoices:
     async def find(self, row: InvoiceRow) -> str | None:
         """The id of the order's row with this number, if the shop has one.
 
-        The resource documents no filter but page and limit: every row is read (`orderId`
-        is sent too, in case the shop honours it) and matched here by order and number.
+        The resource documents no filter but page and limit (an unknown one might be
+        refused): every row is read and matched here by order and number. Only a retry after
+        a lost answer asks, so the cost of a shop with many rows is paid rarely.
         """
         wanted = f"/orders/{order_resource_id(row.order_ref)}"
-        params = {"orderId": order_resource_id(row.order_ref)}
-        async for item in self._client.iterate("orderInvoices", params):
+        async for item in self._client.iterate("orderInvoices"):
             order = href(item.get("order")) or ""
             if order.endswith(wanted) and str(item.get("invoiceId")) == row.number:
                 return str(item.get("id"))
