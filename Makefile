@@ -25,7 +25,11 @@ run: $(STAMP) ## run the whole pipeline on the embedded broker and SQLite
 test: $(STAMP) ## run the test suite (starts PostgreSQL, installs poppler-utils when missing)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-poppler.sh
-	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q tests --ignore=tests/scenarios
+
+scenarios: $(STAMP) ## slow end-to-end scenarios: no order lost to a stopped gateway or broker (~4 min)
+	bash scripts/ensure-postgres.sh
+	$(BIN)/pytest -q -s tests/scenarios
 
 test-unit: $(STAMP) ## unit tests only (no sockets)
 	$(BIN)/pytest -q tests/unit
@@ -50,4 +54,4 @@ lock: $(STAMP) ## refresh constraints.txt from the current .venv
 clean: ## remove .venv and var/
 	rm -rf $(VENV) var
 
-.PHONY: help install run test test-unit lint bench faults lock clean
+.PHONY: help install run test scenarios test-unit lint bench faults lock clean

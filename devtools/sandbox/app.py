@@ -5,6 +5,7 @@ URLs, for a shop named `demo` on http://127.0.0.1:PORT:
   api2         http://127.0.0.1:PORT/demo/api/products      (Bearer token)
   token        POST http://127.0.0.1:PORT/oauth/demo/app/token
   admin        /_sandbox/shops[/{shop}[/faults|/stats|/orders|/products|/stock]]
+               /_sandbox/shops/{shop}/orders/{innerId}/status  (the owner changes a status)
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def create_sandbox_app(world: SandboxWorld | None = None) -> web.Application:
     app.router.add_post("/_sandbox/shops/{shop}/products", admin_seed_products)
     app.router.add_get("/_sandbox/shops/{shop}/stock", admin_stock)
     app.router.add_post("/_sandbox/shops/{shop}/orders", admin_place_order)
+    app.router.add_post("/_sandbox/shops/{shop}/orders/{inner}/status", admin_order_status)
     app.router.add_route("*", "/{shop}/api/{tail:.*}", api2)
     app.router.add_route("*", "/{shop}/{tail:.*}", classic)
     return app
@@ -315,6 +317,20 @@ async def admin_place_order(request: web.Request) -> web.Response:
     base = f"{request.scheme}://{request.host}/{shop.name}"
     schedule_webhooks(request.app, shop, "order_confirm", order, base)
     return web.json_response({"id": order.resource_id, "innerId": str(order.inner)}, status=201)
+
+
+async def admin_order_status(request: web.Request) -> web.Response:
+    """The shop owner sets an order's status in the admin: `order_status_change` goes out."""
+    shop = _shop(request)
+    inner = request.match_info["inner"]
+    order = next((r for r in shop.table("orders").rows.values() if str(r.inner) == inner), None)
+    if order is None:
+        raise web.HTTPNotFound(text=f"no order {inner}")
+    status = int((await request.json())["status"])
+    change_status(shop, order, shop.status_id(status))
+    base = f"{request.scheme}://{request.host}/{shop.name}"
+    schedule_webhooks(request.app, shop, "order_status_change", order, base)
+    return web.json_response({"innerId": inner, "status": str(status)})
 
 
 async def run_sandbox(host: str, port: int, world: SandboxWorld | None = None) -> None:

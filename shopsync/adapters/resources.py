@@ -21,6 +21,10 @@ from shopsync.settings import Settings
 
 #: Longest a call to a shop may take, connect to last byte.
 HTTP_TIMEOUT_S = 60.0
+#: A worker's sends (ticks, reconciled orders) give up after this: after a restarted broker
+#: lost the idempotent producer's state only a new producer works, and the old one is known
+#: stuck only once a send timed out. At 30 s, reconciliation paused ~45 s after a restart.
+WORKER_SEND_TIMEOUT_MS = 10_000
 
 
 class WorkerResources(Service):
@@ -30,7 +34,7 @@ class WorkerResources(Service):
         self.sessions = session_factory(self.engine)
         # Every process that calls a shop takes its slots from the database: one budget.
         PROCESS_LIMITERS.share_through(shared_pacers(self.engine))
-        self.producer = LazyProducer(settings.bootstrap_servers)
+        self.producer = LazyProducer(settings.bootstrap_servers, WORKER_SEND_TIMEOUT_MS)
         self.registry = registry or CollectorRegistry()
         self._http: aiohttp.ClientSession | None = None
 

@@ -112,24 +112,26 @@ async def _is_ready(http: aiohttp.ClientSession, spec: ServiceSpec) -> bool:
     return False
 
 
-async def stop_all(processes: dict[str, asyncio.subprocess.Process]) -> None:
-    """SIGTERM to every service at once; what has not stopped in STOP_TIMEOUT_S is killed."""
+async def stop_all(
+    processes: dict[str, asyncio.subprocess.Process], timeout_s: float = STOP_TIMEOUT_S
+) -> None:
+    """SIGTERM to every service at once; what has not stopped in `timeout_s` is killed."""
     running = {n: p for n, p in processes.items() if p.returncode is None}
     for process in running.values():
         with contextlib.suppress(ProcessLookupError):
             process.send_signal(signal.SIGTERM)
     if not running:
         return
-    await asyncio.wait(
-        [asyncio.create_task(p.wait()) for p in running.values()], timeout=STOP_TIMEOUT_S
-    )
-    await _kill_stragglers(running)
+    await asyncio.wait([asyncio.create_task(p.wait()) for p in running.values()], timeout=timeout_s)
+    await _kill_stragglers(running, timeout_s)
 
 
-async def _kill_stragglers(running: dict[str, asyncio.subprocess.Process]) -> None:
+async def _kill_stragglers(
+    running: dict[str, asyncio.subprocess.Process], timeout_s: float
+) -> None:
     for name, process in running.items():
         if process.returncode is None:
-            print(f"{name} did not stop in {STOP_TIMEOUT_S:.0f} s: killing it", flush=True)
+            print(f"{name} did not stop in {timeout_s:.0f} s: killing it", flush=True)
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             await process.wait()

@@ -24,6 +24,8 @@ from shopsync.entrypoints.stack_plan import child_env, ready_lines, service_spec
 from shopsync.settings import Settings
 
 log = logging.getLogger("shopsync.up")
+#: With the broker gone a service has nothing to flush: it gets this long to stop.
+BROKER_GONE_STOP_S = 5.0
 
 
 def run_stack(settings: Settings, demo: bool = False) -> int:
@@ -47,6 +49,9 @@ class Stack:
         self.processes: dict[str, asyncio.subprocess.Process] = {}
         self.broker: subprocess.Popen[bytes] | None = None
         self.keepers: list[asyncio.Task[None]] = []
+        # Cleared while the embedded broker is restarted: the services wait for it, stopped.
+        self.broker_up = asyncio.Event()
+        self.broker_up.set()
 
     async def run(self) -> int:
         """Bring everything up, serve until told to stop (or a child fails too often), stop."""
@@ -117,6 +122,9 @@ class Stack:
             relay = asyncio.create_task(pump(spec.name, process))
             await process.wait()
             await relay
+            if not self.broker_up.is_set():  # stopped by us for the broker's restart
+                await self.broker_up.wait()
+                continue
             if not await self._again(spec.name, exit_reason(process.returncode), policy):
                 return
 
@@ -125,9 +133,21 @@ class Stack:
         while not self.stop.is_set():
             broker = self.broker
             code = await asyncio.to_thread(broker.wait) if broker is not None else None
+            self.broker_up.clear()
+            await self._stop_broker_clients()
             if not await self._again("broker", exit_reason(code), policy):
                 return
             await self._restart_broker()
+            self.broker_up.set()
+
+    async def _stop_broker_clients(self) -> None:
+        """Stop the services before the new broker listens: a client that found it first would
+        create topics with the broker's default partition count (aiokafka asks for that), and
+        an idempotent producer of the old broker's would stall. They start again on the new
+        one; what they had not finished is in the database, or recovered by reconciliation."""
+        clients = {n: p for n, p in self.processes.items() if n != "sandbox"}
+        print("broker: gone; stopping the services until it is back", flush=True)
+        await stop_all(clients, BROKER_GONE_STOP_S)
 
     async def _restart_broker(self) -> None:
         try:
