@@ -7,6 +7,7 @@ off the broker (the broker leg is the e2e tier's).
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -151,3 +152,25 @@ async def test_a_webhook_and_a_poll_of_one_status_give_one_document_in_either_or
         str(first_webhook.inner): ["proforma"],
         str(first_poll.inner): ["proforma"],
     }
+
+
+async def test_a_webhook_and_a_poll_handled_at_the_same_time_give_one_document_per_order(
+    reconciling: Reconciling,
+) -> None:
+    # The poll has read 20 orders no webhook was handled for and hands them to the intake; at
+    # that moment their webhooks come, handled by a second intake in transactions of their own
+    # (as by two processors while partitions move).
+    placed = [reconciling.place(seed) for seed in range(20)]
+    webhook_intake = IntakeSender(OrderIntake(order_units(reconciling.sessions)))
+    webhooks = Reconciling(**{**vars(reconciling), "sender": webhook_intake})
+    polled = reconciling.sender
+
+    class AtTheSameTime(IntakeSender):
+        async def send_many(self, messages: Sequence[tuple[str, bytes, bytes]]) -> None:
+            arriving = [webhooks.webhook(order) for order in placed]
+            await asyncio.gather(polled.send_many(messages), *arriving)
+
+    reconciling.sender = AtTheSameTime(polled.intake)
+    assert await reconciling.run() == 20
+    assert len(polled.published) == 20
+    assert await reconciling.documents() == {str(order.inner): ["proforma"] for order in placed}
