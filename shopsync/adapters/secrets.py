@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -60,3 +62,9 @@ class CredentialCipher:
 
     def __repr__(self) -> str:
         return "CredentialCipher(<hidden>)"
+
+
+def console_session_key(secret_key: bytes) -> bytes:
+    """The 32 bytes the console's session cookies are encrypted with, derived from the secret
+    key (HMAC-SHA256 under its own purpose: a leaked cookie key reveals nothing else)."""
+    return hmac.new(secret_key, b"shopsync console session cookie v1", hashlib.sha256).digest()

@@ -1,4 +1,4 @@
-"""Tables: accounts, shop connections, catalog, stock, documents, orders, inbox and outbox.
+"""Tables: accounts, shop connections, catalog, stock, documents, orders, inbox, outbox, operators.
 
 Importing this package registers every table on Base.metadata (the migrations rely on it).
 """
@@ -24,12 +24,15 @@ from shopsync.adapters.db.models.messages import (
     ProcessedEvent,
     ShopRequestSlot,
 )
+from shopsync.adapters.db.models.nav import NavCredentials, NavReport
+from shopsync.adapters.db.models.operators import AuditEntry, Operator
 from shopsync.adapters.db.models.orders import HeldOrder, OrderReconcileMark, OrderStateRow
 from shopsync.adapters.db.models.stock import SkuMiss, StockLevel, StockMovement, Warehouse
 from shopsync.adapters.db.models.writebacks import DocumentWriteback
 
 __all__ = [
     "Account",
+    "AuditEntry",
     "CatalogSyncState",
     "DeadLetterRow",
     "Document",
@@ -38,6 +41,9 @@ __all__ = [
     "DocumentWriteback",
     "ExchangeRate",
     "HeldOrder",
+    "NavCredentials",
+    "NavReport",
+    "Operator",
     "OrderReconcileMark",
     "OrderStateRow",
     "OutboxMessage",

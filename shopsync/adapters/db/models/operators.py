@@ -1,0 +1,38 @@
+"""The console's operators (who may log in, with which role) and its audit log of changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shopsync.adapters.db.base import Base, BigId, Json, UtcDateTime, utcnow
+
+
+class Operator(Base):
+    """A person who logs in to the console; the password is kept only as its argon2 hash."""
+
+    __tablename__ = "operators"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    role: Mapped[str] = mapped_column(String(20))  # "admin" | "viewer"
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """One change made through the console: who, when, what, and each field's old → new."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    operator: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str] = mapped_column(String(300))
+    # [{"field": ..., "old": ..., "new": ...}], secrets already masked
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
