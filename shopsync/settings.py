@@ -44,6 +44,8 @@ class Settings(BaseSettings):
 
     service_bind_host: str = Field(default="127.0.0.1", validation_alias="SERVICE_BIND_HOST")
     order_processor_port: int = Field(default=8081, validation_alias="ORDER_PROCESSOR_PORT")
+    #: Which of a service's workers this process is (`shopsync up --workers`): 1, 2, …
+    worker: int = Field(default=1, ge=1, validation_alias="SHOPSYNC_WORKER")
     order_mailer_port: int = Field(default=8084, validation_alias="ORDER_MAILER_PORT")
     outbox_relay_port: int = Field(default=8085, validation_alias="OUTBOX_RELAY_PORT")
     # Rendering PDFs is CPU work that may wait; on a shared host the documents must not.

@@ -24,9 +24,11 @@ class ServiceSpec:
     command: tuple[str, ...]
     port: int
     ready_path: str = "/readyz"
+    env: tuple[tuple[str, str], ...] = ()  # this child's own settings (a second worker's port)
 
 
 async def spawn(spec: ServiceSpec, env: dict[str, str]) -> asyncio.subprocess.Process:
+    env = {**env, **dict(spec.env)}
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -10,8 +10,23 @@ from shopsync.settings import Settings
 HOST = "127.0.0.1"
 
 
-def service_specs(settings: Settings, demo: bool = False) -> list[ServiceSpec]:
-    """Each service under its `shopsync` command, on its port; the sandbox too with --demo."""
+#: Services that may run as several workers, and the setting that holds each one's port.
+SCALABLE = {
+    "order-processor": "ORDER_PROCESSOR_PORT",
+    "order-mailer": "ORDER_MAILER_PORT",
+    "outbox-relay": "OUTBOX_RELAY_PORT",
+    "catalog-sync": "CATALOG_SYNC_PORT",
+    "stock-sync": "STOCK_SYNC_PORT",
+}
+#: Worker n of a service listens on its port + (n - 1) * REPLICA_PORT_STEP.
+REPLICA_PORT_STEP = 100
+
+
+def service_specs(
+    settings: Settings, demo: bool = False, workers: dict[str, int] | None = None
+) -> list[ServiceSpec]:
+    """Each service under its `shopsync` command, on its port (a worker more on the next
+    REPLICA_PORT_STEP each); the sandbox too with --demo."""
     ports = {
         "gateway": settings.gateway_port,
         "order-processor": settings.order_processor_port,
@@ -20,8 +35,44 @@ def service_specs(settings: Settings, demo: bool = False) -> list[ServiceSpec]:
         "catalog-sync": settings.catalog_sync_port,
         "stock-sync": settings.stock_sync_port,
     }
-    specs = [ServiceSpec(name, (name,), port) for name, port in ports.items()]
+    counts = workers or {}
+    specs = [
+        spec for name, port in ports.items() for spec in _workers(name, port, counts.get(name, 1))
+    ]
     return [*specs, _sandbox(settings)] if demo else specs
+
+
+def _workers(name: str, port: int, count: int) -> list[ServiceSpec]:
+    """The service's first worker as ever, and its others under `name-2`… with their ports."""
+    first = ServiceSpec(name, (name,), port)
+    others = [
+        ServiceSpec(
+            f"{name}-{n}",
+            (name,),
+            port + (n - 1) * REPLICA_PORT_STEP,
+            env=(
+                (SCALABLE[name], str(port + (n - 1) * REPLICA_PORT_STEP)),
+                ("SHOPSYNC_WORKER", str(n)),
+            ),
+        )
+        for n in range(2, count + 1)
+    ]
+    return [first, *others]
+
+
+def parse_workers(text: str) -> dict[str, int]:
+    """`order-processor=2,catalog-sync=2` → counts; a clear error for anything else."""
+    counts: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, number = item.partition("=")
+        if name not in SCALABLE:
+            raise ValueError(
+                f"{name!r} cannot run as several workers (one of: {', '.join(SCALABLE)})"
+            )
+        if not number.isdigit() or not 1 <= int(number) <= 16:
+            raise ValueError(f"{item!r}: give a count from 1 to 16, e.g. {name}=2")
+        counts[name] = int(number)
+    return counts
 
 
 def _sandbox(settings: Settings) -> ServiceSpec:

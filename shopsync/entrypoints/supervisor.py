@@ -28,11 +28,11 @@ log = logging.getLogger("shopsync.up")
 BROKER_GONE_STOP_S = 5.0
 
 
-def run_stack(settings: Settings, demo: bool = False) -> int:
+def run_stack(settings: Settings, demo: bool = False, workers: dict[str, int] | None = None) -> int:
     """Run everything until Ctrl-C or SIGTERM; returns the exit code."""
     die_with_parent()  # `make run` killed → we are told, and stop our children too
     try:
-        return asyncio.run(Stack(settings, demo).run())
+        return asyncio.run(Stack(settings, demo, workers or {}).run())
     except (RuntimeError, TimeoutError, OSError) as exc:
         print(f"shopsync up: {exc}", file=sys.stderr, flush=True)
         return 1
@@ -41,9 +41,10 @@ def run_stack(settings: Settings, demo: bool = False) -> int:
 class Stack:
     """The broker and the services, each restarted when it exits, until told to stop."""
 
-    def __init__(self, settings: Settings, demo: bool) -> None:
+    def __init__(self, settings: Settings, demo: bool, workers: dict[str, int]) -> None:
         self.settings = settings
         self.demo = demo
+        self.workers = workers
         self.stop = asyncio.Event()
         self.failed: str | None = None
         self.processes: dict[str, asyncio.subprocess.Process] = {}
@@ -88,7 +89,7 @@ class Stack:
         await self._topics()
 
     def _start_services(self) -> list[ServiceSpec]:
-        specs = service_specs(self.settings, self.demo)
+        specs = service_specs(self.settings, self.demo, self.workers)
         env = child_env(self.settings)
         for spec in specs:
             self._in_background(self._keep(spec, env))

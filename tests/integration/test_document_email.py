@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -188,3 +189,25 @@ async def test_a_recipient_the_server_refuses_is_given_up_after_a_few_tries_and_
     assert document is not None
     assert (document.email_status, document.email_attempts) == ("failed", MAX_ATTEMPTS)
     assert document.email_error and "no such mailbox" in document.email_error
+
+
+async def test_two_mailers_at_once_send_each_email_once(
+    sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher, smtp: tuple[Inbox, int]
+) -> None:
+    # `shopsync up --workers order-mailer=2`: both find the same due e-mails at the same time.
+    inbox, port = smtp
+    series = unique("TWO")
+    for _ in range(6):
+        await issue_one(sessions, cipher, invoice_series=series)
+
+    def mailer() -> EmailRelay:
+        return EmailRelay(
+            sessions, SmtpMailer("127.0.0.1", port), "ShopSync <a@b.hu>", rendered_document
+        )
+
+    first, second = mailer(), mailer()
+    await asyncio.gather(first.send_due(), second.send_due())
+    while (await first.send_due()).sent:
+        pass
+    ours = [m for m in inbox.messages if series in str(m["Subject"])]
+    assert len(ours) == 6  # each once, none twice

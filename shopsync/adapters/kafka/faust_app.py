@@ -91,8 +91,9 @@ def create_faust_app(app_id: str, settings: Settings, web_port: int) -> faust.Ap
 
 
 def _datadir(settings: Settings, app_id: str) -> str:
-    """The app's own directory under var/faust, created if need be."""
-    datadir = Path(settings.var_dir) / "faust" / app_id
+    """The worker's own directory under var/faust, created if need be."""
+    name = app_id if settings.worker == 1 else f"{app_id}-{settings.worker}"
+    datadir = Path(settings.var_dir) / "faust" / name
     datadir.mkdir(parents=True, exist_ok=True)
     return str(datadir)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
 import aiosmtplib
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
@@ -28,6 +29,8 @@ MAX_ATTEMPTS = 5
 OUTAGE_RETRY_S = 5.0
 #: A document that lacks what its PDF must show (supplier data, a rate) waits for the operator.
 INCOMPLETE_RETRY_S = 60.0
+#: A claimed e-mail is another mailer's again after this (its claimer died mid-send).
+CLAIM_LEASE_S = 120.0
 
 
 class DocumentRenderer(Protocol):
@@ -67,11 +70,28 @@ class EmailRelay:
 
     async def send_due(self, limit: int = 50) -> MailOutcome:
         outcome = MailOutcome()
+        claimed = await self._claim(limit)
         async with self.sessions() as session:
-            for document in await _due_documents(session, datetime.now(UTC), limit):
+            for document in await _documents(session, claimed):
                 await self._send_one(session, document, outcome)
                 await session.commit()  # each result recorded at once: a crash re-sends none
         return outcome
+
+    async def _claim(self, limit: int) -> list[int]:
+        """Lease the due e-mails to this mailer: another one (`up --workers`) skips them.
+
+        Each lease is a compare-and-set on the due time read: of two mailers that read the
+        same row (SQLite has no row locks) only one changes it."""
+        async with self.sessions() as session:
+            now = datetime.now(UTC)
+            lease = now + timedelta(seconds=CLAIM_LEASE_S)
+            mine = [
+                document_id
+                for document_id, seen in await _due_documents(session, now, limit)
+                if await _lease(session, document_id, seen, lease)
+            ]
+            await session.commit()
+            return mine
 
     async def _send_one(
         self, session: AsyncSession, document: Document, outcome: MailOutcome
@@ -113,11 +133,13 @@ class EmailRelay:
             _retry_later(document, delay, outcome)
 
 
-async def _due_documents(session: AsyncSession, now: datetime, limit: int) -> list[Document]:
-    """Documents whose e-mail is requested or due again, with their lines, oldest first."""
+async def _due_documents(
+    session: AsyncSession, now: datetime, limit: int
+) -> Sequence[Row[int, datetime | None]]:
+    """Documents whose e-mail is requested or due again, oldest first, with their due time;
+    locked on PostgreSQL, where rows another mailer holds are skipped."""
     query = (
-        select(Document)
-        .options(selectinload(Document.lines))
+        select(Document.id, Document.email_next_at)
         .where(
             Document.email_status.in_(("requested", "retrying")),
             Document.draft.is_(False),
@@ -125,8 +147,31 @@ async def _due_documents(session: AsyncSession, now: datetime, limit: int) -> li
         )
         .order_by(Document.id)
         .limit(limit)
+        .with_for_update(skip_locked=True)
     )
-    return list((await session.execute(query)).scalars().all())
+    return (await session.execute(query)).all()
+
+
+async def _lease(
+    session: AsyncSession, document_id: int, seen: datetime | None, lease: datetime
+) -> bool:
+    """Move the e-mail's due time to `lease` unless another mailer moved it first."""
+    unchanged = Document.email_next_at.is_(None) if seen is None else Document.email_next_at == seen
+    result = await session.execute(
+        update(Document)
+        .where(Document.id == document_id, unchanged)
+        .values(email_next_at=lease)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def _documents(session: AsyncSession, ids: list[int]) -> list[Document]:
+    """The claimed documents with their lines, in claim order."""
+    if not ids:
+        return []
+    query = select(Document).options(selectinload(Document.lines)).where(Document.id.in_(ids))
+    return sorted((await session.execute(query)).scalars().all(), key=lambda d: d.id)
 
 
 def _retry_later(document: Document, delay_s: float, outcome: MailOutcome) -> None:

@@ -162,13 +162,24 @@ def nav_sandbox(host: str, port: int) -> None:
 
 @cli.command()
 @click.option("--demo", is_flag=True, help="also start the Shoprenter sandbox with a demo shop")
-def up(demo: bool) -> None:
+@click.option(
+    "--workers",
+    default="",
+    metavar="SERVICE=N,...",
+    help="run services as several workers, e.g. order-processor=2,catalog-sync=2",
+)
+def up(demo: bool, workers: str) -> None:
     """Start the broker (unless KAFKA_BOOTSTRAP_SERVERS is set), migrate, run all services."""
+    from shopsync.entrypoints.stack_plan import parse_workers
     from shopsync.entrypoints.supervisor import run_stack
 
+    try:
+        counts = parse_workers(workers)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--workers") from exc
     current = settings()
     _logging(current.log_level)
-    sys.exit(run_stack(current, demo=demo))
+    sys.exit(run_stack(current, demo=demo, workers=counts))
 
 
 for _group in (
