@@ -22,10 +22,11 @@ install: $(STAMP) ## create .venv and install ShopSync with the pinned versions
 run: $(STAMP) ## run the whole pipeline on the embedded broker and SQLite
 	exec $(BIN)/shopsync up --demo
 
-test: $(STAMP) ## run the test suite (starts PostgreSQL, installs poppler-utils and chromium when missing)
+test: $(STAMP) ## run the test suite (starts PostgreSQL, installs poppler-utils, chromium and promtool when missing)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-poppler.sh
 	bash scripts/ensure-chromium.sh || true
+	bash scripts/ensure-prometheus.sh || true
 	$(BIN)/pytest -q tests --ignore=tests/scenarios
 
 scenarios: $(STAMP) ## slow end-to-end scenarios: no order lost to a stopped gateway or broker (~4 min)

@@ -42,6 +42,7 @@ class _Refused(Exception):
 async def _receive(request: web.Request) -> web.Response:
     try:
         entry = await _authenticated(request)
+        _count_webhook(request, entry.connection_id)
         payload = parse_body(request.headers.get("Content-Type", ""), await _body(request))
         if not entry.orders_enabled:
             return web.json_response({"accepted": 0, "ignored": "order intake is switched off"})
@@ -51,6 +52,13 @@ async def _receive(request: web.Request) -> web.Response:
     except (_Refused, BodyRejected) as exc:
         return _reject(request, exc.reason, str(exc), exc.status)
     return await _publish(request, encoded)
+
+
+def _count_webhook(request: web.Request, connection_id: int) -> None:
+    """Count the shop's webhook whatever becomes of it: the alert on a silent shop reads it."""
+    metrics = request.app[METRICS]
+    metrics.webhooks.labels(connection=str(connection_id)).inc()
+    metrics.last_webhook.labels(connection=str(connection_id)).set_to_current_time()
 
 
 async def _authenticated(request: web.Request) -> ConnectionEntry:

@@ -53,6 +53,23 @@ class GatewayMetrics:
         ),
     ]
     broker_up: Annotated[Gauge, Metric("shopsync_gateway_broker_up", "1 while the broker answers")]
+    # Labelled by connection id only after the URL's token matched: one series per connection.
+    webhooks: Annotated[
+        Counter,
+        Metric(
+            "shopsync_gateway_webhooks_total",
+            "Authenticated webhooks received, by connection id",
+            ["connection"],
+        ),
+    ]
+    last_webhook: Annotated[
+        Gauge,
+        Metric(
+            "shopsync_gateway_last_webhook_timestamp_seconds",
+            "When the connection's last authenticated webhook arrived (Unix time)",
+            ["connection"],
+        ),
+    ]
 
 
 def gateway_metrics(registry: CollectorRegistry) -> GatewayMetrics:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -151,6 +152,30 @@ async def test_unknown_wrong_or_disabled_webhooks_all_get_404_and_publish_nothin
         == 1.0
     )
     assert events_for(kafka_broker, order_id, wait_s=1.0) == []
+
+
+async def test_each_shops_webhooks_are_counted_and_stamped_under_its_connection_only(
+    gateway: Gateway, connection: dict[str, Any]
+) -> None:
+    base, registry = await gateway()
+    body, content_type = multipart_body("data", order_payload(uuid.uuid4().hex[:12]))
+    sent_after = time.time()
+    own = f"{base}/webhooks/shoprenter/{connection['id']}/{connection['token']}"
+    assert (await post(own, body, content_type))[0] == 200
+    forged = f"{base}/webhooks/shoprenter/{connection['id']}/{connection['token'][:-1]}x"
+    assert (await post(forged, body, content_type))[0] == 404
+    await post(f"{base}/webhooks/shoprenter/987654/{connection['token']}", body, content_type)
+    labels = {"connection": str(connection["id"])}
+    assert registry.get_sample_value("shopsync_gateway_webhooks_total", labels) == 1.0
+    stamp = registry.get_sample_value("shopsync_gateway_last_webhook_timestamp_seconds", labels)
+    assert stamp is not None and sent_after <= stamp <= time.time()
+    counted = {
+        sample.labels["connection"]
+        for family in registry.collect()
+        if family.name == "shopsync_gateway_webhooks"
+        for sample in family.samples
+    }
+    assert counted == {str(connection["id"])}
 
 
 @pytest.mark.parametrize(

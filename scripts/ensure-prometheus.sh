@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The alert-rule tests run Prometheus's own checker: promtool (Debian's prometheus package).
+# Install it when it is missing; the tests fail, never skip, while apt-get can install it.
+set -euo pipefail
+command -v promtool >/dev/null 2>&1 && exit 0
+if command -v apt-get >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  # Another install may hold dpkg's lock (the browser tests' set-up): wait for it.
+  APT=(apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends prometheus)
+  $SUDO "${APT[@]}" >/dev/null || { $SUDO apt-get -o DPkg::Lock::Timeout=300 update -q >/dev/null && $SUDO "${APT[@]}" >/dev/null; }
+fi
+command -v promtool >/dev/null 2>&1 || { echo "promtool could not be installed: install it (apt-get install prometheus) for the alert-rule tests" >&2; exit 1; }
