@@ -61,6 +61,29 @@ class Settings(BaseSettings):
     mnb_url: str = Field(default="http://www.mnb.hu/arfolyamok.asmx", validation_alias="MNB_URL")
     mnb_timeout_s: float = Field(default=10.0, gt=0, validation_alias="MNB_TIMEOUT_S")
     mnb_sandbox_port: int = Field(default=9310, validation_alias="MNB_SANDBOX_PORT")
+    # NAV Online Számla (the reporter); NAV's test service by default, the demo: the sandbox.
+    nav_url: str = Field(
+        default="https://api-test.onlineszamla.nav.gov.hu/invoiceService/v3",
+        validation_alias="NAV_URL",
+    )
+    nav_timeout_s: float = Field(default=60.0, gt=0, validation_alias="NAV_TIMEOUT_S")
+    # How long an unanswered manageInvoice may still be saved at NAV (SPEC §1.9.2: 5 minutes).
+    nav_settle_s: float = Field(default=300.0, ge=0, validation_alias="NAV_SETTLE_S")
+    nav_poll_first_s: float = Field(default=2.0, gt=0, validation_alias="NAV_POLL_FIRST_S")
+    nav_poll_cap_s: float = Field(default=300.0, gt=0, validation_alias="NAV_POLL_CAP_S")
+    nav_sweep_s: float = Field(default=60.0, gt=0, validation_alias="NAV_SWEEP_S")
+    nav_reporter_port: int = Field(default=8086, validation_alias="NAV_REPORTER_PORT")
+    nav_sandbox_port: int = Field(default=9320, validation_alias="NAV_SANDBOX_PORT")
+    nav_software_id: str = Field(
+        default="HU00000000SHOPSYNC",
+        pattern=r"^[0-9A-Z\-]{18}$",
+        validation_alias="NAV_SOFTWARE_ID",
+    )
+    nav_software_name: str = Field(default="ShopSync", validation_alias="NAV_SOFTWARE_NAME")
+    nav_software_dev_name: str = Field(default="ShopSync", validation_alias="NAV_SOFTWARE_DEV_NAME")
+    nav_software_dev_contact: str = Field(
+        default="nav@shopsync.example", validation_alias="NAV_SOFTWARE_DEV_CONTACT"
+    )
     sync_tick_interval_s: float = Field(default=600.0, validation_alias="SYNC_TICK_INTERVAL_S")
 
     smtp_host: str = Field(default="127.0.0.1", validation_alias="SMTP_HOST")

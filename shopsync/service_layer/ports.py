@@ -20,6 +20,7 @@ from shopsync.adapters.shoprenter.client import BatchRequest, BatchResult
 from shopsync.adapters.store_errors import Conflict, Outage
 from shopsync.domain.document_writeback import InvoiceRow, WritebackJob, WritebackState
 from shopsync.domain.exchange_rates import DayRates, PublishedRate
+from shopsync.domain.nav_report_rules import Finished, NewReport, Report, ReportState
 from shopsync.domain.nav_reporting import InvoiceOperation, TransactionStatus
 from shopsync.domain.order_state import OrderState
 from shopsync.domain.product_changes import ProductWrite, StoredProduct
@@ -34,6 +35,8 @@ __all__ = [
     "ExchangeRates",
     "Hold",
     "MnbRates",
+    "InvoiceDataSource",
+    "NavReportStore",
     "NavReporting",
     "OrderKey",
     "OrderStore",
@@ -211,6 +214,48 @@ class NavReporting(Protocol):
     async def status(self, transaction_id: str) -> TransactionStatus: ...
 
     async def invoice_exists(self, number: str) -> bool: ...
+
+
+class NavReportStore(Protocol):
+    """Each document's NAV report (`SqlAlchemyNavReportStore`); every call its own transaction."""
+
+    async def record(self, reports: Sequence[NewReport]) -> int:
+        """Keep reports (pending); one kept before is left as it is. How many are new."""
+        ...
+
+    async def open_reports(self, account_id: int) -> list[Report]:
+        """The account's pending and sent reports, each storno with its invoice's state."""
+        ...
+
+    async def claim(self, document_ids: Sequence[int], check_at: datetime) -> None:
+        """Pending → sent (no transaction yet), committed before the request leaves."""
+        ...
+
+    async def submitted(
+        self, transaction_id: str, indexed: Sequence[tuple[int, int]], check_at: datetime
+    ) -> None:
+        """NAV's transaction id and each document's index in it (document id, index)."""
+        ...
+
+    async def check_later(self, document_ids: Sequence[int], check_at: datetime) -> None: ...
+
+    async def finished(self, outcomes: Sequence[Finished]) -> None: ...
+
+    async def unclaim(self, document_ids: Sequence[int]) -> None:
+        """Back to pending: NAV was asked and does not have them."""
+        ...
+
+    async def reopen(self, document_id: int) -> ReportState | None:
+        """An aborted report back to pending (to be sent anew); its state before, or None."""
+        ...
+
+
+class InvoiceDataSource(Protocol):
+    """The InvoiceData XML of a document as it stands now (`nav_export.export_invoice_data`)."""
+
+    async def invoice_data(self, document_id: int) -> bytes:
+        """The schema-valid XML; ExportRefused saying why there is none."""
+        ...
 
 
 class ShopOrderInvoices(Protocol):
