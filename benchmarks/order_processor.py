@@ -12,6 +12,10 @@
    is with them on).
 2. The gateway and the processor run together; webhooks are posted at 300/s for 15 s; the
    latency of each order is document.created_at − send time. Target: p99 < 1 s.
+
+`--workers 2` instead measures part 1 with one and with two processors in one consumer group
+(each on a fresh broker and database), against the same in-run reference, and says where the
+time goes: each process's CPU seconds (the processors, PostgreSQL, the broker) over the run.
 """
 
 from __future__ import annotations
@@ -436,7 +440,95 @@ async def latency_run(
     return sorted((created - sent[ref]).total_seconds() for ref, created in rows)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL server process (the database the processors write to)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().startswith("postgres"):
+                total += cpu_seconds(int(entry.name))
+        except OSError:
+            continue
+    return total
+
+
+def throughput_with(workers: int, cipher: CredentialCipher, key: bytes) -> float:
+    """Part 1 with `workers` processors sharing the partitions: orders/s, and CPU by process."""
+    work = Path(tempfile.mkdtemp(prefix=f"op-bench-{workers}-"))
+    db_name, url = asyncio.run(create_pg_database())
+    broker_port = free_port()
+    broker = start_broker(broker_port, work / "broker.log")
+    bootstrap = f"127.0.0.1:{broker_port}"
+    ensure_topics(bootstrap, topic_specs(12))
+    cid, aid, _token, catalog = asyncio.run(setup(url, cipher))
+    base = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "SHOPSYNC_SECRET_KEY": key.decode(),
+        "SHOPSYNC_VAR_DIR": str(work),
+        "LOG_LEVEL": "WARNING",
+    }
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        produce_orders(bootstrap, cid, aid, catalog)
+        ports = [free_port() for _ in range(workers)]
+        for n, port in enumerate(ports, start=1):
+            env = {**base, "ORDER_PROCESSOR_PORT": str(port), "SHOPSYNC_WORKER": str(n)}
+            procs.append(subprocess.Popen([SHOPSYNC, "order-processor"], env=env))
+        pg_before, broker_before = postgres_cpu(), cpu_seconds(broker.pid)
+        started = time.monotonic()
+        deadline = started + 600
+        while time.monotonic() < deadline:
+            count, first, last = asyncio.run(count_documents(url))
+            if count >= ORDERS:
+                break
+            time.sleep(1)
+        wall = time.monotonic() - started
+        assert first is not None and last is not None
+        rate = count / max((last - first).total_seconds(), 1e-6)
+        cpu = [cpu_seconds(proc.pid) for proc in procs]
+        print(
+            f"{workers} processor(s): {count} documents, {rate:,.0f} orders/s first→last; "
+            f"CPU over {wall:.0f} s: processors {' + '.join(f'{c:.0f}' for c in cpu)} s, "
+            f"PostgreSQL {postgres_cpu() - pg_before:.0f} s, broker "
+            f"{cpu_seconds(broker.pid) - broker_before:.0f} s (2 cores = {2 * wall:.0f} s)"
+        )
+        return rate
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=30)
+        broker.terminate()
+        broker.wait()
+        asyncio.run(drop_pg_database(db_name))
+
+
+def compare_workers(workers: int) -> int:
+    """One processor against `workers` of them, both against the same in-run reference."""
+    key = Fernet.generate_key()
+    cipher = CredentialCipher(key)
+    reference = asyncio.run(measure_reference(cipher))
+    print(f"reference (bare batched write, same run): {reference:,.0f} orders/s")
+    one = throughput_with(1, cipher, key)
+    many = throughput_with(workers, cipher, key)
+    print(
+        f"1 processor {one:,.0f} orders/s = {one / reference:.3f}× the reference; "
+        f"{workers} processors {many:,.0f} orders/s = {many / reference:.3f}× "
+        f"({many / one:.2f}× one processor, on {os.cpu_count()} cores)"
+    )
+    return 0
+
+
 def main() -> int:
+    if "--workers" in sys.argv:
+        return compare_workers(int(sys.argv[sys.argv.index("--workers") + 1]))
     work = Path(tempfile.mkdtemp(prefix="op-bench-"))
     key = Fernet.generate_key()
     cipher = CredentialCipher(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -133,6 +134,7 @@ class SandboxApi:
             return error(400, 40010, "The given parameter: page/limit is not available!")
         rows = self.matching(table, query)
         self.shop.stats.pages[(endpoint, page, "updatedAfter" in query)] += 1
+        self.shop.stats.page_times.append((time.time(), endpoint, page))
         page_count = max(1, math.ceil(len(rows) / limit))
         if page < 0 or page >= page_count:
             return error(

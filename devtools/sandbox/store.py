@@ -124,6 +124,7 @@ class Stats:
         default_factory=collections.Counter
     )  # (endpoint, page, incremental) → times served
     request_times: list[float] = field(default_factory=list)  # wall clock, for spread checks
+    page_times: list[tuple[float, str, int]] = field(default_factory=list)  # (when, endpoint, page)
     webhooks_sent: int = 0
     webhooks_failed: int = 0
 
