@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     sync_concurrency: int = Field(default=32, validation_alias="SYNC_CONCURRENCY")
     catalog_sync_port: int = Field(default=8082, validation_alias="CATALOG_SYNC_PORT")
     stock_sync_port: int = Field(default=8083, validation_alias="STOCK_SYNC_PORT")
+    console_port: int = Field(default=8086, validation_alias="CONSOLE_PORT")
+    # Where operators open the console; https:// makes its session cookie Secure.
+    console_public_url: str = Field(default="", validation_alias="CONSOLE_PUBLIC_URL")
     sandbox_port: int = Field(default=9300, validation_alias="SANDBOX_PORT")
     # MNB's exchange-rate service (foreign-currency documents); the demo and tests: a sandbox.
     mnb_url: str = Field(default="http://www.mnb.hu/arfolyamok.asmx", validation_alias="MNB_URL")

@@ -34,6 +34,7 @@ def service_specs(
         "outbox-relay": settings.outbox_relay_port,
         "catalog-sync": settings.catalog_sync_port,
         "stock-sync": settings.stock_sync_port,
+        "console": settings.console_port,
     }
     counts = workers or {}
     specs = [
@@ -100,6 +101,7 @@ def ready_lines(
         f"\nShopSync is ready in {elapsed:.1f} s",
         f"  webhooks: {settings.webhook_base_url}/webhooks/shoprenter/<connection>/<token>"
         "  (`shopsync shops show NAME` prints a shop's URL)",
+        f"  console:  http://{HOST}:{settings.console_port}/  (`shopsync operators add` first)",
         *_metrics_lines(specs),
         *_sandbox_lines(settings, demo),
         f"  database: {_safe_url(settings.resolved_database_url)}",

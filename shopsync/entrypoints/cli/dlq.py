@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import click
-from confluent_kafka import KafkaException, Producer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.dead_letters import dead_letters, mark_replayed
 from shopsync.adapters.db.models import DeadLetterRow
-from shopsync.adapters.kafka.producer import producer_config
+from shopsync.adapters.kafka.resend import StoredEvent, resend
 from shopsync.adapters.kafka.topics import DLQ_BY_CONSUMER
 from shopsync.entrypoints.cli.context import committed, query, settings
 from shopsync.entrypoints.cli.output import emit_json, emit_table
@@ -24,7 +22,6 @@ CONSUMER = click.option(
 )
 #: A dead letter as `list` and `replay` see it: these columns, by their names.
 FIELDS = ("id", "event_id", "source_topic", "key", "payload", "reason", "failed_at", "replayed_at")
-Delivered = Callable[[Any, Any], None]
 
 
 def _record(row: DeadLetterRow) -> dict[str, Any]:
@@ -86,26 +83,6 @@ def _send_all(bootstrap: str, records: list[dict[str, Any]]) -> None:
 
 def _produce(bootstrap: str, records: list[dict[str, Any]]) -> list[str]:
     """Each record back to its topic; what went wrong (nothing when every one was acknowledged)."""
-    producer = Producer(producer_config(bootstrap, 10_000))
-    failures: list[str] = []
-
-    def delivered(err: Any, _message: Any) -> None:
-        if err is not None:
-            failures.append(str(err))
-
-    try:
-        for record in records:
-            _send(producer, record, delivered)
-        remaining = producer.flush(15)
-    except KafkaException as exc:
-        return [str(exc)]
-    return failures + ["not acknowledged in 15 s"] * remaining
-
-
-def _send(producer: Producer, record: dict[str, Any], delivered: Delivered) -> None:
-    producer.produce(
-        record["source_topic"],
-        value=record["payload"].encode(),
-        key=(record["key"] or "").encode(),
-        on_delivery=delivered,
+    return resend(
+        bootstrap, [StoredEvent(r["source_topic"], r["key"], r["payload"]) for r in records]
     )

@@ -8,9 +8,9 @@ from typing import Any
 import click
 
 from shopsync.entrypoints.cli.context import in_unit_of_work, query
-from shopsync.entrypoints.cli.document_reads import document_details, newest_documents
 from shopsync.entrypoints.cli.output import emit_either, emit_rows, emit_table
 from shopsync.service_layer.document_pdf import PageRefused, rendered_document
+from shopsync.service_layer.document_reads import document_details, newest_documents
 from shopsync.service_layer.drafts import DocumentError, finalize
 from shopsync.service_layer.nav_export import ExportRefused, export_invoice_data
 

@@ -18,6 +18,7 @@ from shopsync.entrypoints.cli.context import migrated, run, settings
 from shopsync.entrypoints.cli.dlq import dlq
 from shopsync.entrypoints.cli.documents import documents
 from shopsync.entrypoints.cli.errors import ExplainingGroup
+from shopsync.entrypoints.cli.operators import operators_group
 from shopsync.entrypoints.cli.orders import orders
 from shopsync.entrypoints.cli.products import products
 from shopsync.entrypoints.cli.rates import rates
@@ -81,6 +82,7 @@ SERVICES = {
     ),
     "catalog-sync": ("services.catalog_sync.main", "Run a catalog sync worker."),
     "stock-sync": ("services.stock_sync.main", "Run a stock sync worker."),
+    "console": ("services.console.main", "Run the operator's console (web pages, login)."),
 }
 
 
@@ -194,6 +196,7 @@ for _group in (
     products,
     warehouses,
     price_groups,
+    operators_group,
 ):
     cli.add_command(_group)
 

@@ -1,4 +1,4 @@
-"""The documents as the CLI shows them: a summary for lists, the details for one."""
+"""The documents as the CLI and the console show them: a summary for lists, the details for one."""
 
 from __future__ import annotations
 

@@ -1,0 +1,38 @@
+"""Numbers, money and times as each language writes them; times in Budapest's clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+BUDAPEST = ZoneInfo("Europe/Budapest")
+NARROW_SPACE = "\u202f"
+
+
+def number(value: Decimal | int | float | None, language: str, places: int = 0) -> str:
+    """1,234.50 in English, 1 234,50 in Hungarian (a narrow space groups the thousands)."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):,.{places}f}"
+    if language != "hu":
+        return text
+    return text.replace(",", NARROW_SPACE).replace(".", ",")
+
+
+def money(value: Decimal | None, currency: str, language: str) -> str:
+    """An amount with its currency, HUF without fillér."""
+    if value is None:
+        return ""
+    shown = number(value, language, 0 if currency == "HUF" else 2)
+    return f"{shown} Ft" if currency == "HUF" and language == "hu" else f"{shown} {currency}"
+
+
+def moment(value: datetime | None, language: str) -> str:
+    """A time on Budapest's clock: 2026-03-01 14:05 or 2026. 03. 01. 14:05."""
+    if value is None:
+        return ""
+    local = value.astimezone(BUDAPEST)
+    if language == "hu":
+        return local.strftime("%Y. %m. %d. %H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,95 @@
+"""The console's labels in English (the default) and Hungarian: one small catalogue."""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "hu")
+
+#: label → (English, Hungarian)
+LABELS: dict[str, tuple[str, str]] = {
+    "console": ("ShopSync console", "ShopSync konzol"),
+    "shops": ("Shops", "Webshopok"),
+    "shop": ("Shop", "Webshop"),
+    "documents": ("Documents", "Bizonylatok"),
+    "failures": ("Failures", "Hibák"),
+    "audit": ("Audit log", "Naplózás"),
+    "log_in": ("Log in", "Belépés"),
+    "log_out": ("Log out", "Kilépés"),
+    "email": ("E-mail", "E-mail"),
+    "password": ("Password", "Jelszó"),
+    "login_failed": ("E-mail or password is wrong.", "Hibás e-mail vagy jelszó."),
+    "login_slowed": (
+        "Too many failed logins: try again in {seconds} s.",
+        "Túl sok sikertelen belépés: próbálja újra {seconds} mp múlva.",
+    ),
+    "name": ("Name", "Név"),
+    "account": ("Account", "Fiók"),
+    "path": ("Shop path", "Bolt útvonal"),
+    "features": ("Features", "Funkciók"),
+    "last_webhook": ("Last order event", "Utolsó rendelés esemény"),
+    "last_reconcile": ("Reconciled until", "Egyeztetve eddig"),
+    "last_catalog": ("Catalog cycle", "Termék ciklus"),
+    "held": ("Held orders", "Visszatartott rendelések"),
+    "dlq": ("Dead letters", "Hibás események"),
+    "problems": ("Problems", "Problémák"),
+    "none": ("none", "nincs"),
+    "never": ("never", "soha"),
+    "ok": ("ok", "rendben"),
+    "off": ("off", "ki"),
+    "filter": ("Filter", "Szűrés"),
+    "search": ("Search", "Keresés"),
+    "add_shop": ("Add a shop", "Webshop hozzáadása"),
+    "auth_kind": ("Authentication", "Hitelesítés"),
+    "api_user": ("API user or client id", "API felhasználó vagy kliens azonosító"),
+    "api_secret": ("API password or secret", "API jelszó vagy titok"),
+    "api_url": ("API URL (sandbox)", "API URL (teszt)"),
+    "save": ("Save", "Mentés"),
+    "saved": ("Saved.", "Elmentve."),
+    "add": ("Add", "Hozzáadás"),
+    "tab_connection": ("Connection", "Kapcsolat"),
+    "tab_orders": ("Order invoicing", "Számlázás"),
+    "tab_products": ("Products", "Termékek"),
+    "tab_stock": ("Stock", "Készlet"),
+    "webhook_url": ("Webhook URL", "Webhook URL"),
+    "copy": ("Copy", "Másolás"),
+    "secret_kept": ("•••••• (kept; type to replace)", "•••••• (megtartva; írja be a cseréhez)"),
+    "check": ("Check the shop", "Webshop ellenőrzése"),
+    "number": ("Number", "Sorszám"),
+    "order": ("Order", "Rendelés"),
+    "buyer": ("Buyer", "Vevő"),
+    "date": ("Date", "Dátum"),
+    "date_from": ("From", "Ettől"),
+    "date_to": ("To", "Eddig"),
+    "kind": ("Kind", "Típus"),
+    "state": ("State", "Állapot"),
+    "gross": ("Gross", "Bruttó"),
+    "net": ("Net", "Nettó"),
+    "vat": ("VAT", "ÁFA"),
+    "email_state": ("E-mail", "E-mail"),
+    "lines": ("Lines", "Tételek"),
+    "quantity": ("Quantity", "Mennyiség"),
+    "unit_price": ("Unit price", "Egységár"),
+    "stock_movements": ("Stock movements", "Készletmozgások"),
+    "skus_not_found": ("SKUs not found", "Nem talált cikkszámok"),
+    "download_pdf": ("Download PDF", "PDF letöltése"),
+    "reason": ("Reason", "Ok"),
+    "failed_at": ("Failed at", "Hiba ideje"),
+    "replay": ("Replay", "Újraküldés"),
+    "release": ("Release", "Feloldás"),
+    "field": ("Field", "Mező"),
+    "value": ("Value", "Érték"),
+    "when": ("When", "Mikor"),
+    "who": ("Who", "Ki"),
+    "what": ("What", "Mi"),
+    "changes": ("Changes", "Változások"),
+    "nothing_here": ("Nothing here.", "Nincs itt semmi."),
+    "viewer_note": ("You can look but not change (viewer).", "Csak megtekintés (néző)."),
+    "language": ("Magyar", "English"),
+}
+
+
+def label(key: str, language: str) -> str:
+    """The label in the language (its key when the catalogue has none: visible, not fatal)."""
+    pair = LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[1] if language == "hu" else pair[0]

@@ -1,0 +1,109 @@
+"""One shop with its tabs: connection, order invoicing, products, stock. Saving goes through
+the service layer `shops set` uses, so a change is checked alike and takes effect at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.console import setting_forms
+from services.console.audit_trail import audited
+from services.console.keys import CIPHER, SESSIONS, SETTINGS, operator_of
+from services.console.pages import render
+from shopsync.adapters.db.models import ShopConnection
+from shopsync.service_layer.shop_access import access_of, change_access
+from shopsync.service_layer.shops import ShopError, apply_settings, check_references, webhook_url
+
+TAB_NAMES = ("connection", "orders", "products", "stock")
+
+
+async def _connection(db: AsyncSession, request: web.Request) -> ShopConnection:
+    connection = await db.get(ShopConnection, int(request.match_info["shop_id"]))
+    if connection is None:
+        raise web.HTTPNotFound(text="no such shop")
+    return connection
+
+
+async def shop(request: web.Request) -> web.Response:
+    async with request.app[SESSIONS]() as db:
+        return await _shop_page(request, await _connection(db, request))
+
+
+async def _shop_page(
+    request: web.Request, connection: ShopConnection, error: str | None = None, status: int = 200
+) -> web.Response:
+    tab = request.query.get("tab", "connection")
+    tab = tab if tab in TAB_NAMES else "connection"
+    fields = setting_forms.tab_fields(tab)
+    values = {f.name: setting_forms.shown(f, getattr(connection, f.name)) for f in fields}
+    context = {
+        "shop": connection,
+        "tab": tab,
+        "tabs": TAB_NAMES,
+        "fields": fields,
+        "values": values,
+        "access": access_of(connection),
+        "webhook_url": _webhook_url(request, connection),
+        "error": error,
+        "saved": request.query.get("saved") == "1",
+    }
+    return await render(request, "shop.html", context, status)
+
+
+def _webhook_url(request: web.Request, connection: ShopConnection) -> str | None:
+    """The URL to paste into the shop (its token is a credential: for admins only)."""
+    if not operator_of(request).may_change:
+        return None
+    base = request.app[SETTINGS].webhook_base_url
+    return webhook_url(base, connection, request.app[CIPHER])
+
+
+async def save_settings(request: web.Request) -> web.StreamResponse:
+    """One tab's settings as typed in, applied by apply_settings (refusals shown on the tab)."""
+    form = await request.post()
+    tab = str(form.get("tab", ""))
+    async with request.app[SESSIONS]() as db:
+        connection = await _connection(db, request)
+        current = {name: getattr(connection, name) for name in setting_forms.TABS.get(tab, ())}
+        changes = setting_forms.changes_of(tab, form, current)
+        before = {name: current[name] for name in changes}
+        try:
+            applied = apply_settings(connection, changes)
+            with db.no_autoflush:
+                await check_references(db, connection, applied)
+        except ShopError as exc:
+            await db.rollback()
+            return await _refused(request, str(exc))
+        after = {name: getattr(connection, name) for name in applied}
+        audited(db, operator_of(request), f"change {tab} settings", connection.name, before, after)
+        await db.commit()
+    raise web.HTTPSeeOther(f"/shops/{connection.id}?tab={tab}&saved=1")
+
+
+async def _refused(request: web.Request, why: str) -> web.Response:
+    async with request.app[SESSIONS]() as db:
+        return await _shop_page(request, await _connection(db, request), why, 400)
+
+
+async def save_access(request: web.Request) -> web.StreamResponse:
+    """Path, API user and a new secret (an empty secret box keeps the stored one)."""
+    form: dict[str, Any] = {k: str(v).strip() for k, v in (await request.post()).items()}
+    async with request.app[SESSIONS]() as db:
+        connection = await _connection(db, request)
+        before = access_of(connection)
+        try:
+            after = change_access(
+                connection,
+                request.app[CIPHER],
+                form.get("path", ""),
+                form.get("api_user", ""),
+                form.get("api_secret") or None,
+            )
+        except ShopError as exc:
+            await db.rollback()
+            return await _refused(request, str(exc))
+        audited(db, operator_of(request), "change access", connection.name, before, after)
+        await db.commit()
+    raise web.HTTPSeeOther(f"/shops/{connection.id}?tab=connection&saved=1")
