@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     nav_poll_first_s: float = Field(default=2.0, gt=0, validation_alias="NAV_POLL_FIRST_S")
     nav_poll_cap_s: float = Field(default=300.0, gt=0, validation_alias="NAV_POLL_CAP_S")
     nav_sweep_s: float = Field(default=60.0, gt=0, validation_alias="NAV_SWEEP_S")
-    nav_reporter_port: int = Field(default=8086, validation_alias="NAV_REPORTER_PORT")
+    nav_reporter_port: int = Field(default=8087, validation_alias="NAV_REPORTER_PORT")
     nav_sandbox_port: int = Field(default=9320, validation_alias="NAV_SANDBOX_PORT")
     nav_software_id: str = Field(
         default="HU00000000SHOPSYNC",

@@ -34,6 +34,7 @@ def service_specs(
         "outbox-relay": settings.outbox_relay_port,
         "catalog-sync": settings.catalog_sync_port,
         "stock-sync": settings.stock_sync_port,
+        "nav-reporter": settings.nav_reporter_port,
         "console": settings.console_port,
     }
     counts = workers or {}

@@ -13,11 +13,13 @@ SYNC_TICKS = "shopsync.sync-ticks.v1"
 DLQ_ORDER_PROCESSOR = "shopsync.dlq.order-processor.v1"
 DLQ_CATALOG_SYNC = "shopsync.dlq.catalog-sync.v1"
 DLQ_STOCK_SYNC = "shopsync.dlq.stock-sync.v1"
+DLQ_NAV_REPORTER = "shopsync.dlq.nav-reporter.v1"
 
 DLQ_BY_CONSUMER = {
     "order-processor": DLQ_ORDER_PROCESSOR,
     "catalog-sync": DLQ_CATALOG_SYNC,
     "stock-sync": DLQ_STOCK_SYNC,
+    "nav-reporter": DLQ_NAV_REPORTER,
 }
 
 
@@ -43,4 +45,5 @@ def topic_specs(partitions: int) -> list[TopicSpec]:
         TopicSpec(DLQ_ORDER_PROCESSOR, 1, 30 * DAY_MS),
         TopicSpec(DLQ_CATALOG_SYNC, 1, 30 * DAY_MS),
         TopicSpec(DLQ_STOCK_SYNC, 1, 30 * DAY_MS),
+        TopicSpec(DLQ_NAV_REPORTER, 1, 30 * DAY_MS),
     ]

@@ -19,6 +19,7 @@ from shopsync.entrypoints.cli.dlq import dlq
 from shopsync.entrypoints.cli.documents import documents
 from shopsync.entrypoints.cli.errors import ExplainingGroup
 from shopsync.entrypoints.cli.operators import operators_group
+from shopsync.entrypoints.cli.nav import nav
 from shopsync.entrypoints.cli.orders import orders
 from shopsync.entrypoints.cli.products import products
 from shopsync.entrypoints.cli.rates import rates
@@ -82,6 +83,10 @@ SERVICES = {
     ),
     "catalog-sync": ("services.catalog_sync.main", "Run a catalog sync worker."),
     "stock-sync": ("services.stock_sync.main", "Run a stock sync worker."),
+    "nav-reporter": (
+        "services.nav_reporter.main",
+        "Run the NAV reporter (documents-issued → NAV Online Számla, exactly once).",
+    ),
     "console": ("services.console.main", "Run the operator's console (web pages, login)."),
 }
 
@@ -189,6 +194,7 @@ for _group in (
     account,
     rates,
     documents,
+    nav,
     dlq,
     catalog,
     stock,
