@@ -76,3 +76,27 @@ def test_kafka_listener_port_matches_the_bootstrap_servers() -> None:
     kafka = compose()["services"]["kafka"]["environment"]
     assert "PLAINTEXT://kafka:9092" in kafka["KAFKA_ADVERTISED_LISTENERS"]
     assert kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+
+
+def test_prometheus_loads_the_shipped_alert_rules_from_its_mounted_directory() -> None:
+    volumes = compose()["services"]["prometheus"]["volumes"]
+    mounts = dict(volume.removesuffix(":ro").split(":", 1) for volume in volumes)
+    scrape = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text())
+    assert mounts["./deploy/prometheus.yml"] == "/etc/prometheus/prometheus.yml"
+    assert mounts["./deploy/prometheus"] == "/etc/prometheus/prometheus"
+    # relative to the config file: the same path in the checkout and in the container
+    assert scrape["rule_files"] == ["prometheus/alerts.yml"]
+    assert (ROOT / "deploy" / "prometheus" / "alerts.yml").is_file()
+
+
+def test_grafana_is_pinned_on_port_3000_with_its_provisioning_and_no_default_password() -> None:
+    grafana = compose()["services"]["grafana"]
+    assert re.match(r"^grafana/grafana-oss:\d+\.\d+\.\d+$", grafana["image"])
+    assert "3000:3000" in grafana["ports"] and "prometheus" in grafana["depends_on"]
+    mounts = dict(v.removesuffix(":ro").split(":", 1) for v in grafana["volumes"])
+    assert mounts["./deploy/grafana/provisioning"] == "/etc/grafana/provisioning"
+    provider = yaml.safe_load(
+        (ROOT / "deploy/grafana/provisioning/dashboards/shopsync.yml").read_text()
+    )["providers"][0]
+    assert mounts["./deploy/grafana/dashboards"] == provider["options"]["path"]
+    assert ":?" in grafana["environment"]["GF_SECURITY_ADMIN_PASSWORD"]
