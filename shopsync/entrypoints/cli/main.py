@@ -18,8 +18,8 @@ from shopsync.entrypoints.cli.context import migrated, run, settings
 from shopsync.entrypoints.cli.dlq import dlq
 from shopsync.entrypoints.cli.documents import documents
 from shopsync.entrypoints.cli.errors import ExplainingGroup
-from shopsync.entrypoints.cli.operators import operators_group
 from shopsync.entrypoints.cli.nav import nav
+from shopsync.entrypoints.cli.operators import operators_group
 from shopsync.entrypoints.cli.orders import orders
 from shopsync.entrypoints.cli.products import products
 from shopsync.entrypoints.cli.rates import rates
