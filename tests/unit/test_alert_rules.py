@@ -3,35 +3,18 @@ reading metrics our services expose and telling the operator what to run."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from tests.metric_names import exposed_names, queried_names
+from tests.promtool import run_promtool
 from tests.support import ROOT
 
 DEPLOY = ROOT / "deploy"
 RULES = DEPLOY / "prometheus" / "alerts.yml"
 RULE_TESTS = sorted((DEPLOY / "prometheus" / "tests").glob("*.yml"))
 COMMAND_STARTS = ("`shopsync ", "`docker compose ", "`curl ")
-
-
-@pytest.fixture(scope="module")
-def promtool() -> str:
-    """promtool, installed by scripts/ensure-prometheus.sh when missing (as make test does)."""
-    found = shutil.which("promtool")
-    if found is None:
-        setup = subprocess.run(
-            ["bash", str(ROOT / "scripts" / "ensure-prometheus.sh")], capture_output=True, text=True
-        )
-        found = shutil.which("promtool")
-        if found is None:
-            pytest.skip(f"promtool cannot be installed here: {setup.stderr.strip()}")
-    return found
 
 
 def alert_rules() -> list[dict[str, Any]]:
@@ -47,18 +30,14 @@ def rule_test_cases() -> list[dict[str, Any]]:
     return cases
 
 
-def run(promtool: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([promtool, *map(str, args)], capture_output=True, text=True, cwd=ROOT)
-
-
-def test_prometheus_accepts_the_scrape_config_and_the_rules_it_loads(promtool: str) -> None:
-    checked = run(promtool, "check", "config", DEPLOY / "prometheus.yml")
+def test_prometheus_accepts_the_scrape_config_and_the_rules_it_loads() -> None:
+    checked = run_promtool("check", "config", DEPLOY / "prometheus.yml")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert f"{len(alert_rules())} rules found" in checked.stdout
 
 
-def test_every_alert_rule_passes_its_promtool_unit_tests(promtool: str) -> None:
-    tested = run(promtool, "test", "rules", *RULE_TESTS)
+def test_every_alert_rule_passes_its_promtool_unit_tests() -> None:
+    tested = run_promtool("test", "rules", *RULE_TESTS)
     assert tested.returncode == 0, tested.stdout + tested.stderr
 
 

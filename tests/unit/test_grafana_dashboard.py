@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from tests.metric_names import exposed_names, queried_names
+from tests.promtool import run_promtool
 from tests.support import ROOT
 
 GRAFANA = ROOT / "deploy" / "grafana"
@@ -44,6 +46,22 @@ def test_every_metric_the_dashboard_queries_is_one_our_services_expose() -> None
         if queried_names(target["expr"]) - exposed
     }
     assert unknown == {}
+
+
+def test_every_dashboard_query_is_promql_prometheus_accepts(tmp_path: Path) -> None:
+    # Each query as a recording rule, so that promtool parses it without a server; Grafana
+    # replaces $__rate_interval before Prometheus sees it.
+    rules = [
+        {"record": f"panel_{panel['id']}_{target['refId']}", "expr": target["expr"]}
+        for panel in query_panels()
+        for target in panel["targets"]
+    ]
+    for rule in rules:
+        rule["expr"] = rule["expr"].replace("$__rate_interval", "5m")
+    queries = tmp_path / "queries.yml"
+    queries.write_text(yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]}))
+    checked = run_promtool("check", "rules", queries)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_the_dashboard_shows_what_the_operator_watches() -> None:
