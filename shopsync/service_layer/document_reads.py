@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from shopsync.adapters.db.document_rows import lines_of
 from shopsync.adapters.db.models import Document, ShopConnection, SkuMiss, StockMovement
+from shopsync.adapters.db.nav_report_reads import nav_view
 from shopsync.adapters.db.writebacks import writeback_view
 from shopsync.adapters.mail.relay import reference_of
 from shopsync.domain.documents import round_money
@@ -83,6 +84,7 @@ async def document_details(session: AsyncSession, document_id: int) -> dict[str,
         "stock_movements": await _movements(session, document_id),
         "skus_not_found": await _misses(session, document_id),
         "writeback": await writeback_view(session, document_id),
+        "nav": await nav_view(session, document_id),
     }
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import aiohttp
 import pytest
+from click.testing import CliRunner
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.nav_reporter.sources import ExportedInvoices
@@ -20,9 +22,10 @@ from shopsync.adapters.db.nav_reports import SqlAlchemyNavReportStore
 from shopsync.adapters.nav.http_client import HttpNavClient
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.domain.nav_report_rules import Timing
+from shopsync.entrypoints.cli.main import cli
 from shopsync.service_layer.accounts import set_supplier
 from shopsync.service_layer.nav_credentials import Secrets, set_credentials
-from shopsync.service_layer.nav_reporter import IssuedDocument, NavReporter, resend
+from shopsync.service_layer.nav_reporter import IssuedDocument, NavReporter
 from tests.integration.test_nav_export import configure, connection, issue, sample
 from tests.nav_check import TEST_SUPPLIER
 from tests.nav_sandbox_fixtures import NavSandbox, nav_http, nav_sandbox
@@ -120,11 +123,21 @@ async def test_a_manage_invoice_that_timed_out_after_nav_saved_it_is_not_sent_ag
     assert nav_sandbox.creates(str(number)) == 1
 
 
+async def shopsync(database_url: str, tmp_path: Path, *args: str) -> str:
+    """A `shopsync` command on the test's database (on a thread: it runs its own loop)."""
+    env = {"DATABASE_URL": database_url, "SHOPSYNC_VAR_DIR": str(tmp_path)}
+    result = await asyncio.to_thread(CliRunner().invoke, cli, list(args), env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
 async def test_an_aborted_invoice_shows_nav_s_code_and_after_the_fix_a_resend_is_done(
     sessions: async_sessionmaker[AsyncSession],
     cipher: CredentialCipher,
     nav_sandbox: NavSandbox,
     nav_http: aiohttp.ClientSession,
+    database_url: str,
+    tmp_path: Path,
 ) -> None:
     cid, aid = await account_with_user(sessions, cipher, nav_sandbox)
     async with sessions() as session:  # a typo in the account's tax number
@@ -142,13 +155,18 @@ async def test_an_aborted_invoice_shows_nav_s_code_and_after_the_fix_a_resend_is
         assert await oldest_unreported(session) is not None
     assert aborted is not None and aborted["state"] == "aborted"
     assert "SUPPLIER_TAX_NUMBER_MISMATCH" in [m["error_code"] for m in aborted["messages"]]
+    shown = await shopsync(database_url, tmp_path, "documents", "show", str(invoice))
+    nav_line = next(line for line in shown.splitlines() if line.startswith("NAV: "))
+    assert "aborted" in nav_line and "ERROR SUPPLIER_TAX_NUMBER_MISMATCH" in nav_line
+    assert f"shopsync nav resend {invoice}" in nav_line
 
     async with sessions() as session:
         account = await session.get(Account, aid)
         assert account is not None
         set_supplier(account, TEST_SUPPLIER)
         await session.commit()
-    await resend(SqlAlchemyNavReportStore(sessions), invoice)
+    said = await shopsync(database_url, tmp_path, "nav", "resend", str(invoice))
+    assert "pending" in said
     await report_all(reporter, aid, client)
     async with sessions() as session:
         done = await nav_view(session, invoice)

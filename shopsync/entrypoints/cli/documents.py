@@ -39,7 +39,7 @@ LINE_COLUMNS = [
 ]
 MOVEMENT_COLUMNS = ["warehouse_id", "product_id", "quantity", "reason"]
 #: What `show` puts in tables and lines of their own rather than as `key: value`.
-LISTED = ("lines", "stock_movements", "skus_not_found", "writeback")
+LISTED = ("lines", "stock_movements", "skus_not_found", "writeback", "nav")
 
 
 @click.group("documents")
@@ -80,6 +80,23 @@ def _say_document(data: dict[str, Any]) -> None:
     for miss in data["skus_not_found"]:
         click.echo(f"SKU not found: {miss['sku']} ({miss['why']})")
     click.echo(f"write-back: {_writeback_text(data['writeback'])}")
+    click.echo(f"NAV: {_nav_text(data['nav'], data['id'])}")
+
+
+def _nav_text(view: dict[str, Any] | None, document_id: int) -> str:
+    """The document's NAV report in one line: state, transaction and index, NAV's messages."""
+    if view is None:
+        return "none (not reported: a proforma, a draft, or no NAV technical user yet)"
+    parts = [view["state"], f"{view['operation']}", f"submissions {view['submissions']}"]
+    if view["transaction_id"]:
+        parts.append(f"transaction {view['transaction_id']} index {view['index']}")
+    parts += [
+        f"{m['result_code']} {m['error_code']}: {m['message']}".rstrip(": ")
+        for m in view["messages"]
+    ]
+    if view["state"] == "aborted":
+        parts.append(f"fix the cause, then `shopsync nav resend {document_id}`")
+    return ", ".join(parts)
 
 
 def _writeback_text(view: dict[str, Any] | None) -> str:
