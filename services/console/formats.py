@@ -10,7 +10,7 @@ BUDAPEST = ZoneInfo("Europe/Budapest")
 NARROW_SPACE = "\u202f"
 
 
-def number(value: Decimal | int | float | None, language: str, places: int = 0) -> str:
+def number(value: Decimal | int | float | None, places: int = 0, *, language: str = "en") -> str:
     """1,234.50 in English, 1 234,50 in Hungarian (a narrow space groups the thousands)."""
     if value is None:
         return ""
@@ -20,15 +20,15 @@ def number(value: Decimal | int | float | None, language: str, places: int = 0) 
     return text.replace(",", NARROW_SPACE).replace(".", ",")
 
 
-def money(value: Decimal | None, currency: str, language: str) -> str:
+def money(value: Decimal | None, currency: str, *, language: str = "en") -> str:
     """An amount with its currency, HUF without fillér."""
     if value is None:
         return ""
-    shown = number(value, language, 0 if currency == "HUF" else 2)
+    shown = number(value, 0 if currency == "HUF" else 2, language=language)
     return f"{shown} Ft" if currency == "HUF" and language == "hu" else f"{shown} {currency}"
 
 
-def moment(value: datetime | None, language: str) -> str:
+def moment(value: datetime | None, *, language: str = "en") -> str:
     """A time on Budapest's clock: 2026-03-01 14:05 or 2026. 03. 01. 14:05."""
     if value is None:
         return ""

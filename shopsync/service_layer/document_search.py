@@ -59,5 +59,5 @@ async def search_documents(
         ShopConnection, ShopConnection.id == Document.connection_id
     )
     query = query.where(*_conditions(wanted)).order_by(Document.id.desc()).limit(limit)
-    rows = (await session.execute(query)).tuples().all()
+    rows: list[tuple[Document, str]] = [(r[0], r[1]) for r in await session.execute(query)]
     return [document_summary(document, name) for document, name in rows]
