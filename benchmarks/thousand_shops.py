@@ -14,6 +14,7 @@ than SHOPS / INTERVAL_S starts a second.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 import os
 import subprocess
@@ -100,25 +101,28 @@ def cpu_seconds(pid: int) -> float:
 
 
 def report(world: SandboxWorld, endpoint: str, start: float) -> tuple[bool, str]:
-    """Shops with exactly one cycle in each measured interval, and the spread of the starts."""
-    once = 0
+    """Shops synced once per interval (every gap between two cycles 0.8–1.2 intervals over the
+    measured intervals, none missing), the extreme gaps, and the spread of the starts."""
+    regular = 0
+    gaps: list[float] = []
     starts: list[float] = []
+    end = start + INTERVALS * INTERVAL_S
     for shop in world.shops.values():
-        cycles = [t for t, e, page in shop.stats.page_times if e == endpoint and page == 0]
-        windows = [
-            sum(1 for t in cycles if start + k * INTERVAL_S <= t < start + (k + 1) * INTERVAL_S)
-            for k in range(INTERVALS)
-        ]
-        once += windows == [1] * INTERVALS
+        cycles = sorted(t for t, e, page in shop.stats.page_times if e == endpoint and page == 0)
+        measured = [t for t in cycles if start <= t < end]
+        own = [b - a for a, b in itertools.pairwise(measured)]
+        gaps += own
+        enough = len(measured) >= INTERVALS
+        regular += enough and all(0.8 <= g / INTERVAL_S <= 1.2 for g in own)
         starts += [t for t in cycles if start <= t < start + INTERVAL_S]
     per_second = Counter(int(t) for t in starts)
-    even = math.ceil(SHOPS / INTERVAL_S)
     text = (
-        f"{once}/{SHOPS} shops synced exactly once in each of {INTERVALS} intervals; "
+        f"{regular}/{SHOPS} shops synced once per interval over {INTERVALS} intervals "
+        f"(gaps between cycles {min(gaps, default=0):.1f}–{max(gaps, default=0):.1f} s); "
         f"cycle starts: at most {max(per_second.values(), default=0)} in a second "
-        f"(even spread: {even})"
+        f"(even spread: {math.ceil(SHOPS / INTERVAL_S)})"
     )
-    return once == SHOPS, text
+    return regular == SHOPS, text
 
 
 async def phase(world: SandboxWorld, env: dict[str, str], workers: int, work: Path) -> bool:
