@@ -54,6 +54,7 @@ SERVICE_PORTS = (
     "OUTBOX_RELAY_PORT",
     "CATALOG_SYNC_PORT",
     "STOCK_SYNC_PORT",
+    "CONSOLE_PORT",
 )
 SAMPLE = ROOT / "tests" / "fixtures" / "webhook_order_status_change.json"
 LOGS = ROOT / "var" / "faults"

@@ -82,6 +82,7 @@ def stack_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[s
             "OUTBOX_RELAY_PORT": str(free_port()),
             "CATALOG_SYNC_PORT": str(free_port()),
             "STOCK_SYNC_PORT": str(free_port()),
+            "CONSOLE_PORT": str(free_port()),
             "SANDBOX_PORT": str(free_port()),
             "SHOPSYNC_E2E_MARKER": tmp_path.name,
             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",

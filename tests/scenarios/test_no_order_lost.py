@@ -256,6 +256,7 @@ async def test_events_lost_with_a_restarted_embedded_broker_are_recovered_once_e
             "OUTBOX_RELAY_PORT",
             "CATALOG_SYNC_PORT",
             "STOCK_SYNC_PORT",
+            "CONSOLE_PORT",
         )
     }
     scene.env = (
