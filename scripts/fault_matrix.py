@@ -128,6 +128,8 @@ class Run:
     webhook_url: str = ""
     fault_at: float = 0.0
     recovered_at: float = 0.0
+    workers: str = ""  # `shopsync up --workers …`
+    extra: list[subprocess.Popen[bytes]] = field(default_factory=list)  # workers that joined
 
     def cli(self, *args: str) -> str:
         out = subprocess.run(
@@ -174,7 +176,7 @@ class Run:
             stderr=subprocess.DEVNULL,
         )
         self.up = subprocess.Popen(
-            [SHOPSYNC, "up"],
+            [SHOPSYNC, "up", *(["--workers", self.workers] if self.workers else [])],
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -298,6 +300,9 @@ class Run:
         return True
 
     def stop(self) -> None:
+        for worker in self.extra:
+            worker.terminate()
+            worker.wait(30)
         if self.up is not None and self.up.poll() is None:
             self.up.send_signal(signal.SIGTERM)
             try:
@@ -430,6 +435,15 @@ def kill(service: str) -> Callable[[Run], None]:
     return inject
 
 
+def join_processor(run: Run) -> None:
+    """A second order processor joins the group under load (its own port and datadir)."""
+    env = {**run.env, "ORDER_PROCESSOR_PORT": str(free_port()), "SHOPSYNC_WORKER": "2"}
+    worker = subprocess.Popen(
+        [SHOPSYNC, "order-processor"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    run.extra.append(worker)
+
+
 def kill_broker(run: Run) -> None:
     marker = run.env["EMBEDDED_KAFKA_PORT"].encode()
     for entry in Path("/proc").iterdir():
@@ -495,7 +509,11 @@ SCENARIOS: list[tuple[str, Callable[[Run], None], str]] = [
     ("shop: 10 s latency", shop_fault(latency_ms=10_000), ""),
     ("SMTP down for a minute", smtp_down, ""),
     ("poison order in a busy batch", poison, ""),
+    ("2 processors: kill -9 one", kill("order-processor"), ""),
+    ("a second processor joins", join_processor, ""),
 ]
+#: Scenarios run with more workers than one per service (`shopsync up --workers`).
+WORKERS = {"2 processors: kill -9 one": "order-processor=2"}
 
 
 def scenario(
@@ -503,7 +521,7 @@ def scenario(
 ) -> Row:
     database = f"faults_{n}"
     asyncio.run(pg.create(database))
-    run = Run(work / database, pg, database)
+    run = Run(work / database, pg, database, workers=WORKERS.get(name, ""))
     run.work.mkdir()
     row = Row(name, expected_loss=expected)
     try:

@@ -49,7 +49,15 @@ def test_every_service_env_var_is_a_setting_and_ports_match_what_prometheus_scra
     known = known_env_names()
     scrape = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text())
     targets = {
-        t for job in scrape["scrape_configs"] for c in job["static_configs"] for t in c["targets"]
+        t
+        for job in scrape["scrape_configs"]
+        for c in job.get("static_configs", [])
+        for t in c["targets"]
+    } | {  # the scaled services: every replica found by name
+        f"{n}:{c['port']}"
+        for job in scrape["scrape_configs"]
+        for c in job.get("dns_sd_configs", [])
+        for n in c["names"]
     }
     for name, port_var in SERVICES.items():
         env = services[name]["environment"]
@@ -100,3 +108,14 @@ def test_grafana_is_pinned_on_port_3000_with_its_provisioning_and_no_default_pas
     )["providers"][0]
     assert mounts["./deploy/grafana/dashboards"] == provider["options"]["path"]
     assert ":?" in grafana["environment"]["GF_SECURITY_ADMIN_PASSWORD"]
+
+
+def test_the_partitioned_workers_run_as_replicas_and_each_replica_is_scraped() -> None:
+    services = compose()["services"]
+    scrape = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text())
+    discovered = {
+        job["job_name"]: job for job in scrape["scrape_configs"] if "dns_sd_configs" in job
+    }
+    for name in ("order-processor", "catalog-sync", "stock-sync"):
+        assert "replicas" in services[name]["deploy"]
+        assert discovered[name]["dns_sd_configs"][0]["names"] == [name]
