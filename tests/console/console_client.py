@@ -23,11 +23,11 @@ class Visitor:
 
     async def get(self, path: str) -> tuple[int, str, ClientResponse]:
         async with self.http.get(self.base + path, allow_redirects=False) as response:
-            return response.status, await response.text(), response
+            return response.status, await response.text(errors="replace"), response
 
     async def post(self, path: str, data: dict[str, Any]) -> tuple[int, str, ClientResponse]:
         async with self.http.post(self.base + path, data=data, allow_redirects=False) as response:
-            return response.status, await response.text(), response
+            return response.status, await response.text(errors="replace"), response
 
     async def token(self, path: str = "/login") -> str:
         """The CSRF token of the forms on `path`."""
