@@ -229,6 +229,21 @@ class Run:
             "products_download_enabled=true",
             "products_interval_s=60",
         )
+        self.cli(  # an invoice's PDF (and so its e-mail) waits for the seller's data
+            "account",
+            "set",
+            "default",
+            "--name",
+            "Hibatűrő Kft.",
+            "--tax-number",
+            "12345678-2-41",
+            "--postcode",
+            "1037",
+            "--city",
+            "Budapest",
+            "--address",
+            "Bécsi út 52.",
+        )
         self.cli(
             "shops",
             "set",
