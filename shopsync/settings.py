@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     nav_poll_first_s: float = Field(default=2.0, gt=0, validation_alias="NAV_POLL_FIRST_S")
     nav_poll_cap_s: float = Field(default=300.0, gt=0, validation_alias="NAV_POLL_CAP_S")
     nav_sweep_s: float = Field(default=60.0, gt=0, validation_alias="NAV_SWEEP_S")
+    # queryInvoiceCheck requests at once, asking NAV about a batch whose answer was lost.
+    nav_check_concurrency: int = Field(
+        default=4, ge=1, le=32, validation_alias="NAV_CHECK_CONCURRENCY"
+    )
     nav_reporter_port: int = Field(default=8087, validation_alias="NAV_REPORTER_PORT")
     nav_sandbox_port: int = Field(default=9320, validation_alias="NAV_SANDBOX_PORT")
     nav_software_id: str = Field(

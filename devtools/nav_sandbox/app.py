@@ -27,11 +27,13 @@ from shopsync.domain.nav_reporting import TechnicalUser
 WORLD = web.AppKey("nav_world", NavWorld)
 RELEASE = web.AppKey("nav_release", asyncio.Event)  # set at shutdown: hung requests end
 XML = "application/xml"
+#: NAV takes request bodies up to 10 MB (SPEC §1.6.5); a larger one gets aiohttp's 413.
+MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
 def create_nav_sandbox_app(world: NavWorld | None = None) -> web.Application:
     """The sandbox app (no I/O here); `world` holds its users and state."""
-    app = web.Application()
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[WORLD] = world or NavWorld()
     app[RELEASE] = asyncio.Event()
     app.on_shutdown.append(_release_hung_requests)

@@ -42,14 +42,23 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     worker = workers.worker_app(APP_ID, settings, settings.nav_reporter_port, registry)
     metrics = build(NavMetrics, worker.registry)
     store = SqlAlchemyNavReportStore(worker.sessions)
-    reporter = NavReporter(store, ExportedInvoices(worker.sessions), timing_of(settings))
+    invoices = ExportedInvoices(worker.sessions)
+    reporter = NavReporter(
+        store, invoices, timing_of(settings), check_concurrency=settings.nav_check_concurrency
+    )
     _consume_issued(worker, reporter, metrics)
     _run_rounds(worker, _rounds(worker, settings, reporter, store, metrics))
     return worker.with_service_pages()
 
 
 def timing_of(settings: Settings) -> Timing:
-    return Timing(settings.nav_settle_s, settings.nav_poll_first_s, settings.nav_poll_cap_s)
+    """NAV's settling, the polls' pauses, and the longest a request may take (NAV_TIMEOUT_S)."""
+    return Timing(
+        settings.nav_settle_s,
+        settings.nav_poll_first_s,
+        settings.nav_poll_cap_s,
+        settings.nav_timeout_s,
+    )
 
 
 def _rounds(

@@ -31,6 +31,9 @@ class ReportState(StrEnum):
     ABORTED = "aborted"
 
 
+#: What the invoices of one request may take (NAV refuses bodies over 10 MB; the envelope's
+#: margin kept).
+MAX_REQUEST_BYTES = 9 * 1024 * 1024
 #: NAV holds the invoice: the legal duty is met.
 REPORTED = frozenset({ReportState.DONE, ReportState.DONE_WITH_WARNINGS})
 #: What a poll of ours still has to move on.
@@ -60,6 +63,7 @@ class Timing:
     settle_s: float = 300.0
     poll_first_s: float = 2.0
     poll_cap_s: float = 300.0
+    answer_s: float = 60.0  # the longest a request may wait for its answer
 
 
 def reportable(kind: str, draft: bool, number: str | None) -> Operation | None:
@@ -80,6 +84,17 @@ def next_batch(reports: Sequence[Report]) -> tuple[Report, ...]:
         return ()
     ready = [r for r in reports if r.state is ReportState.PENDING and _may_go(r)]
     return tuple(sorted(ready, key=lambda r: r.document_id)[:MAX_OPERATIONS])
+
+
+def within_request_size(sizes: Sequence[int], limit: int = MAX_REQUEST_BYTES) -> int:
+    """How many of the invoices (their base64 sizes, in order) fit in one request; at least 1."""
+    total, count = 0, 0
+    for size in sizes:
+        total += size
+        if total > limit and count:
+            break
+        count += 1
+    return count
 
 
 def _may_go(report: Report) -> bool:
@@ -110,6 +125,11 @@ def next_poll(polls: int, now: datetime, timing: Timing) -> datetime:
 def settle_until(now: datetime, timing: Timing) -> datetime:
     """Until when a request without an answer may still be saved at NAV (not to be resent)."""
     return now + timedelta(seconds=timing.settle_s)
+
+
+def in_doubt_until(now: datetime, timing: Timing) -> datetime:
+    """Until when a request leaving now may be unanswered and then still saved at NAV."""
+    return now + timedelta(seconds=timing.answer_s + timing.settle_s)
 
 
 def local_refusal(reason: str) -> ValidationMessage:

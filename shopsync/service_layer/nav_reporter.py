@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -24,6 +24,7 @@ from shopsync.domain.nav_report_rules import (
     Timing,
     due,
     found_at_nav,
+    in_doubt_until,
     in_flight,
     local_refusal,
     next_batch,
@@ -31,6 +32,7 @@ from shopsync.domain.nav_report_rules import (
     outcome,
     reportable,
     settle_until,
+    within_request_size,
 )
 from shopsync.domain.nav_reporting import InvoiceOperation, TransactionStatus
 from shopsync.service_layer.nav_export import ExportRefused
@@ -38,7 +40,6 @@ from shopsync.service_layer.nav_submission import Submission, submit_once
 from shopsync.service_layer.ports import InvoiceDataSource, NavReporting, NavReportStore
 
 log = logging.getLogger(__name__)
-Sleep = Callable[[float], Awaitable[None]]
 
 
 def _now() -> datetime:
@@ -73,7 +74,7 @@ class NavReporter:
     invoices: InvoiceDataSource
     timing: Timing = field(default_factory=Timing)
     clock: Callable[[], datetime] = field(default=_now)
-    sleep: Sleep = asyncio.sleep
+    check_concurrency: int = 4  # queryInvoiceCheck requests at once after a lost answer
 
     async def issued(self, document: IssuedDocument) -> bool:
         """Keep a final invoice's or storno's report (pending); False for anything else."""
@@ -126,25 +127,53 @@ class NavReporter:
         return Step("followed", self._timed(finished, flying))
 
     async def _ask_after_lost_answer(self, nav: NavReporting, flying: tuple[Report, ...]) -> Step:
-        """NAV has settled: what it holds is done, the rest is sent again (pending)."""
-        held = [r for r in flying if await nav.invoice_exists(r.number)]
-        finished = [Finished(r.document_id, ReportState.DONE, (found_at_nav(),)) for r in held]
+        """NAV has settled: what it holds is done, what it lacks is sent again (pending);
+        a number NAV could not be asked about stays in doubt and is asked again later."""
+        answers = await self._held_at_nav(nav, flying)
+        by_answer = {
+            a: [r for r, b in zip(flying, answers, strict=True) if b is a]
+            for a in (True, False, None)
+        }
+        finished = [
+            Finished(r.document_id, ReportState.DONE, (found_at_nav(),)) for r in by_answer[True]
+        ]
         await self.store.finished(finished)
-        await self.store.unclaim([r.document_id for r in flying if r not in held])
+        await self.store.unclaim(_ids(by_answer[False]))
+        if by_answer[None]:
+            check_at = settle_until(self.clock(), _short(self.timing))
+            await self.store.check_later(_ids(by_answer[None]), check_at)
         return Step("followed", self._timed(finished, flying))
+
+    async def _held_at_nav(self, nav: NavReporting, flying: Sequence[Report]) -> list[bool | None]:
+        """queryInvoiceCheck per number, a few at a time; None where NAV gave no answer."""
+        slots = asyncio.Semaphore(self.check_concurrency)
+
+        async def held(report: Report) -> bool | None:
+            async with slots:
+                try:
+                    return await nav.invoice_exists(report.number)
+                except NavError:
+                    return None
+
+        return list(await asyncio.gather(*(held(report) for report in flying)))
 
     async def _send(self, nav: NavReporting, batch: tuple[Report, ...]) -> Step:
         operations, refused = await self._operations(batch)
         await self.store.finished(refused)
+        operations = operations[: within_request_size([len(op.base64) for op in operations])]
         sendable = [r for r in batch if r.number in {op.number for op in operations}]
         if not sendable:
             return Step("followed", [(f, 0.0) for f in refused])
-        await self.store.claim(_ids(sendable), settle_until(self.clock(), self.timing))
+        # In doubt from here on: a restart waits out the request and NAV's settling first.
+        await self.store.claim(_ids(sendable), in_doubt_until(self.clock(), self.timing))
         try:
-            # One request per claim: a resend is claimed (and so in doubt) anew first.
-            submission = await submit_once(nav, operations, self.timing.settle_s, 1, self.sleep)
-        except NavError as exc:  # maybe at NAV: in doubt until NAV is asked, after settling
-            log.warning("NAV submission of %d reports failed: %s", len(sendable), exc)
+            # One request per claim, and NAV's settling waited out in the database (a restart
+            # keeps the clock): a resend is claimed, and so in doubt, anew.
+            submission = await submit_once(nav, operations, self.timing.settle_s, 1, _settle_later)
+        except (NavError, _SettleLater) as exc:  # maybe at NAV: asked once NAV has settled
+            log.warning("NAV submission of %d reports got no answer: %r", len(sendable), exc)
+            check_at = settle_until(self.clock(), self.timing)
+            await self.store.check_later(_ids(sendable), check_at)
             return Step("sent", [(f, 0.0) for f in refused])
         await self._record(sendable, submission)
         return Step("sent", [(f, 0.0) for f in refused])
@@ -199,6 +228,14 @@ async def resend(store: NavReportStore, document_id: int) -> ReportState:
             f"document {document_id} is {before.value} at NAV: only an aborted report is sent again"
         )
     return ReportState.PENDING
+
+
+class _SettleLater(Exception):
+    """Raised instead of sleeping through NAV's settling: the database loop waits it out."""
+
+
+async def _settle_later(_: float) -> None:
+    raise _SettleLater("NAV gave no answer: asked once it has settled")
 
 
 class NavResendRefused(Exception):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shopsync.domain.nav_report_rules import ReportState, Timing, outcome
+from shopsync.domain.nav_report_rules import ReportState, Timing, outcome, within_request_size
 from shopsync.domain.nav_reporting import ProcessingResult, ValidationMessage
 from shopsync.service_layer.nav_reporter import (
     IssuedDocument,
@@ -31,15 +31,11 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
-async def no_sleep(_: float) -> None:
-    return None
-
-
 def reporter(
     store: FakeReportStore, clock: Clock, invoices: FakeInvoices | None = None
 ) -> NavReporter:
-    timing = Timing(settle_s=300, poll_first_s=2, poll_cap_s=60)
-    return NavReporter(store, invoices or FakeInvoices(), timing, clock, no_sleep)
+    timing = Timing(settle_s=300, poll_first_s=2, poll_cap_s=60, answer_s=5)
+    return NavReporter(store, invoices or FakeInvoices(), timing, clock)
 
 
 def issued(document_id: int, kind: str = "invoice", draft: bool = False) -> IssuedDocument:
@@ -197,3 +193,9 @@ def test_nav_s_warnings_make_done_with_warnings_and_unfinished_results_change_no
     assert outcome(ProcessingResult(1, "DONE")) is ReportState.DONE
     assert outcome(ProcessingResult(1, "PROCESSING")) is None
     assert outcome(None) is None
+
+
+def test_a_request_takes_invoices_up_to_nav_s_body_limit_and_always_at_least_one() -> None:
+    assert within_request_size([4, 4, 4], limit=10) == 2
+    assert within_request_size([40, 4], limit=10) == 1
+    assert within_request_size([], limit=10) == 0
