@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The alert-rule tests run Prometheus's own checker: promtool (Debian's prometheus package).
-# Install it when it is missing; the tests fail, never skip, while apt-get can install it.
+# The alert-rule tests run Prometheus's own checker, promtool, and the scenario its server,
+# prometheus (both Debian's prometheus package). Install it when either is missing; the tests
+# fail, never skip, while apt-get can install it.
 set -euo pipefail
-command -v promtool >/dev/null 2>&1 && exit 0
+installed() { command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; }
+installed && exit 0
 if command -v apt-get >/dev/null 2>&1; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -10,4 +12,4 @@ if command -v apt-get >/dev/null 2>&1; then
   APT=(apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends prometheus)
   $SUDO "${APT[@]}" >/dev/null || { $SUDO apt-get -o DPkg::Lock::Timeout=300 update -q >/dev/null && $SUDO "${APT[@]}" >/dev/null; }
 fi
-command -v promtool >/dev/null 2>&1 || { echo "promtool could not be installed: install it (apt-get install prometheus) for the alert-rule tests" >&2; exit 1; }
+installed || { echo "promtool and prometheus could not be installed: install them (apt-get install prometheus) for the alert-rule tests" >&2; exit 1; }
