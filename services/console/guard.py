@@ -4,6 +4,7 @@ changes for admins only. Checked in middleware, so a new route is guarded by def
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 
 from aiohttp import web
@@ -15,8 +16,8 @@ from shopsync.service_layer.operators import OperatorView, operator_by_id
 
 #: Reachable without a login: the login form itself, the stylesheet, the probes.
 OPEN_PATHS = ("/login", "/static/", "/healthz", "/readyz", "/metrics")
-#: POSTs any logged-in operator may make (they change nothing of the shops).
-VIEWER_POSTS = ("/logout", "/language")
+#: POSTs any logged-in operator may make (they change nothing of the shops): a check only reads.
+VIEWER_POSTS = re.compile(r"/logout|/language|/shops/[0-9]{1,18}/check")
 CSRF_FIELD = "csrf"
 
 
@@ -39,7 +40,8 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     operator = await _operator(request, session)
     if operator is None:
         raise web.HTTPSeeOther("/login")
-    if request.method == "POST" and request.path not in VIEWER_POSTS and not operator.may_change:
+    changing = request.method == "POST" and not VIEWER_POSTS.fullmatch(request.path)
+    if changing and not operator.may_change:
         raise web.HTTPForbidden(text="viewers cannot change anything")
     request[OPERATOR] = operator
     return await handler(request)

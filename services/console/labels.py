@@ -53,6 +53,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "copy": ("Copy", "Másolás"),
     "secret_kept": ("•••••• (kept; type to replace)", "•••••• (megtartva; írja be a cseréhez)"),
     "check": ("Check the shop", "Webshop ellenőrzése"),
+    "check_now": ("Check now", "Ellenőrzés most"),
+    "check_hint": (
+        "Credentials, the API, the shop's webhook and the last order event, as shops check.",
+        "Hitelesítés, API, a webshop webhookja és az utolsó rendelés esemény (shops check).",
+    ),
+    "fail": ("FAIL", "HIBA"),
+    "fix": ("Fix", "Javítás"),
     "number": ("Number", "Sorszám"),
     "order": ("Order", "Rendelés"),
     "buyer": ("Buyer", "Vevő"),

@@ -20,6 +20,11 @@ async def language_of(request: web.Request) -> str:
     return "hu" if (await get_session(request)).get("lang") == "hu" else "en"
 
 
+async def flash(request: web.Request, text: str) -> None:
+    """A sentence for the next page shown to this operator (after a redirect)."""
+    (await get_session(request))["flash"] = text[:500]
+
+
 async def render(
     request: web.Request, template: str, context: dict[str, Any], status: int = 200
 ) -> web.Response:
@@ -35,5 +40,6 @@ async def render(
         "money": partial(formats.money, language=language),
         "when": partial(formats.moment, language=language),
         "path": request.path,
+        "flash": session.pop("flash", None),
     }
     return aiohttp_jinja2.render_template(template, request, {**common, **context}, status=status)

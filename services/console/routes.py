@@ -35,6 +35,7 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/shops/{shop_id:[0-9]{1,18}}", shop_page.shop)
     r.add_post("/shops/{shop_id:[0-9]{1,18}}/settings", shop_page.save_settings)
     r.add_post("/shops/{shop_id:[0-9]{1,18}}/access", shop_page.save_access)
+    r.add_post("/shops/{shop_id:[0-9]{1,18}}/check", shop_page.check_now)
     r.add_get("/documents", documents_page.documents)
     r.add_get("/documents/{document_id:[0-9]{1,18}}", documents_page.document)
     r.add_get("/documents/{document_id:[0-9]{1,18}}/pdf", documents_page.document_pdf)

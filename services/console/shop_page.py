@@ -11,10 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.console import setting_forms
 from services.console.audit_trail import audited
 from services.console.keys import CIPHER, SESSIONS, SETTINGS, operator_of
-from services.console.pages import render
+from services.console.pages import flash, render
 from shopsync.adapters.db.models import ShopConnection
+from shopsync.domain.webhooks import Verdict
 from shopsync.service_layer.shop_access import access_of, change_access
-from shopsync.service_layer.shops import ShopError, apply_settings, check_references, webhook_url
+from shopsync.service_layer.shop_check import check_connection
+from shopsync.service_layer.shops import ShopError, apply_settings, check_references
+from shopsync.service_layer.webhook_registration import WebhookHome, webhook_after_change
 
 TAB_NAMES = ("connection", "orders", "products", "stock")
 
@@ -32,7 +35,11 @@ async def shop(request: web.Request) -> web.Response:
 
 
 async def _shop_page(
-    request: web.Request, connection: ShopConnection, error: str | None = None, status: int = 200
+    request: web.Request,
+    connection: ShopConnection,
+    error: str | None = None,
+    status: int = 200,
+    verdicts: list[Verdict] | None = None,
 ) -> web.Response:
     tab = request.query.get("tab", "connection")
     tab = tab if tab in TAB_NAMES else "connection"
@@ -48,16 +55,20 @@ async def _shop_page(
         "webhook_url": _webhook_url(request, connection),
         "error": error,
         "saved": request.query.get("saved") == "1",
+        "verdicts": verdicts,
     }
     return await render(request, "shop.html", context, status)
+
+
+def _home(request: web.Request) -> WebhookHome:
+    return WebhookHome(request.app[SETTINGS].webhook_base_url, request.app[CIPHER])
 
 
 def _webhook_url(request: web.Request, connection: ShopConnection) -> str | None:
     """The URL to paste into the shop (its token is a credential: for admins only)."""
     if not operator_of(request).may_change:
         return None
-    base = request.app[SETTINGS].webhook_base_url
-    return webhook_url(base, connection, request.app[CIPHER])
+    return _home(request).url_of(connection)
 
 
 async def save_settings(request: web.Request) -> web.StreamResponse:
@@ -79,7 +90,28 @@ async def save_settings(request: web.Request) -> web.StreamResponse:
         after = {name: getattr(connection, name) for name in applied}
         audited(db, operator_of(request), f"change {tab} settings", connection.name, before, after)
         await db.commit()
+        await _register_webhook(request, db, connection, applied)
     raise web.HTTPSeeOther(f"/shops/{connection.id}?tab={tab}&saved=1")
+
+
+async def _register_webhook(
+    request: web.Request, db: AsyncSession, connection: ShopConnection, applied: dict[str, Any]
+) -> None:
+    """Order intake switched on: the shop's webhook registered as `shops set` does; audited."""
+    told = await webhook_after_change(connection, applied, _home(request))
+    if told is None:
+        return
+    audited(db, operator_of(request), "register webhook", connection.name, {}, {"webhook": told})
+    await db.commit()
+    await flash(request, told)
+
+
+async def check_now(request: web.Request) -> web.Response:
+    """`shops check` on demand: each verdict with its fix, on the connection tab."""
+    async with request.app[SESSIONS]() as db:
+        connection = await _connection(db, request)
+        verdicts = await check_connection(db, connection, _home(request), connection.name)
+        return await _shop_page(request, connection, verdicts=verdicts)
 
 
 async def _refused(request: web.Request, why: str) -> web.Response:

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shopsync.adapters.db.models import ShopConnection
+from shopsync.adapters.db.order_states import last_event_at
 from shopsync.adapters.shoprenter.errors import ShoprenterAuthError, ShoprenterError
+from shopsync.adapters.shoprenter.webhooks import shop_webhooks
 from shopsync.domain.webhooks import Verdict, WebhookTarget, webhook_verdicts
 from shopsync.service_layer.ports import ShopWebhooks
+from shopsync.service_layer.shops import shop_access
+from shopsync.service_layer.webhook_registration import WebhookHome, webhook_target
 
 CREDENTIALS_FIX = (
     "check the API user and secret in Shoprenter (Settings → API settings); "
     "changed ones need a new connection: shopsync shops add"
 )
+
+
+async def check_connection(
+    session: AsyncSession, connection: ShopConnection, home: WebhookHome, name: str
+) -> list[Verdict]:
+    """`shops check` of one connection: its shop over HTTP, then its last order event."""
+    last = last_event_verdict(await last_event_at(session, connection.id), datetime.now(UTC))
+    target = webhook_target(home.base_url, connection, home.cipher)
+    access = shop_access(connection, home.cipher)
+    async with shop_webhooks(access) as shop:
+        return [*await check_shop(shop, target, name, access.base_url), last]
 
 
 async def check_shop(

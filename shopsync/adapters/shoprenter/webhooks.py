@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
+
 from shopsync.adapters.shoprenter.client import HttpShoprenterClient
+from shopsync.adapters.shoprenter.credentials import ShopAccess
 from shopsync.adapters.shoprenter.errors import ShoprenterNotFound
+from shopsync.adapters.shoprenter.retry import RetryPolicy
 from shopsync.domain.webhooks import LABEL, ORDER_STATUS_CHANGE, ShopWebhook
+
+#: A person waits for these calls (CLI, console): a few quick retries, not a worker's minute.
+PERSON_WAITS = RetryPolicy(max_attempts=3, base_s=0.25, cap_s=2.0)
 
 
 class HttpShoprenterWebhooks:
@@ -33,6 +41,13 @@ class HttpShoprenterWebhooks:
     async def delete(self, hook_id: str) -> None:
         with contextlib.suppress(ShoprenterNotFound):  # gone already
             await self._client.request("DELETE", self._client.url(f"webHooks/{hook_id}"))
+
+
+@contextlib.asynccontextmanager
+async def shop_webhooks(access: ShopAccess) -> AsyncIterator[HttpShoprenterWebhooks]:
+    """The shop's webhooks over an HTTP session of their own, paced as every client."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
+        yield HttpShoprenterWebhooks(HttpShoprenterClient(access, http, retry=PERSON_WAITS))
 
 
 def order_status_body(url: str) -> dict[str, Any]:

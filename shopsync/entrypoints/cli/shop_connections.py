@@ -13,8 +13,8 @@ from shopsync.adapters.db.models import ShopConnection
 from shopsync.entrypoints.cli.context import query
 from shopsync.entrypoints.cli.output import emit_either
 from shopsync.entrypoints.cli.shop_sessions import Webhooks, connection_command, on_connection
-from shopsync.entrypoints.cli.shop_webhooks import try_registering
 from shopsync.service_layer.shops import ShopError, add_connection, describe, rotate_token
+from shopsync.service_layer.webhook_registration import try_registering
 
 
 class Login(TypedDict):

@@ -10,9 +10,9 @@ import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.models import Account, ShopConnection
-from shopsync.adapters.secrets import CredentialCipher
 from shopsync.entrypoints.cli.context import cipher, query, settings
-from shopsync.service_layer.shops import ShopError, describe, require_connection, webhook_url
+from shopsync.service_layer.shops import ShopError, describe, require_connection
+from shopsync.service_layer.webhook_registration import WebhookHome
 
 T = TypeVar("T")
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -38,20 +38,13 @@ def connection_command(
 
 
 @dataclass(frozen=True)
-class Webhooks:
-    """Where the gateway listens and the key that keeps the connections' tokens secret."""
-
-    base_url: str
-    cipher: CredentialCipher
+class Webhooks(WebhookHome):
+    """Where the gateway listens, as this command's settings say."""
 
     @classmethod
     def configured(cls) -> Webhooks:
         current = settings()
         return cls(current.webhook_base_url, cipher(current))
-
-    def url_of(self, connection: ShopConnection) -> str:
-        """The URL to paste into the shop's webhook settings."""
-        return webhook_url(self.base_url, connection, self.cipher)
 
 
 def on_connection(

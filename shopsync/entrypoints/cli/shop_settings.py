@@ -17,9 +17,9 @@ from shopsync.entrypoints.cli.shop_sessions import (
     described,
     on_connection,
 )
-from shopsync.entrypoints.cli.shop_webhooks import try_registering
 from shopsync.service_layer.connection_settings import settings_help
 from shopsync.service_layer.shops import apply_settings, check_references
+from shopsync.service_layer.webhook_registration import webhook_after_change
 
 #: What `--feature` switches: the connection as a whole, or one flow of it.
 SWITCHES = {
@@ -79,18 +79,12 @@ def _change(name: str, account: str | None, as_json: bool, change: Change) -> No
             await check_references(session, connection, applied)
         await session.commit()
         described_now = await described(session, connection)
-        told = await _webhook_told(connection, applied)
-        return {"changed": applied, "connection": described_now, **told}
+        told = await webhook_after_change(connection, applied, Webhooks.configured())
+        webhook = {} if told is None else {"webhook": told}
+        return {"changed": applied, "connection": described_now, **webhook}
 
     data = on_connection(name, account, change_and_commit)
     emit_either(data, as_json, lambda changed: _say_changed(name, changed))
-
-
-async def _webhook_told(connection: ShopConnection, applied: dict[str, Any]) -> dict[str, str]:
-    """Order intake switched on: the shop must send its orders, so its webhook is registered."""
-    if applied.get("orders_enabled") is not True:
-        return {}
-    return {"webhook": await try_registering(connection, Webhooks.configured(), True)}
 
 
 def _say_changed(name: str, data: dict[str, Any]) -> None:

@@ -2,63 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
 
-import aiohttp
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.models import ShopConnection
-from shopsync.adapters.db.order_states import last_event_at
-from shopsync.adapters.secrets import CredentialCipher
-from shopsync.adapters.shoprenter.client import HttpShoprenterClient
 from shopsync.adapters.shoprenter.errors import ShoprenterError
-from shopsync.adapters.shoprenter.retry import RetryPolicy
-from shopsync.adapters.shoprenter.webhooks import HttpShoprenterWebhooks
-from shopsync.domain.webhooks import ORDER_STATUS_CHANGE, Outcome, Verdict
+from shopsync.domain.webhooks import ORDER_STATUS_CHANGE, Verdict
 from shopsync.entrypoints.cli.output import emit_either
 from shopsync.entrypoints.cli.shop_sessions import Webhooks, connection_command, on_connection
-from shopsync.service_layer.shop_check import check_shop, last_event_verdict
-from shopsync.service_layer.shops import ShopError, shop_access
-from shopsync.service_layer.webhook_registration import register_webhook, webhook_target
-
-#: A person waits for these calls: a few quick retries, not a worker's minute of backoff.
-CLI_RETRY = RetryPolicy(max_attempts=3, base_s=0.25, cap_s=2.0)
-
-
-@asynccontextmanager
-async def shop_webhooks(
-    connection: ShopConnection, cipher: CredentialCipher
-) -> AsyncIterator[HttpShoprenterWebhooks]:
-    """The connection's shop webhooks over a session of its own, paced as every client."""
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
-        access = shop_access(connection, cipher)
-        yield HttpShoprenterWebhooks(HttpShoprenterClient(access, http, retry=CLI_RETRY))
-
-
-async def registered(connection: ShopConnection, where: Webhooks, create: bool = True) -> Outcome:
-    """The connection's webhook registered in its shop; ShoprenterError when out of reach."""
-    target = webhook_target(where.base_url, connection, where.cipher)
-    async with shop_webhooks(connection, where.cipher) as shop:
-        return await register_webhook(shop, target, create)
-
-
-async def try_registering(connection: ShopConnection, where: Webhooks, create: bool) -> str:
-    """What became of the shop's webhook, in a sentence: a shop out of reach is no error here."""
-    fix = f"shopsync shops connect {connection.name}"
-    try:
-        outcome = await registered(connection, where, create)
-    except ShoprenterError as exc:
-        return (
-            f"the shop's webhook is not updated ({exc}): run {fix} once the shop is reachable, "
-            "or paste the URL (shops show) into Shoprenter: Automations → Webhook"
-        )
-    if outcome is Outcome.MISSING:
-        return f"the shop has no webhook of this connection: {fix} registers one"
-    return f"the shop's webhook: {outcome}"
+from shopsync.service_layer.shop_check import check_connection
+from shopsync.service_layer.shops import ShopError
+from shopsync.service_layer.webhook_registration import registered
 
 
 @connection_command("connect")
@@ -90,11 +46,7 @@ def check(name: str, account: str | None, as_json: bool) -> None:
     named = name if account is None else f"{name} --account {account}"
 
     async def verdicts(session: AsyncSession, connection: ShopConnection) -> list[Verdict]:
-        last = last_event_verdict(await last_event_at(session, connection.id), datetime.now(UTC))
-        target = webhook_target(where.base_url, connection, where.cipher)
-        api_url = shop_access(connection, where.cipher).base_url
-        async with shop_webhooks(connection, where.cipher) as shop:
-            return [*await check_shop(shop, target, named, api_url), last]
+        return await check_connection(session, connection, where, named)
 
     found = on_connection(name, account, verdicts)
     emit_either([asdict(v) for v in found], as_json, lambda _: _say(found))
