@@ -10,6 +10,8 @@ from typing import Any
 
 from aiohttp import web
 
+from devtools.sandbox.app import create_sandbox_app
+from devtools.sandbox.store import SandboxWorld
 from services.console.app import create_app as console_app
 from services.webhook_gateway.app import create_app as gateway_app
 from shopsync.adapters.db.engine import create_engine, session_factory
@@ -46,10 +48,12 @@ class IntakePublisher:
 
 
 class ServedApps:
-    """Console and gateway on free ports of 127.0.0.1, in a thread with its own event loop."""
+    """Console, gateway and a Shoprenter sandbox on free ports of 127.0.0.1, in a thread with
+    its own event loop."""
 
     def __init__(self, settings: Settings, session_key: bytes) -> None:
         self.console_port, self.gateway_port = free_port(), free_port()
+        self.sandbox_port, self.sandbox = free_port(), SandboxWorld()
         self._settings, self._key = settings, session_key
         self._loop = asyncio.new_event_loop()
         self._runners: list[web.AppRunner] = []
@@ -60,6 +64,7 @@ class ServedApps:
         self.run(self._serve(console_app(self._settings, self._key), self.console_port))
         gateway = gateway_app(self._settings, publisher_factory=IntakePublisher)
         self.run(self._serve(gateway, self.gateway_port))
+        self.run(self._serve(create_sandbox_app(self.sandbox), self.sandbox_port))
 
     def run(self, coroutine: Coroutine[Any, Any, Any]) -> Any:
         """Run on the apps' loop and wait for the result."""

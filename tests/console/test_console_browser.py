@@ -72,6 +72,8 @@ def served(pg_database_url: str, kafka_broker: str) -> Iterator[ServedApps]:
     apps.start()
     STORY["base"] = f"http://127.0.0.1:{apps.console_port}"
     STORY["gateway"] = f"http://127.0.0.1:{apps.gateway_port}"
+    STORY["remote"] = apps.sandbox.create_shop(unique("remote-"), password="pw")
+    STORY["api_url"] = f"http://127.0.0.1:{apps.sandbox_port}/{STORY['remote'].name}"
     yield apps
     apps.stop()
 
@@ -122,11 +124,14 @@ def test_an_admin_logs_in_and_sees_the_shops(browser: webdriver.Chrome) -> None:
 def test_an_admin_adds_a_shop_and_switches_on_order_intake_with_rules(
     browser: webdriver.Chrome,
 ) -> None:
-    _fill(browser, {"name": STORY["shop"], "path": "demo", "api_user": "u", "api_secret": "pw"})
+    shop = {"name": STORY["shop"], "path": "demo", "api_user": STORY["remote"].user}
+    _fill(browser, {**shop, "api_secret": "pw", "api_url": STORY["api_url"]})
     browser.find_element(By.CSS_SELECTOR, "#add-shop button").click()
     WebDriverWait(browser, 10).until(seen.presence_of_element_located((By.ID, "webhook-url")))
     STORY["webhook"] = browser.find_element(By.ID, "webhook-url").text
     STORY["shop_url"] = browser.current_url.split("?")[0]
+    browser.find_element(By.ID, "check-now").click()
+    assert "no order_status_change webhook" in browser.find_element(By.ID, "verdicts").text
     screenshot(browser, "03-shop-connection")
     browser.get(STORY["shop_url"] + "?tab=orders")
     _tick(browser, "orders_enabled", "orders_auto_accept")
@@ -136,6 +141,7 @@ def test_an_admin_adds_a_shop_and_switches_on_order_intake_with_rules(
     browser.find_element(By.ID, "save").click()
     assert browser.find_element(By.CLASS_NAME, "saved").is_displayed()
     assert browser.find_element(By.NAME, "orders_enabled").is_selected()
+    assert "the shop's webhook: created" in browser.find_element(By.ID, "flash").text
     screenshot(browser, "04-shop-orders")
 
 
