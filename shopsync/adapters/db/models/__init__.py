@@ -27,7 +27,13 @@ from shopsync.adapters.db.models.messages import (
 from shopsync.adapters.db.models.nav import NavCredentials, NavReport
 from shopsync.adapters.db.models.operators import AuditEntry, Operator
 from shopsync.adapters.db.models.orders import HeldOrder, OrderReconcileMark, OrderStateRow
-from shopsync.adapters.db.models.stock import SkuMiss, StockLevel, StockMovement, Warehouse
+from shopsync.adapters.db.models.stock import (
+    SkuMiss,
+    StockLevel,
+    StockMovement,
+    StockSyncState,
+    Warehouse,
+)
 from shopsync.adapters.db.models.writebacks import DocumentWriteback
 
 __all__ = [
@@ -58,5 +64,6 @@ __all__ = [
     "SkuMiss",
     "StockLevel",
     "StockMovement",
+    "StockSyncState",
     "Warehouse",
 ]

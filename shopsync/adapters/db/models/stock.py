@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopsync.adapters.db.base import AccountOwned, Base, BigId, Quantity, UtcDateTime, utcnow
@@ -53,3 +53,19 @@ class SkuMiss(Base):
     order_ref: Mapped[str] = mapped_column(String(100))
     sku: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StockSyncState(Base):
+    """What stock sync last did for a connection, for people (the console): the SKUs still
+    owed after its last push, and its last tick (download or reconcile) with its result."""
+
+    __tablename__ = "stock_sync_state"
+
+    connection_id: Mapped[int] = mapped_column(ForeignKey("shop_connections.id"), primary_key=True)
+    owed_skus: Mapped[int] = mapped_column(Integer, default=0)
+    push_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    push_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cycle_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    cycle_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    cycle_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    cycle_error: Mapped[str | None] = mapped_column(Text, nullable=True)
