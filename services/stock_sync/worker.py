@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -15,6 +15,7 @@ from services.stock_sync.download import StockDownloader
 from services.stock_sync.metrics import StockMetrics
 from services.stock_sync.upload import StockUploader
 from shopsync.adapters.db.models import ShopConnection
+from shopsync.adapters.db.stock_sync_marks import SqlAlchemyStockSyncMarks
 from shopsync.adapters.kafka.records import StockMoved
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.adapters.shoprenter.client import HttpShoprenterClient
@@ -38,6 +39,7 @@ class StockWorker:
     retry: RetryPolicy | None = None
     _uploader: StockUploader = field(init=False)
     _downloader: StockDownloader = field(init=False)
+    _marks: SqlAlchemyStockSyncMarks = field(init=False)
     # account → (when to look again, its connections that upload stock)
     _uploading: dict[int, tuple[float, list[int]]] = field(default_factory=dict, init=False)
     _calls: int = field(default=0, init=False)
@@ -45,6 +47,7 @@ class StockWorker:
     def __post_init__(self) -> None:
         self._uploader = StockUploader(self.sessions)
         self._downloader = StockDownloader(self.sessions)
+        self._marks = SqlAlchemyStockSyncMarks(self.sessions)
 
     async def on_movement(self, event: StockMoved) -> None:
         connections = await self._uploading_connections(event.account_id)
@@ -82,9 +85,12 @@ class StockWorker:
                 pause,
             )
             self.metrics.api_errors.inc()
+            await self._marks.pushed(connection_id, len(skus), _said(exc))
             return
         self.owed.succeeded(connection_id)
         self._count(report.skus_pushed, report.api_calls, len(report.failed))
+        refused = f"{len(report.failed)} SKUs refused by the shop" if report.failed else None
+        await self._marks.pushed(connection_id, 0, refused)
 
     def _count(self, pushed: int, calls: int, failed: int) -> None:
         self._calls += calls
@@ -101,9 +107,19 @@ class StockWorker:
             return
         client = self._client_for(connection)
         if connection.stock_sync_mode == "download":
-            await self._download(connection_id, client)
+            await self._timed("download", connection_id, self._download(connection_id, client))
         elif connection.stock_sync_mode == "upload":
-            await self._reconcile(connection_id, client)
+            await self._timed("reconcile", connection_id, self._reconcile(connection_id, client))
+
+    async def _timed(self, kind: str, connection_id: int, cycle: Awaitable[None]) -> None:
+        """Run the tick's cycle and record how long it took and how it ended (then re-raise)."""
+        started = time.monotonic()
+        try:
+            await cycle
+        except Exception as exc:
+            await self._marks.cycled(connection_id, kind, time.monotonic() - started, _said(exc))
+            raise
+        await self._marks.cycled(connection_id, kind, time.monotonic() - started, None)
 
     async def _download(self, connection_id: int, client: HttpShoprenterClient) -> None:
         report = await self._downloader.run(connection_id, client)
@@ -130,3 +146,7 @@ class StockWorker:
     def _client_for(self, connection: ShopConnection) -> HttpShoprenterClient:
         access = shop_access(connection, self.cipher)
         return HttpShoprenterClient(access, self.http(), retry=self.retry)
+
+
+def _said(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,66 @@
+"""What stock sync last did per connection (`stock_sync_state`), written for the console.
+
+A failure to write it is logged, never raised: it must not stop a push or a tick."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shopsync.adapters.db.models import StockSyncState
+
+log = logging.getLogger(__name__)
+ERROR_CHARS = 300
+
+
+@dataclass
+class SqlAlchemyStockSyncMarks:
+    """One row per connection; each write a transaction of its own."""
+
+    sessions: async_sessionmaker[AsyncSession]
+
+    async def pushed(self, connection_id: int, owed: int, error: str | None) -> None:
+        """A push ended: `owed` SKUs are still owed to the shop (0 after a success)."""
+        now = datetime.now(UTC)
+        await self._write(connection_id, owed_skus=owed, push_at=now, push_error=_short(error))
+
+    async def cycled(
+        self, connection_id: int, kind: str, seconds: float, error: str | None
+    ) -> None:
+        """A tick (download or reconcile) ended, in `seconds`, failed with `error` or not."""
+        await self._write(
+            connection_id,
+            cycle_kind=kind,
+            cycle_at=datetime.now(UTC),
+            cycle_seconds=round(seconds, 3),
+            cycle_error=_short(error),
+        )
+
+    async def _write(self, connection_id: int, **values: Any) -> None:
+        for _ in range(2):  # a second writer may insert the row first: then it is updated
+            try:
+                return await self._upsert(connection_id, values)
+            except IntegrityError:
+                continue
+            except SQLAlchemyError as exc:
+                log.warning("stock sync state of connection %s not written: %r", connection_id, exc)
+                return
+
+    async def _upsert(self, connection_id: int, values: dict[str, Any]) -> None:
+        async with self.sessions() as session:
+            row = await session.get(StockSyncState, connection_id)
+            if row is None:
+                row = StockSyncState(connection_id=connection_id, owed_skus=0)
+                session.add(row)
+            for name, value in values.items():
+                setattr(row, name, value)
+            await session.commit()
+
+
+def _short(error: str | None) -> str | None:
+    return None if error is None else error[:ERROR_CHARS]
