@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-BENCHMARKS := shoprenter_download catalog_download catalog_upload gateway order_processor console_shops
+BENCHMARKS := shoprenter_download catalog_download catalog_upload gateway order_processor console_shops nav_reporting
 
 .DEFAULT_GOAL := help
 

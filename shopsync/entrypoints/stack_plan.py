@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from shopsync.entrypoints.children import ServiceSpec
 from shopsync.settings import Settings
@@ -41,7 +42,9 @@ def service_specs(
     specs = [
         spec for name, port in ports.items() for spec in _workers(name, port, counts.get(name, 1))
     ]
-    return [*specs, _sandbox(settings)] if demo else specs
+    if not demo:
+        return specs
+    return [*(_reporting_to_sandbox(s, settings) for s in specs), *_sandboxes(settings)]
 
 
 def _workers(name: str, port: int, count: int) -> list[ServiceSpec]:
@@ -75,6 +78,25 @@ def parse_workers(text: str) -> dict[str, int]:
             raise ValueError(f"{item!r}: give a count from 1 to 16, e.g. {name}=2")
         counts[name] = int(number)
     return counts
+
+
+#: The demo's test services: not ShopSync's own, so not stopped with the broker's clients.
+SANDBOXES = frozenset({"sandbox", "nav-sandbox"})
+
+
+def _sandboxes(settings: Settings) -> list[ServiceSpec]:
+    """The Shoprenter sandbox, and the NAV sandbox the demo account reports to."""
+    port = settings.nav_sandbox_port
+    nav = ServiceSpec("nav-sandbox", ("nav-sandbox", "--port", str(port)), port, "/_nav/stats")
+    return [_sandbox(settings), nav]
+
+
+def _reporting_to_sandbox(spec: ServiceSpec, settings: Settings) -> ServiceSpec:
+    """With --demo the NAV reporter reports to the NAV sandbox (the demo's user is there)."""
+    if spec.command != ("nav-reporter",):
+        return spec
+    url = f"http://{HOST}:{settings.nav_sandbox_port}/invoiceService/v3"
+    return replace(spec, env=(*spec.env, ("NAV_URL", url), ("NAV_SETTLE_S", "10")))
 
 
 def _sandbox(settings: Settings) -> ServiceSpec:
@@ -114,14 +136,17 @@ def _metrics_lines(specs: list[ServiceSpec]) -> list[str]:
     return [
         f"  metrics:  http://{HOST}:{spec.port}/metrics  ({spec.name})"
         for spec in specs
-        if spec.name != "sandbox"
+        if spec.name not in SANDBOXES
     ]
 
 
 def _sandbox_lines(settings: Settings, demo: bool) -> list[str]:
     if not demo:
         return []
-    return [f"  sandbox:  http://{HOST}:{settings.sandbox_port}/demo (Shoprenter API sandbox)"]
+    return [
+        f"  sandbox:  http://{HOST}:{settings.sandbox_port}/demo (Shoprenter API sandbox)",
+        f"  NAV:      http://{HOST}:{settings.nav_sandbox_port}/_nav/stats (NAV sandbox)",
+    ]
 
 
 def _safe_url(url: str) -> str:

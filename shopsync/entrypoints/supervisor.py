@@ -20,7 +20,7 @@ from shopsync.adapters.process import die_with_parent
 from shopsync.adapters.secrets import load_or_create_key
 from shopsync.entrypoints.children import ServiceSpec, pump, spawn, stop_all, wait_ready
 from shopsync.entrypoints.restarts import RestartPolicy, exit_reason, giving_up, restarting
-from shopsync.entrypoints.stack_plan import child_env, ready_lines, service_specs
+from shopsync.entrypoints.stack_plan import SANDBOXES, child_env, ready_lines, service_specs
 from shopsync.settings import Settings
 
 log = logging.getLogger("shopsync.up")
@@ -146,7 +146,7 @@ class Stack:
         create topics with the broker's default partition count (aiokafka asks for that), and
         an idempotent producer of the old broker's would stall. They start again on the new
         one; what they had not finished is in the database, or recovered by reconciliation."""
-        clients = {n: p for n, p in self.processes.items() if n != "sandbox"}
+        clients = {n: p for n, p in self.processes.items() if n not in SANDBOXES}
         print("broker: gone; stopping the services until it is back", flush=True)
         await stop_all(clients, BROKER_GONE_STOP_S)
 
@@ -201,11 +201,12 @@ class Stack:
 
 
 async def _run_demo(settings: Settings) -> None:
-    from devtools import demo
+    from devtools import demo, nav_demo
 
     sandbox_url = f"http://127.0.0.1:{settings.sandbox_port}"
     try:
         await demo.prepare(settings, sandbox_url)
+        await nav_demo.prepare(settings)
         print(
             f"demo: shop 'demo' on the sandbox ({sandbox_url}/demo) is connected; it places "
             "an order every 4 s (proforma when pending, invoice when paid). Watch "
