@@ -1,9 +1,9 @@
 """The console's shops page with 1,000 connections: server time per page (target < 300 ms).
 
-A throwaway PostgreSQL database gets 1,000 connections (a tenth with held orders, dead
-letters and order events), the console is served on loopback, an admin logs in, and the page
-is fetched 30 times after 3 warm-ups; each time is measured inside the server (a middleware
-around the handler) and on the wire.
+A throwaway PostgreSQL database gets 1,000 connections (each with stock sync's state, a
+tenth with held orders, dead letters, order events and a failing stock cycle), the console is
+served on loopback, an admin logs in, and the page is fetched 30 times after 3 warm-ups; each
+time is measured inside the server (a middleware around the handler) and on the wire.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from cryptography.fernet import Fernet
 from services.console.app import create_app
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
-from shopsync.adapters.db.models import DeadLetterRow, HeldOrder, OrderStateRow
+from shopsync.adapters.db.models import DeadLetterRow, HeldOrder, OrderStateRow, StockSyncState
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.operators import add_operator
 from shopsync.service_layer.shops import add_connection
@@ -50,10 +50,24 @@ async def seed(url: str, key: bytes) -> None:
                 api_user="u",
                 api_secret="s",
             )
+            db.add(_stock_state(connection.id, failing=n % 10 == 0))
             if n % 10 == 0:
                 _troubles(db, connection.id, n)
         await db.commit()
     await engine.dispose()
+
+
+def _stock_state(connection_id: int, failing: bool) -> StockSyncState:
+    now = datetime.now(UTC)
+    return StockSyncState(
+        connection_id=connection_id,
+        owed_skus=12 if failing else 0,
+        push_at=now,
+        cycle_kind="reconcile",
+        cycle_at=now,
+        cycle_seconds=1.5,
+        cycle_error="shop answered 503" if failing else None,
+    )
 
 
 def _troubles(db: Any, connection_id: int, n: int) -> None:

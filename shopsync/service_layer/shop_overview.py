@@ -9,18 +9,45 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
 from shopsync.adapters.db.models import (
     Account,
     CatalogSyncState,
     DeadLetterRow,
+    Document,
     HeldOrder,
+    NavReport,
     OrderReconcileMark,
     OrderStateRow,
     ShopConnection,
+    StockSyncState,
 )
+from shopsync.domain.nav_report_rules import ReportState
 
-SORTS = ("problems", "name", "last_event", "held", "dead_letters")
+#: What a row shows of a connection (its secrets and other settings are not even loaded).
+SHOWN = (
+    ShopConnection.id,
+    ShopConnection.name,
+    ShopConnection.shoprenter_path,
+    ShopConnection.enabled,
+    ShopConnection.orders_enabled,
+    ShopConnection.products_download_enabled,
+    ShopConnection.products_upload_enabled,
+    ShopConnection.stock_enabled,
+    ShopConnection.stock_mode,
+)
+SORTS = ("problems", "name", "last_event", "held", "dead_letters", "nav_failures", "owed")
+
+
+@dataclass(frozen=True)
+class StockCycle:
+    """Stock sync's last tick of a connection: download or reconcile, when, how long, why not."""
+
+    kind: str
+    at: datetime | None
+    seconds: float | None
+    error: str | None
 
 
 @dataclass(frozen=True)
@@ -38,14 +65,20 @@ class ShopRow:
     catalog_error: str | None
     held: int
     dead_letters: int
+    owed_skus: int = 0
+    stock_cycle: StockCycle | None = None
+    nav_failures: int = 0
 
     @property
     def problems(self) -> tuple[str, ...]:
         """What needs a look, worst first."""
         found = [
             ("dead letters", self.dead_letters > 0),
+            ("NAV aborted", self.nav_failures > 0),
             ("held orders", self.held > 0),
             ("catalog failing", bool(self.catalog_error)),
+            ("stock failing", bool(self.stock_cycle and self.stock_cycle.error)),
+            ("stock owed", self.owed_skus > 0),
             ("switched off", not self.features),
         ]
         return tuple(name for name, present in found if present)
@@ -66,7 +99,7 @@ def features_of(connection: ShopConnection) -> tuple[str, ...]:
 
 async def shop_rows(session: AsyncSession) -> list[ShopRow]:
     """Every connection with its latest activity and its problems (a few grouped queries)."""
-    query = select(ShopConnection, Account.name).join(Account)
+    query = select(ShopConnection, Account.name).join(Account).options(load_only(*SHOWN))
     connections = (await session.execute(query)).all()
     facts = await _facts(session)
     return [_row(c, account, facts) for c, account in connections]
@@ -83,6 +116,13 @@ async def _facts(session: AsyncSession) -> dict[str, dict[int, Any]]:
         CatalogSyncState.last_success_at,
         CatalogSyncState.last_error,
     )
+    stock = select(StockSyncState)
+    nav_aborted = (
+        select(Document.connection_id, func.count())
+        .join(NavReport, NavReport.document_id == Document.id)
+        .where(NavReport.state == ReportState.ABORTED.value)
+        .group_by(Document.connection_id)
+    )
     return {
         "last_event": dict(
             (await session.execute(last_event.group_by(OrderStateRow.connection_id))).all()
@@ -91,6 +131,8 @@ async def _facts(session: AsyncSession) -> dict[str, dict[int, Any]]:
         "marks": dict((await session.execute(marks)).all()),
         "catalog": {row[0]: row[1:] for row in (await session.execute(catalog)).all()},
         "dead_letters": await _dead_letters_by_connection(session),
+        "stock": {row.connection_id: row for row in (await session.execute(stock)).scalars()},
+        "nav": dict((await session.execute(nav_aborted)).all()),
     }
 
 
@@ -103,6 +145,7 @@ async def _dead_letters_by_connection(session: AsyncSession) -> dict[int, int]:
 
 def _row(connection: ShopConnection, account: str, facts: dict[str, dict[int, Any]]) -> ShopRow:
     done_at, error = facts["catalog"].get(connection.id, (None, None))
+    stock: StockSyncState | None = facts["stock"].get(connection.id)
     return ShopRow(
         id=connection.id,
         name=connection.name,
@@ -115,7 +158,16 @@ def _row(connection: ShopConnection, account: str, facts: dict[str, dict[int, An
         catalog_error=error,
         held=facts["held"].get(connection.id, 0),
         dead_letters=facts["dead_letters"].get(connection.id, 0),
+        owed_skus=stock.owed_skus if stock else 0,
+        stock_cycle=_stock_cycle(stock),
+        nav_failures=facts["nav"].get(connection.id, 0),
     )
+
+
+def _stock_cycle(state: StockSyncState | None) -> StockCycle | None:
+    if state is None or state.cycle_kind is None:
+        return None
+    return StockCycle(state.cycle_kind, state.cycle_at, state.cycle_seconds, state.cycle_error)
 
 
 def listed(rows: list[ShopRow], text: str = "", sort: str = "problems") -> list[ShopRow]:
@@ -128,6 +180,15 @@ def listed(rows: list[ShopRow], text: str = "", sort: str = "problems") -> list[
         "last_event": lambda r: -(r.last_event_at.timestamp() if r.last_event_at else 0),
         "held": lambda r: (-r.held, r.name),
         "dead_letters": lambda r: (-r.dead_letters, r.name),
+        "nav_failures": lambda r: (-r.nav_failures, r.name),
+        "owed": lambda r: (-r.owed_skus, r.name),
     }
-    default = lambda r: (-len(r.problems), -r.dead_letters, -r.held, r.name)  # noqa: E731
+    default = lambda r: (  # noqa: E731
+        -len(r.problems),
+        -r.dead_letters,
+        -r.nav_failures,
+        -r.held,
+        -r.owed_skus,
+        r.name,
+    )
     return sorted(kept, key=orders.get(sort, default))
