@@ -1,4 +1,5 @@
-"""Failures: dead letters with replay, held orders with release."""
+"""Failures: dead letters with replay, held orders with release, NAV-aborted documents with
+resend (each through the CLI's use case, audited)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,13 @@ from services.console.audit_trail import audited
 from services.console.keys import SESSIONS, SETTINGS, operator_of
 from services.console.pages import render
 from shopsync.adapters.db.models import DeadLetterRow
+from shopsync.adapters.db.nav_reports import SqlAlchemyNavReportStore
 from shopsync.adapters.kafka.resend import StoredEvent, resend
 from shopsync.service_layer.dead_letter_replay import ReplayFailed, replay_dead_letters
 from shopsync.service_layer.held_orders import NothingHeld, held_orders, release
+from shopsync.service_layer.nav_failures import aborted_documents
+from shopsync.service_layer.nav_reporter import NavResendRefused
+from shopsync.service_layer.nav_reporter import resend as resend_to_nav
 from shopsync.service_layer.shops import ShopError
 
 
@@ -26,7 +31,13 @@ async def failures(
     async with request.app[SESSIONS]() as db:
         letters = await _dead_letters(db)
         held = await held_orders(db)
-    context = {"letters": letters, "held": held, "note": note or request.query.get("note")}
+        aborted = await aborted_documents(db)
+    context = {
+        "letters": letters,
+        "held": held,
+        "aborted": aborted,
+        "note": note or request.query.get("note"),
+    }
     return await render(request, "failures.html", context, status)
 
 
@@ -72,3 +83,21 @@ async def release_held(request: web.Request) -> web.StreamResponse:
         audited(db, operator_of(request), "release held order", target, {}, {"outcome": outcome})
         await db.commit()
     raise web.HTTPSeeOther(str(URL("/failures").with_query(note=outcome[:300])))
+
+
+async def resend_nav(request: web.Request) -> web.StreamResponse:
+    """An aborted document back to pending, as `shopsync nav resend` does; the reporter sends
+    it anew as it stands now (after its cause was fixed)."""
+    document_id = int(request.match_info["document_id"])
+    sessions = request.app[SESSIONS]
+    try:
+        await resend_to_nav(SqlAlchemyNavReportStore(sessions), document_id)
+    except NavResendRefused as exc:
+        return await failures(request, str(exc), 409)
+    async with sessions() as db:
+        before, after = {"nav_state": "aborted"}, {"nav_state": "pending"}
+        target = f"document {document_id}"
+        audited(db, operator_of(request), "resend to NAV", target, before, after)
+        await db.commit()
+    note = f"document {document_id} is pending: the NAV reporter sends it anew"
+    raise web.HTTPSeeOther(str(URL("/failures").with_query(note=note)))

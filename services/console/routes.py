@@ -42,6 +42,7 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/failures", failures_page.failures)
     r.add_post("/failures/dead-letters/{letter_id:[0-9]{1,18}}/replay", failures_page.replay)
     r.add_post("/failures/held/release", failures_page.release_held)
+    r.add_post("/failures/nav/{document_id:[0-9]{1,18}}/resend", failures_page.resend_nav)
     r.add_get("/audit", audit_trail.audit_page)
     r.add_static("/static/", STATIC)
     r.add_get("/healthz", status.healthz)

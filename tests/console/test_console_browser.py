@@ -29,6 +29,7 @@ from shopsync.service_layer.accounts import set_supplier
 from shopsync.service_layer.operators import add_operator
 from tests.console.browser import chromium, screenshot
 from tests.console.conftest import PASSWORD
+from tests.console.facts import invoice, nav_aborted
 from tests.console.served import ServedApps
 from tests.nav_check import TEST_SUPPLIER
 from tests.support import SAMPLE_WEBHOOK, env_settings, multipart_body, unique
@@ -214,9 +215,22 @@ async def _replayed(letter_id: int) -> bool:
     return bool(await _in_db(STORY["url"], read))
 
 
+async def _nav_aborted_invoice(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        sessions = session_factory(engine)
+        issued = await invoice(sessions)
+        await nav_aborted(sessions, issued)
+        return issued.document_id
+    finally:
+        await engine.dispose()
+
+
 def test_an_admin_replays_a_dead_letter(browser: webdriver.Chrome) -> None:
     letter_id = asyncio.run(_in_db(STORY["url"], _dead_letter))
+    STORY["aborted"] = asyncio.run(_nav_aborted_invoice(STORY["url"]))
     _open(browser, "/failures")
+    assert browser.find_elements(By.CSS_SELECTOR, "#nav-aborted button.resend")
     screenshot(browser, "07-failures")
     form = f"form[action='/failures/dead-letters/{letter_id}/replay'] button"
     browser.find_element(By.CSS_SELECTOR, form).click()
@@ -225,6 +239,9 @@ def test_an_admin_replays_a_dead_letter(browser: webdriver.Chrome) -> None:
     _open(browser, "/audit")
     assert "replay dead letter" in browser.find_element(By.ID, "audit").text
     screenshot(browser, "08-audit")
+    _open(browser, f"/documents/{STORY['aborted']}")
+    assert "SUPPLIER_TAX_NUMBER_MISMATCH" in browser.find_element(By.ID, "nav").text
+    screenshot(browser, "08-document-nav-aborted")
 
 
 def test_a_viewer_sees_no_edit_controls(browser: webdriver.Chrome) -> None:
