@@ -39,6 +39,7 @@ PORT_SETTINGS = (
     "NAV_REPORTER_PORT",
     "CONSOLE_PORT",
     "SANDBOX_PORT",
+    "NAV_SANDBOX_PORT",
 )
 #: A banner line `shopsync up` prints once ready; worker n of a service is `name-n`.
 METRICS_LINE = re.compile(r"metrics:\s+http://127\.0\.0\.1:(\d+)/metrics\s+\((\S+?)(?:-\d+)?\)")
