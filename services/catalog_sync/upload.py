@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.upload_requests import language_id, request
-from shopsync.adapters.db.models import Price, Product, ProductLink, ShopConnection
+from shopsync.adapters.db.models import ProductLink, ShopConnection
 from shopsync.adapters.shoprenter.client import BatchResult, HttpShoprenterClient
 from shopsync.adapters.shoprenter.errors import ShoprenterUnavailable
-from shopsync.domain.catalog import (
-    LocalProduct,
-    PlannedUpload,
-    ShopSide,
-    UploadAction,
-    plan_upload,
-)
+from shopsync.domain.catalog import PlannedUpload, UploadAction
+from shopsync.service_layer.catalog_plan import product_links, upload_plan
 
 log = logging.getLogger(__name__)
 CREATE_ATTEMPTS = 3  # sends of a plan whose answers were lost, each after a fresh SKU lookup
@@ -51,12 +44,7 @@ class CatalogUploader:
         async with self._sessions() as session:
             connection = await session.get(ShopConnection, connection_id)
             assert connection is not None
-            products = await _local_products(session, connection)
-            links = await _links(session, connection_id)
-            shop = {i: ShopSide(link.remote_id, link.uploaded_hash) for i, link in links.items()}
-            excluded = set(connection.products_excluded_group_ids or [])
-            with_sale = connection.products_sale_price_group_id is not None
-        return plan_upload(products, shop, excluded, with_sale)
+            return await upload_plan(session, connection)
 
     async def run(self, connection_id: int, client: HttpShoprenterClient) -> UploadReport:
         plan = await self.plan(connection_id)
@@ -85,7 +73,7 @@ class CatalogUploader:
     ) -> None:
         """Each answer onto the product's link: its shop id and hash, or why the shop refused."""
         async with self._sessions() as session:
-            links = await _links(session, connection_id)
+            links = await product_links(session, connection_id)
             for planned, result in zip(todo, results, strict=True):
                 link = _link(session, links, connection_id, planned.product.product_id)
                 _note(link, planned, result, report)
@@ -127,34 +115,6 @@ def _note(
         report.created += 1
     else:
         report.overwritten += 1
-
-
-async def _links(session: AsyncSession, connection_id: int) -> dict[int, ProductLink]:
-    query = select(ProductLink).where(ProductLink.connection_id == connection_id)
-    return {link.product_id: link for link in (await session.execute(query)).scalars()}
-
-
-async def _local_products(session: AsyncSession, connection: ShopConnection) -> list[LocalProduct]:
-    """The account's products with the prices the connection uploads (selling, sale)."""
-    query = select(Product).where(Product.account_id == connection.account_id)
-    rows = (await session.execute(query.order_by(Product.id))).scalars()
-    selling = await _prices(session, connection.products_selling_price_group_id)
-    sale = await _prices(session, connection.products_sale_price_group_id)
-    return [
-        LocalProduct(
-            p.id, p.sku, p.name, p.group_id, selling.get(p.id, p.net_price), sale.get(p.id)
-        )
-        for p in rows
-    ]
-
-
-async def _prices(session: AsyncSession, group_id: int | None) -> dict[int, Decimal]:
-    if group_id is None:
-        return {}
-    rows = await session.execute(
-        select(Price.product_id, Price.net_price).where(Price.price_group_id == group_id)
-    )
-    return {r[0]: r[1] for r in rows}
 
 
 async def _resolve_by_sku(

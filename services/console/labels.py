@@ -61,6 +61,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "Credentials, the API, the shop's webhook and the last order event, as shops check.",
         "Hitelesítés, API, a webshop webhookja és az utolsó rendelés esemény (shops check).",
     ),
+    "plan_title": ("What an upload would change", "Mit változtatna a feltöltés"),
+    "plan_hint": (
+        "catalog plan: upload is off; switching it on sends these products to the shop "
+        "(they overwrite the shop's by SKU). Nothing is written now.",
+        "catalog plan: a feltöltés ki van kapcsolva; bekapcsolva ezeket a termékeket küldjük "
+        "(cikkszám szerint felülírják a webshopét). Most semmi sem íródik.",
+    ),
+    "action": ("Action", "Művelet"),
+    "sale_price": ("Sale price", "Akciós ár"),
     "fail": ("FAIL", "HIBA"),
     "fix": ("Fix", "Javítás"),
     "number": ("Number", "Sorszám"),

@@ -13,7 +13,9 @@ from services.console.audit_trail import audited
 from services.console.keys import CIPHER, SESSIONS, SETTINGS, operator_of
 from services.console.pages import flash, render
 from shopsync.adapters.db.models import ShopConnection
+from shopsync.domain.catalog import PlannedUpload
 from shopsync.domain.webhooks import Verdict
+from shopsync.service_layer.catalog_plan import plan_counts, upload_plan
 from shopsync.service_layer.shop_access import access_of, change_access
 from shopsync.service_layer.shop_check import check_connection
 from shopsync.service_layer.shops import ShopError, apply_settings, check_references
@@ -29,9 +31,31 @@ async def _connection(db: AsyncSession, request: web.Request) -> ShopConnection:
     return connection
 
 
+PREVIEW_ROWS = 50
+
+
 async def shop(request: web.Request) -> web.Response:
     async with request.app[SESSIONS]() as db:
-        return await _shop_page(request, await _connection(db, request))
+        connection = await _connection(db, request)
+        preview = await _upload_preview(request, db, connection)
+        return await _shop_page(request, connection, preview=preview)
+
+
+async def _upload_preview(
+    request: web.Request, db: AsyncSession, connection: ShopConnection
+) -> dict[str, Any] | None:
+    """`catalog plan` on the products tab while upload is off: what switching it on sends."""
+    if request.query.get("tab") != "products" or connection.products_upload_enabled:
+        return None
+    plan = await upload_plan(db, connection)
+    sent = [p for p in plan if not p.action.value.startswith("skip")]
+    return {"counts": plan_counts(plan), "rows": [_planned(p) for p in sent[:PREVIEW_ROWS]]}
+
+
+def _planned(planned: PlannedUpload) -> dict[str, Any]:
+    product = planned.product
+    return {"sku": product.sku, "action": planned.action.value, "name": product.name,
+            "price": product.net_price, "sale_price": product.sale_price}  # fmt: skip
 
 
 async def _shop_page(
@@ -40,6 +64,7 @@ async def _shop_page(
     error: str | None = None,
     status: int = 200,
     verdicts: list[Verdict] | None = None,
+    preview: dict[str, Any] | None = None,
 ) -> web.Response:
     tab = request.query.get("tab", "connection")
     tab = tab if tab in TAB_NAMES else "connection"
@@ -56,6 +81,7 @@ async def _shop_page(
         "error": error,
         "saved": request.query.get("saved") == "1",
         "verdicts": verdicts,
+        "preview": preview,
     }
     return await render(request, "shop.html", context, status)
 

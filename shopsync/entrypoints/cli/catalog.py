@@ -7,10 +7,10 @@ from typing import Any
 
 import click
 
-from services.catalog_sync.upload import CatalogUploader
 from shopsync.domain.catalog import PlannedUpload
 from shopsync.entrypoints.cli.context import run_explained, sessions_of, settings
 from shopsync.entrypoints.cli.output import emit_either, emit_table
+from shopsync.service_layer.catalog_plan import upload_plan
 from shopsync.service_layer.shops import ShopError, require_connection
 
 
@@ -29,10 +29,9 @@ def plan(name: str, account: str | None, show_all: bool, as_json: bool) -> None:
     current = settings()
 
     async def go() -> list[dict[str, Any]]:
-        async with sessions_of(current) as sessions:
-            async with sessions() as session:
-                connection_id = (await require_connection(session, name, account)).id
-            return [_row(p) for p in await CatalogUploader(sessions).plan(connection_id)]
+        async with sessions_of(current) as sessions, sessions() as session:
+            connection = await require_connection(session, name, account)
+            return [_row(p) for p in await upload_plan(session, connection)]
 
     rows = run_explained(go, ShopError)
     emit_either(rows, as_json, lambda planned: _say_plan(planned, show_all))
