@@ -84,6 +84,8 @@ def stack_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[s
             "STOCK_SYNC_PORT": str(free_port()),
             "CONSOLE_PORT": str(free_port()),
             "SANDBOX_PORT": str(free_port()),
+            "NAV_REPORTER_PORT": str(free_port()),
+            "NAV_SANDBOX_PORT": str(free_port()),
             "SHOPSYNC_E2E_MARKER": tmp_path.name,
             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
         }
