@@ -132,7 +132,10 @@ def test_an_admin_adds_a_shop_and_switches_on_order_intake_with_rules(
     STORY["webhook"] = browser.find_element(By.ID, "webhook-url").text
     STORY["shop_url"] = browser.current_url.split("?")[0]
     browser.find_element(By.ID, "check-now").click()
-    assert "no order_status_change webhook" in browser.find_element(By.ID, "verdicts").text
+    verdicts = WebDriverWait(browser, 20).until(
+        seen.presence_of_element_located((By.ID, "verdicts"))
+    )
+    assert "no order_status_change webhook" in verdicts.text
     screenshot(browser, "03-shop-connection")
     browser.get(STORY["shop_url"] + "?tab=orders")
     _tick(browser, "orders_enabled", "orders_auto_accept")
@@ -140,6 +143,7 @@ def test_an_admin_adds_a_shop_and_switches_on_order_intake_with_rules(
         browser, {"orders_status_rules": "1: proforma\n5: invoice", "orders_cancel_status_ids": "7"}
     )
     browser.find_element(By.ID, "save").click()
+    WebDriverWait(browser, 20).until(seen.presence_of_element_located((By.ID, "flash")))
     assert browser.find_element(By.CLASS_NAME, "saved").is_displayed()
     assert browser.find_element(By.NAME, "orders_enabled").is_selected()
     assert "the shop's webhook: created" in browser.find_element(By.ID, "flash").text
