@@ -55,6 +55,7 @@ SERVICE_PORTS = (
     "CATALOG_SYNC_PORT",
     "STOCK_SYNC_PORT",
     "CONSOLE_PORT",
+    "NAV_REPORTER_PORT",
 )
 SAMPLE = ROOT / "tests" / "fixtures" / "webhook_order_status_change.json"
 LOGS = ROOT / "var" / "faults"

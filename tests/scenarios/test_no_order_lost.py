@@ -257,6 +257,7 @@ async def test_events_lost_with_a_restarted_embedded_broker_are_recovered_once_e
             "CATALOG_SYNC_PORT",
             "STOCK_SYNC_PORT",
             "CONSOLE_PORT",
+            "NAV_REPORTER_PORT",
         )
     }
     scene.env = (
