@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     nav_poll_first_s: float = Field(default=2.0, gt=0, validation_alias="NAV_POLL_FIRST_S")
     nav_poll_cap_s: float = Field(default=300.0, gt=0, validation_alias="NAV_POLL_CAP_S")
     nav_sweep_s: float = Field(default=60.0, gt=0, validation_alias="NAV_SWEEP_S")
+    #: How long a nav-reporter keeps an account after its last step (a dead one's is taken
+    #: over then): longer than a request with its retries.
+    nav_lease_s: float = Field(default=300.0, gt=0, validation_alias="NAV_LEASE_S")
     # queryInvoiceCheck requests at once, asking NAV about a batch whose answer was lost.
     nav_check_concurrency: int = Field(
         default=4, ge=1, le=32, validation_alias="NAV_CHECK_CONCURRENCY"

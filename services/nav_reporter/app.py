@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import uuid
 from typing import Any
 
 import faust
@@ -18,6 +21,7 @@ from services.nav_reporter.metrics import NavMetrics
 from services.nav_reporter.rounds import ReportingRounds
 from services.nav_reporter.sources import ExportedInvoices, NavClients
 from shopsync.adapters.db.dead_letters import DeadLetterSink
+from shopsync.adapters.db.nav_leases import SqlAlchemyNavLeases
 from shopsync.adapters.db.nav_reports import SqlAlchemyNavReportStore
 from shopsync.adapters.health import survived
 from shopsync.adapters.kafka import worker_app as workers
@@ -70,7 +74,15 @@ def _rounds(
 ) -> ReportingRounds:
     cipher = CredentialCipher(load_or_create_key(settings))
     clients = NavClients(settings, cipher, lambda: worker.resources.http)
-    return ReportingRounds(worker.sessions, reporter, store, clients, metrics, settings.nav_sweep_s)
+    leases = SqlAlchemyNavLeases(worker.sessions, lease_holder(), settings.nav_lease_s)
+    return ReportingRounds(
+        worker.sessions, reporter, store, clients, metrics, settings.nav_sweep_s, leases
+    )
+
+
+def lease_holder() -> str:
+    """This reporter among several: host, process and a random part (a pid comes back)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:100]
 
 
 def _consume_issued(worker: workers.WorkerApp, reporter: NavReporter, metrics: NavMetrics) -> None:

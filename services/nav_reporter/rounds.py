@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.nav_reporter.metrics import NavMetrics, code_label
 from services.nav_reporter.sources import NavClients
 from shopsync.adapters.db.models import NavCredentials
+from shopsync.adapters.db.nav_leases import SqlAlchemyNavLeases
 from shopsync.adapters.db.nav_report_reads import aborted_codes, oldest_unreported, reports_by_state
 from shopsync.adapters.db.nav_reports import SqlAlchemyNavReportStore
 from shopsync.domain.nav_report_rules import unreported_age_s
@@ -37,6 +38,7 @@ class ReportingRounds:
     clients: NavClients
     metrics: NavMetrics
     sweep_s: float
+    leases: SqlAlchemyNavLeases
     _running: dict[int, asyncio.Task[None]] = field(default_factory=dict)
     _swept_at: dict[int, float] = field(default_factory=dict)
     _codes: set[str] = field(default_factory=set)
@@ -46,17 +48,20 @@ class ReportingRounds:
         async with self.sessions() as session:
             accounts = await reporting_accounts(session)
         for credentials in accounts:
-            await self._sweep_if_due(credentials)
             task = self._running.get(credentials.account_id)
-            if task is None or task.done():
-                work = self._work(credentials)
-                self._running[credentials.account_id] = asyncio.create_task(work)
+            if task is not None and not task.done():
+                continue
+            if not await self.leases.take(credentials.account_id):
+                continue  # another reporter works on it
+            await self._sweep_if_due(credentials)
+            work = self._work(credentials)
+            self._running[credentials.account_id] = asyncio.create_task(work)
 
     async def _work(self, credentials: NavCredentials) -> None:
         """Steps of one account until it has nothing to do now (idle, or NAV to wait for)."""
         nav = self.clients.client(credentials)
         try:
-            while True:
+            while await self.leases.take(credentials.account_id):  # renewed at every step
                 step = await self.reporter.step(credentials.account_id, nav)
                 self._observe(step)
                 if step.kind in ("idle", "waiting"):

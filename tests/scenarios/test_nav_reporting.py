@@ -27,7 +27,13 @@ from sqlalchemy import select
 
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.migrate import upgrade
-from shopsync.adapters.db.models import Account, Document, NavReport, ShopConnection
+from shopsync.adapters.db.models import (
+    Account,
+    Document,
+    NavCredentials,
+    NavReport,
+    ShopConnection,
+)
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.accounts import set_supplier
 from shopsync.service_layer.nav_credentials import Secrets, set_credentials
@@ -146,6 +152,7 @@ def stack(tmp_path: Path, processes: Processes, databases: Databases) -> Iterato
         NAV_URL=f"http://127.0.0.1:{nav_port}/invoiceService/v3",
         NAV_TIMEOUT_S="5",
         NAV_SETTLE_S="2",
+        NAV_LEASE_S="10",
         NAV_POLL_FIRST_S="0.3",
         NAV_POLL_CAP_S="1",
         NAV_CHECK_CONCURRENCY="10",
@@ -253,6 +260,33 @@ def test_timeouts_5xx_and_a_reporter_killed_mid_run_still_report_each_invoice_on
     print(
         f"with faults and kill -9: done in {time.monotonic() - started:.1f} s; {resent} sent again"
     )
+
+
+def test_two_reporters_at_once_one_killed_mid_run_still_report_each_invoice_once(
+    stack: Stack,
+) -> None:
+    # `up --workers` / replicas: one account's reports are sent by one reporter at a time (a
+    # lease); the other takes over once a killed one's lease ran out (NAV_LEASE_S=10 here).
+    assert stack.reporter is not None
+    second_port = str(free_port())
+    with (stack.work / "nav-reporter-2.log").open("ab") as log:
+        second = stack.processes.start(
+            [SHOPSYNC, "nav-reporter"],
+            {**stack.env, "NAV_REPORTER_PORT": second_port, "SHOPSYNC_WORKER": "2"},
+            stdout=log,
+            stderr=log,
+        )
+    wait_ready(int(second_port), 90)
+    started = time.monotonic()
+    place_orders(stack)
+    wait_until(lambda: sum(r.state == "done" for r in stack.reports()) >= 150, 120, 0.5)
+    [holder] = _query(stack.database_url, select(NavCredentials.lease_holder))
+    holding = int(holder.split(":")[1])  # host:pid:random
+    assert holding in (stack.reporter.pid, second.pid)
+    os.kill(holding, signal.SIGKILL)  # the one working on the account, its lease left behind
+    reports = every_report_done(stack, 150)
+    assert_each_reported_once(stack, reports)
+    print(f"two reporters, one killed: done in {time.monotonic() - started:.1f} s")
 
 
 def test_a_wrong_invoice_is_aborted_with_nav_s_code_shown_and_counted_and_done_after_resend(

@@ -24,6 +24,10 @@ class NavCredentials(Base):
     exchange_key_encrypted: Mapped[str] = mapped_column(Text)
     # Documents issued from then on are reported even if their event never arrives (a sweep).
     reporting_from: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The nav-reporter that works on the account now (several may run): no other sends for it
+    # until the lease runs out (its holder renews it while it works, a dead one's expires).
+    lease_holder: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
