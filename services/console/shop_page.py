@@ -3,6 +3,7 @@ the service layer `shops set` uses, so a change is checked alike and takes effec
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -17,11 +18,12 @@ from shopsync.domain.catalog import PlannedUpload
 from shopsync.domain.webhooks import Verdict
 from shopsync.service_layer.catalog_plan import plan_counts, upload_plan
 from shopsync.service_layer.shop_access import access_of, change_access
+from shopsync.service_layer.shop_charts import ShopCharts, shop_charts
 from shopsync.service_layer.shop_check import check_connection
 from shopsync.service_layer.shops import ShopError, apply_settings, check_references
 from shopsync.service_layer.webhook_registration import WebhookHome, webhook_after_change
 
-TAB_NAMES = ("connection", "orders", "products", "stock")
+TAB_NAMES = ("connection", "orders", "products", "stock", "charts")
 
 
 async def _connection(db: AsyncSession, request: web.Request) -> ShopConnection:
@@ -38,7 +40,17 @@ async def shop(request: web.Request) -> web.Response:
     async with request.app[SESSIONS]() as db:
         connection = await _connection(db, request)
         preview = await _upload_preview(request, db, connection)
-        return await _shop_page(request, connection, preview=preview)
+        charts = await _charts(request, db, connection)
+        return await _shop_page(request, connection, preview=preview, charts=charts)
+
+
+async def _charts(
+    request: web.Request, db: AsyncSession, connection: ShopConnection
+) -> ShopCharts | None:
+    """The charts tab's week of orders and documents per hour, and the latest sync cycles."""
+    if request.query.get("tab") != "charts":
+        return None
+    return await shop_charts(db, connection.id, datetime.now(UTC))
 
 
 async def _upload_preview(
@@ -65,6 +77,7 @@ async def _shop_page(
     status: int = 200,
     verdicts: list[Verdict] | None = None,
     preview: dict[str, Any] | None = None,
+    charts: ShopCharts | None = None,
 ) -> web.Response:
     tab = request.query.get("tab", "connection")
     tab = tab if tab in TAB_NAMES else "connection"
@@ -82,6 +95,7 @@ async def _shop_page(
         "saved": request.query.get("saved") == "1",
         "verdicts": verdicts,
         "preview": preview,
+        "charts": charts,
     }
     return await render(request, "shop.html", context, status)
 
