@@ -29,7 +29,7 @@ test: $(STAMP) ## run the test suite (starts PostgreSQL, installs poppler-utils,
 	bash scripts/ensure-prometheus.sh || true
 	$(BIN)/pytest -q tests --ignore=tests/scenarios
 
-scenarios: $(STAMP) ## slow end-to-end scenarios: no order lost, NAV reporting under faults, Prometheus alerts (~10 min)
+scenarios: $(STAMP) ## slow end-to-end scenarios: no order lost, one request budget, NAV reporting under faults, Prometheus alerts (~12 min)
 	bash scripts/ensure-postgres.sh
 	$(BIN)/pytest -q -s tests/scenarios
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -213,3 +214,13 @@ async def stocked_warehouse(
         for sku, p in products.items()
     )
     return warehouse.id, {sku: p.id for sku, p in products.items()}
+
+
+def order_value(raw: bytes | None) -> dict[str, Any]:
+    """A message on the shared broker's order topic, or {} for what is no order event (other
+    tests put poison there on purpose, e.g. a dead letter replayed from the console)."""
+    try:
+        value = json.loads(raw or b"null")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

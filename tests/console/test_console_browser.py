@@ -180,7 +180,9 @@ def test_a_webhook_becomes_a_document_the_console_shows_with_its_pdf(
     link = browser.find_element(By.CSS_SELECTOR, "#documents tbody a")
     screenshot(browser, "05-documents")
     link.click()
-    assert "proforma" in browser.find_element(By.TAG_NAME, "h1").text
+    WebDriverWait(browser, 30).until(
+        lambda d: "proforma" in d.find_element(By.TAG_NAME, "h1").text
+    )  # the document's page, once it has loaded
     screenshot(browser, "06-document")
     pdf = _download(browser, browser.find_element(By.ID, "pdf").get_attribute("href") or "")
     assert pdf.startswith(b"%PDF")
@@ -238,7 +240,10 @@ def test_an_admin_replays_a_dead_letter(browser: webdriver.Chrome) -> None:
     screenshot(browser, "07-failures")
     form = f"form[action='/failures/dead-letters/{letter_id}/replay'] button"
     browser.find_element(By.CSS_SELECTOR, form).click()
-    assert "replayed 1" in browser.find_element(By.CLASS_NAME, "saved").text
+    saved = WebDriverWait(browser, 30).until(  # the POST's answer: the failures page again
+        seen.presence_of_element_located((By.CLASS_NAME, "saved"))
+    )
+    assert "replayed 1" in saved.text
     assert asyncio.run(_replayed(letter_id))
     _open(browser, "/audit")
     assert "replay dead letter" in browser.find_element(By.ID, "audit").text
@@ -250,6 +255,7 @@ def test_an_admin_replays_a_dead_letter(browser: webdriver.Chrome) -> None:
 
 def test_a_viewer_sees_no_edit_controls(browser: webdriver.Chrome) -> None:
     browser.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+    WebDriverWait(browser, 30).until(seen.presence_of_element_located((By.ID, "log-in")))
     _log_in(browser, STORY["viewer"])
     assert not browser.find_elements(By.ID, "add-shop")
     browser.get(STORY["shop_url"] + "?tab=orders")
@@ -263,6 +269,8 @@ def test_a_viewer_sees_no_edit_controls(browser: webdriver.Chrome) -> None:
 def test_hungarian_labels_and_formats_when_chosen(browser: webdriver.Chrome) -> None:
     _open(browser, "/documents")
     browser.find_element(By.CSS_SELECTOR, "form[action='/language'] button").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Bizonylatok")
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_element(By.TAG_NAME, "h1").text.startswith("Bizonylatok")
+    )
     assert " Ft" in browser.find_element(By.ID, "documents").text
     screenshot(browser, "10-documents-hungarian")

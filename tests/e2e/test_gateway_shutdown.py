@@ -29,6 +29,7 @@ from tests.support import (
     database_with_connection,
     free_port,
     multipart_body,
+    order_value,
     unique,
 )
 
@@ -47,7 +48,7 @@ def orders_on_topic(bootstrap: str, prefix: str) -> list[str]:
         messages = [m for m in consumer.consume(1000, timeout=0.5) if not m.error()]
         idle = 0.0 if messages else idle + 0.5
         for message in messages:
-            order_id = json.loads(message.value() or b"null")["order_id"]
+            order_id = str(order_value(message.value()).get("order_id", ""))
             if order_id.startswith(prefix):
                 found.append(order_id)
     consumer.close()

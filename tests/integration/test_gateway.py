@@ -20,7 +20,15 @@ from shopsync.adapters.kafka.contracts import check
 from shopsync.adapters.kafka.topics import ORDER_EVENTS
 from shopsync.adapters.secrets import CredentialCipher
 from shopsync.service_layer.shops import add_connection, apply_settings
-from tests.support import INTAKE_ON, SAMPLE_WEBHOOK, env_settings, free_port, multipart_body, unique
+from tests.support import (
+    INTAKE_ON,
+    SAMPLE_WEBHOOK,
+    env_settings,
+    free_port,
+    multipart_body,
+    order_value,
+    unique,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -45,8 +53,8 @@ def events_for(bootstrap: str, order_id: str, wait_s: float = 3.0) -> list[dict[
         if message is None or message.error():
             idle += 0.25
             continue
-        value = json.loads(message.value() or b"null")
-        if value["order_id"] == order_id:
+        value = order_value(message.value())
+        if value.get("order_id") == order_id:
             found.append({"key": (message.key() or b"").decode(), "value": value})
     consumer.close()
     return found

@@ -33,7 +33,7 @@ from tests.e2e.test_stock_flow import ready
 from tests.sandbox_fixtures import Sandbox
 from tests.support import INTAKE_ON
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.scenario
 SHOPSYNC = str(Path(sys.executable).parent / "shopsync")
 SKUS = [f"B-{n:04d}" for n in range(2000)]  # 10 pages a download
 RUN_S = 60
