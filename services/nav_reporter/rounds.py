@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,6 +26,9 @@ from shopsync.service_layer.nav_credentials import reporting_accounts
 from shopsync.service_layer.nav_reporter import NavReporter, Step
 
 log = logging.getLogger(__name__)
+#: A document younger than this is left to its event: the sweep is for events a broker lost,
+#: not for those still being relayed (it would race them, harmlessly but needlessly).
+SWEEP_GRACE_S = 120.0
 
 
 @dataclass
@@ -74,7 +77,8 @@ class ReportingRounds:
         last = self._swept_at.get(credentials.account_id, 0.0)
         if time.monotonic() - last < self.sweep_s:
             return
-        found = await self.store.sweep(credentials.account_id, credentials.reporting_from)
+        until = datetime.now(UTC) - timedelta(seconds=SWEEP_GRACE_S)
+        found = await self.store.sweep(credentials.account_id, credentials.reporting_from, until)
         self._swept_at[credentials.account_id] = time.monotonic()
         if found:
             log.info(

@@ -111,15 +111,17 @@ class SqlAlchemyNavReportStore:
             await session.commit()
             return before
 
-    async def sweep(self, account_id: int, since: datetime) -> int:
-        """Keep reports of the account's final invoices and stornos issued since `since`
-        that have none (their event lost with a broker's memory); how many."""
+    async def sweep(self, account_id: int, since: datetime, until: datetime | None = None) -> int:
+        """Keep reports of the account's final invoices and stornos issued since `since` (and
+        before `until`: younger ones' events are still on their way) that have none (their
+        event lost with a broker's memory); how many."""
         query = (
             select(Document)
             .outerjoin(NavReport, NavReport.document_id == Document.id)
             .where(Document.account_id == account_id, NavReport.document_id.is_(None))
             .where(Document.kind.in_(("invoice", "storno")), Document.draft.is_(False))
             .where(Document.document_number.is_not(None), Document.issued_at >= since)
+            .where(Document.issued_at < (until or datetime.now(UTC)))
             .order_by(Document.id)
             .limit(1000)
         )
