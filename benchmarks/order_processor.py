@@ -36,6 +36,7 @@ from pathlib import Path
 import aiohttp
 import asyncpg
 import orjson
+from _process_stats import cpu_seconds
 from aiosmtpd.controller import Controller
 from confluent_kafka import Producer
 from cryptography.fernet import Fernet
@@ -438,12 +439,6 @@ async def latency_run(
         ).all()
     await engine.dispose()
     return sorted((created - sent[ref]).total_seconds() for ref, created in rows)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def postgres_cpu() -> float:

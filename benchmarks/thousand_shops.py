@@ -24,6 +24,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from _process_stats import cpu_seconds, peak_memory_mb
 from aiohttp import web
 from cryptography.fernet import Fernet
 from sqlalchemy import update
@@ -88,18 +89,6 @@ async def connect_shops(url: str, cipher: CredentialCipher, world: SandboxWorld,
         await session.execute(update(ShopConnection).values(products_interval_s=int(INTERVAL_S)))
         await session.commit()
     await engine.dispose()
-
-
-def peak_memory_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def report(world: SandboxWorld, endpoint: str, start: float) -> tuple[bool, str]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import shutil
-import subprocess
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -13,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.promtool import prometheus_tool
 from tests.support import ROOT
 
 SHIPPED_CONFIG = ROOT / "deploy" / "prometheus.yml"
@@ -20,21 +18,9 @@ SHIPPED_CONFIG = ROOT / "deploy" / "prometheus.yml"
 LOCAL_GLOBAL = {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"}
 
 
-@functools.cache
-def _installed() -> tuple[str | None, str]:
-    """prometheus's path, installed by scripts/ensure-prometheus.sh when missing (as make test)."""
-    found = shutil.which("prometheus")
-    if found is not None:
-        return found, ""
-    setup = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "ensure-prometheus.sh")], capture_output=True, text=True
-    )
-    return shutil.which("prometheus"), setup.stderr.strip()
-
-
 def prometheus_path() -> str:
     """The prometheus server, or the test skipped saying why it cannot be installed here."""
-    found, why = _installed()
+    found, why = prometheus_tool("prometheus")
     if found is None:
         pytest.skip(f"the prometheus server cannot be installed here: {why}")
     return found

@@ -13,20 +13,21 @@ from tests.support import ROOT
 
 
 @functools.cache
-def _installed() -> tuple[str | None, str]:
-    """promtool's path, installed by scripts/ensure-prometheus.sh when missing (as make test)."""
-    found = shutil.which("promtool")
+def prometheus_tool(name: str) -> tuple[str | None, str]:
+    """`promtool` or `prometheus`: its path, installed by scripts/ensure-prometheus.sh when
+    missing (as make test does), and the installer's reason when it could not be."""
+    found = shutil.which(name)
     if found is not None:
         return found, ""
     setup = subprocess.run(
         ["bash", str(ROOT / "scripts" / "ensure-prometheus.sh")], capture_output=True, text=True
     )
-    return shutil.which("promtool"), setup.stderr.strip()
+    return shutil.which(name), setup.stderr.strip()
 
 
 def promtool_path() -> str:
     """promtool, or the test skipped saying why it cannot be installed here."""
-    found, why = _installed()
+    found, why = prometheus_tool("promtool")
     if found is None:
         pytest.skip(f"promtool cannot be installed here: {why}")
     return found
