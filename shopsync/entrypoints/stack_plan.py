@@ -49,20 +49,17 @@ def service_specs(
 
 def _workers(name: str, port: int, count: int) -> list[ServiceSpec]:
     """The service's first worker as ever, and its others under `name-2`… with their ports."""
-    first = ServiceSpec(name, (name,), port)
+    ports = {n: port + (n - 1) * REPLICA_PORT_STEP for n in range(2, count + 1)}
     others = [
         ServiceSpec(
             f"{name}-{n}",
             (name,),
-            port + (n - 1) * REPLICA_PORT_STEP,
-            env=(
-                (SCALABLE[name], str(port + (n - 1) * REPLICA_PORT_STEP)),
-                ("SHOPSYNC_WORKER", str(n)),
-            ),
+            own,
+            env=((SCALABLE[name], str(own)), ("SHOPSYNC_WORKER", str(n))),
         )
-        for n in range(2, count + 1)
+        for n, own in ports.items()
     ]
-    return [first, *others]
+    return [ServiceSpec(name, (name,), port), *others]
 
 
 def parse_workers(text: str) -> dict[str, int]:

@@ -170,8 +170,13 @@ async def _documents(session: AsyncSession, ids: list[int]) -> list[Document]:
     """The claimed documents with their lines, in claim order."""
     if not ids:
         return []
-    query = select(Document).options(selectinload(Document.lines)).where(Document.id.in_(ids))
-    return sorted((await session.execute(query)).scalars().all(), key=lambda d: d.id)
+    query = (
+        select(Document)
+        .options(selectinload(Document.lines))
+        .where(Document.id.in_(ids))
+        .order_by(Document.id)
+    )
+    return list((await session.execute(query)).scalars().all())
 
 
 def _retry_later(document: Document, delay_s: float, outcome: MailOutcome) -> None:
