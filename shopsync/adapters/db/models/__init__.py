@@ -25,7 +25,12 @@ from shopsync.adapters.db.models.messages import (
     ShopRequestSlot,
 )
 from shopsync.adapters.db.models.nav import NavCredentials, NavReport
-from shopsync.adapters.db.models.operators import AuditEntry, Operator
+from shopsync.adapters.db.models.operators import (
+    AuditEntry,
+    ConsoleSession,
+    LoginFailure,
+    Operator,
+)
 from shopsync.adapters.db.models.orders import HeldOrder, OrderReconcileMark, OrderStateRow
 from shopsync.adapters.db.models.stock import (
     SkuMiss,
@@ -34,12 +39,14 @@ from shopsync.adapters.db.models.stock import (
     StockSyncState,
     Warehouse,
 )
+from shopsync.adapters.db.models.sync_runs import SyncRun
 from shopsync.adapters.db.models.writebacks import DocumentWriteback
 
 __all__ = [
     "Account",
     "AuditEntry",
     "CatalogSyncState",
+    "ConsoleSession",
     "DeadLetterRow",
     "Document",
     "DocumentLine",
@@ -47,6 +54,7 @@ __all__ = [
     "DocumentWriteback",
     "ExchangeRate",
     "HeldOrder",
+    "LoginFailure",
     "NavCredentials",
     "NavReport",
     "Operator",
@@ -65,5 +73,6 @@ __all__ = [
     "StockLevel",
     "StockMovement",
     "StockSyncState",
+    "SyncRun",
     "Warehouse",
 ]

@@ -1,11 +1,12 @@
-"""The console's operators (who may log in, with which role) and its audit log of changes."""
+"""The console's operators (who may log in, with which role), their sessions and failed logins,
+and its audit log of changes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopsync.adapters.db.base import Base, BigId, Json, UtcDateTime, utcnow
@@ -36,3 +37,27 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(300))
     # [{"field": ..., "old": ..., "new": ...}], secrets already masked
     changes: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+
+
+class ConsoleSession(Base):
+    """A logged-in console session: the cookie names it, and it counts only while this row is
+    here and not expired (logging out deletes it, whatever the browser still holds)."""
+
+    __tablename__ = "console_sessions"
+    __table_args__ = (Index("ix_console_sessions_operator", "operator_id"),)
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LoginFailure(Base):
+    """A failed console login under one key (the caller's address, or the account tried)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
