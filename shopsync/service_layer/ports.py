@@ -25,6 +25,7 @@ from shopsync.domain.nav_reporting import InvoiceOperation, TransactionStatus
 from shopsync.domain.order_state import OrderState
 from shopsync.domain.product_changes import ProductWrite, StoredProduct
 from shopsync.domain.stock_levels import DownloadTarget, LevelChange
+from shopsync.domain.sync_runs import FinishedRun
 from shopsync.domain.webhooks import ShopWebhook
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "ShoprenterClient",
     "StockStore",
     "StoredDocument",
+    "SyncRunLog",
     "UnitOfWork",
     "WritebackStore",
 ]
@@ -105,6 +107,12 @@ class StockStore(Protocol):
     async def record(self, changes: list[LevelChange], reason: StockReason, note: str) -> None:
         """Set these levels; each difference becomes a movement and a StockMoved record."""
         ...
+
+
+class SyncRunLog(Protocol):
+    """The history of sync cycles, for flows that keep no state row to write it beside."""
+
+    async def record(self, connection_id: int, run: FinishedRun) -> None: ...
 
 
 class CatalogStore(Protocol):

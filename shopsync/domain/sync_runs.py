@@ -1,0 +1,52 @@
+"""A history of sync cycles: one finished run of one flow, what is worth keeping, for how long."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+CATALOG_DOWNLOAD = "catalog_download"
+CATALOG_UPLOAD = "catalog_upload"
+STOCK_DOWNLOAD = "stock_download"
+STOCK_RECONCILE = "stock_reconcile"
+STOCK_UPLOAD = "stock_upload"
+FLOWS = (CATALOG_DOWNLOAD, CATALOG_UPLOAD, STOCK_DOWNLOAD, STOCK_RECONCILE, STOCK_UPLOAD)
+# Each runs once per tick interval (an upload also on a local change): pruning on them bounds
+# the table without a sweep. Not stock upload, up to once a second; a connection uploading
+# stock reconciles on its ticks, which prune its rows of every flow.
+PRUNING_FLOWS = frozenset({CATALOG_DOWNLOAD, CATALOG_UPLOAD, STOCK_DOWNLOAD, STOCK_RECONCILE})
+KEPT = timedelta(days=8)  # the charts show 7 days; one more keeps a day's edge whole
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    """One cycle of one flow: when it started (aware UTC), how long it took, whether it failed."""
+
+    flow: str
+    started_at: datetime
+    seconds: float
+    ok: bool
+
+    @property
+    def result(self) -> str:
+        """As stored: "ok" or "failed"."""
+        return "ok" if self.ok else "failed"
+
+
+def run_until(flow: str, started_at: datetime, ended_at: datetime, ok: bool) -> FinishedRun:
+    """The run from its wall-clock start to its end (never negative, should the clock step)."""
+    return FinishedRun(flow, started_at, max((ended_at - started_at).total_seconds(), 0.0), ok)
+
+
+def push_worth_keeping(pushed: int, failed: bool) -> bool:
+    """A stock push goes into the history only when it sent something or failed.
+
+    Pushes run every second while stock is owed: a push that found nothing to send (its SKUs
+    unlinked, the connection switched off) would only fill the table.
+    """
+    return failed or pushed > 0
+
+
+def prune_before(run: FinishedRun) -> datetime | None:
+    """Where a run's connection's history is cut (rows of every flow), or None: not by this run."""
+    return run.started_at - KEPT if run.flow in PRUNING_FLOWS else None
