@@ -17,10 +17,10 @@ from services.console.headers import security_headers
 from services.console.keys import REGISTRY, SETTINGS, THROTTLE
 from services.console.routes import add_routes
 from shopsync.domain.login_throttle import LoginThrottle
+from shopsync.service_layer.console_sessions import SESSION_LIFETIME
 from shopsync.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
-SESSION_HOURS = 8
 
 
 def session_storage(settings: Settings, session_key: bytes) -> EncryptedCookieStorage:
@@ -31,7 +31,7 @@ def session_storage(settings: Settings, session_key: bytes) -> EncryptedCookieSt
         httponly=True,
         samesite="Lax",
         secure=settings.console_public_url.startswith("https://"),
-        max_age=SESSION_HOURS * 3600,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
     )
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+from datetime import UTC, datetime
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from aiohttp_session import Session, get_session
 
 from services.console.keys import OPERATOR, SESSIONS
-from shopsync.service_layer.operators import OperatorView, operator_by_id
+from shopsync.service_layer.console_sessions import session_operator
+from shopsync.service_layer.operators import OperatorView
 
 #: Reachable without a login: the login form itself, the stylesheet, the probes.
 OPEN_PATHS = ("/login", "/static/", "/healthz", "/readyz", "/metrics")
@@ -56,8 +58,10 @@ async def _check_csrf(request: web.Request, session: Session) -> None:
 
 
 async def _operator(request: web.Request, session: Session) -> OperatorView | None:
-    operator_id = session.get("operator_id")
-    if not isinstance(operator_id, int):
+    # The cookie only names the session: it counts while its row is there (logout, removal,
+    # a new role or password delete it), so a copied cookie dies with the session.
+    sid = session.get("sid")
+    if not isinstance(sid, str):
         return None
     async with request.app[SESSIONS]() as db:
-        return await operator_by_id(db, operator_id)
+        return await session_operator(db, sid, datetime.now(UTC))

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import math
 import secrets
-import time
+from datetime import UTC, datetime
 
 from aiohttp import web
 from aiohttp_session import get_session, new_session
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.console.keys import SESSIONS, THROTTLE
 from services.console.labels import label
 from services.console.pages import language_of, render
-from shopsync.service_layer.operators import authenticate
+from shopsync.service_layer.console_sessions import close_session, open_session
+from shopsync.service_layer.login_failures import forget_failures, login_wait_s, record_failure
+from shopsync.service_layer.operators import OperatorView, authenticate
 
 
 async def login_form(request: web.Request) -> web.Response:
@@ -20,23 +23,28 @@ async def login_form(request: web.Request) -> web.Response:
 
 
 async def log_in(request: web.Request) -> web.StreamResponse:
-    """Check the password unless this address or account failed too often; on success a
-    brand-new session (a session planted before the login is never the logged-in one)."""
+    """Check the password unless this address or account failed too often (failures are kept
+    in the database: a restart forgets none); on success a brand-new session, kept server-side
+    (a session planted before the login is never the logged-in one)."""
     form = await request.post()
     email, password = str(form.get("email", "")).strip().lower(), str(form.get("password", ""))
     keys = (f"address:{request.remote}", f"account:{email}")
-    throttle, now = request.app[THROTTLE], time.monotonic()
-    if (wait := throttle.wait_s(keys, now)) > 0:
-        return await _refused(request, email, wait)
+    throttle, now = request.app[THROTTLE], datetime.now(UTC)
     async with request.app[SESSIONS]() as db:
-        operator = await authenticate(db, email, password)
-    if operator is None:
-        throttle.failed(keys, now)
-        text = label("login_failed", await language_of(request))
-        return await render(request, "login.html", {"error": text, "email": email}, 401)
-    throttle.succeeded(keys[1])
-    await _fresh_session(request, operator.id)
+        if (wait := await login_wait_s(db, throttle, keys, now)) > 0:
+            return await _refused(request, email, wait)
+        if (operator := await authenticate(db, email, password)) is None:
+            await record_failure(db, throttle, keys, now)
+            await db.commit()
+            return await _failed(request, email)
+        await forget_failures(db, keys[1])
+        await _fresh_session(request, db, operator, now)
     raise web.HTTPSeeOther("/shops")
+
+
+async def _failed(request: web.Request, email: str) -> web.Response:
+    text = label("login_failed", await language_of(request))
+    return await render(request, "login.html", {"error": text, "email": email}, 401)
 
 
 async def _refused(request: web.Request, email: str, wait: float) -> web.Response:
@@ -47,19 +55,29 @@ async def _refused(request: web.Request, email: str, wait: float) -> web.Respons
     return response
 
 
-async def _fresh_session(request: web.Request, operator_id: int) -> None:
+async def _fresh_session(
+    request: web.Request, db: AsyncSession, operator: OperatorView, now: datetime
+) -> None:
     language = (await get_session(request)).get("lang")
     (await get_session(request)).invalidate()
+    sid = await open_session(db, operator.id, now)
+    await db.commit()
     session = await new_session(request)
-    session["sid"] = secrets.token_urlsafe(24)
-    session["operator_id"] = operator_id
+    session["sid"] = sid
+    session["operator_id"] = operator.id
     session["csrf"] = secrets.token_urlsafe(32)
     if language:
         session["lang"] = language
 
 
 async def log_out(request: web.Request) -> web.StreamResponse:
-    (await get_session(request)).invalidate()
+    """End the session here and on the server: a copy of the cookie opens nothing after."""
+    session = await get_session(request)
+    if isinstance(sid := session.get("sid"), str):
+        async with request.app[SESSIONS]() as db:
+            await close_session(db, sid)
+            await db.commit()
+    session.invalidate()
     raise web.HTTPSeeOther("/login")
 
 

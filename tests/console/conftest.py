@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -18,7 +18,7 @@ from shopsync.adapters.secrets import CredentialCipher
 from shopsync.domain.login_throttle import LoginThrottle
 from shopsync.service_layer.operators import add_operator
 from shopsync.service_layer.shops import add_connection
-from tests.console.console_client import Visitor
+from tests.console.console_client import Visitor, loopback_address
 from tests.sandbox_fixtures import Sandbox
 from tests.support import env_settings, unique
 
@@ -39,9 +39,10 @@ class Console:
     shop_name: str
     visitors: list[Visitor]
     shop: SandboxShop
+    address: str = field(default_factory=loopback_address)  # its visitors' (see Visitor)
 
-    def visitor(self) -> Visitor:
-        visitor = Visitor(self.url)
+    def visitor(self, address: str | None = None) -> Visitor:
+        visitor = Visitor(self.url, address or self.address)
         self.visitors.append(visitor)
         return visitor
 

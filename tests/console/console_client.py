@@ -1,12 +1,14 @@
-"""A console visitor over real HTTP: its own cookie jar, the CSRF token read off each form."""
+"""A console visitor over real HTTP: its own cookie jar and loopback source address, the CSRF
+token read off each form."""
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import ClientResponse, ClientSession, CookieJar
+from aiohttp import ClientResponse, ClientSession, CookieJar, TCPConnector
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -16,10 +18,12 @@ class Visitor:
     """One browser's worth of cookies against one console."""
 
     base: str
+    address: str = "127.0.0.1"  # the console throttles failed logins per caller address
     http: ClientSession = field(init=False)
 
     def __post_init__(self) -> None:
-        self.http = ClientSession(cookie_jar=CookieJar(unsafe=True))
+        connector = TCPConnector(local_addr=(self.address, 0))
+        self.http = ClientSession(connector=connector, cookie_jar=CookieJar(unsafe=True))
 
     async def get(self, path: str) -> tuple[int, str, ClientResponse]:
         async with self.http.get(self.base + path, allow_redirects=False) as response:
@@ -46,3 +50,9 @@ class Visitor:
 
     async def close(self) -> None:
         await self.http.close()
+
+
+def loopback_address() -> str:
+    """A loopback address of its own (all of 127/8 reaches a server on 127.0.0.1), so that
+    failed logins kept in the shared test database slow only the test that made them."""
+    return "127." + ".".join(str(random.randint(1, 254)) for _ in range(3))

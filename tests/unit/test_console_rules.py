@@ -1,9 +1,9 @@
-"""The console's pure rules: login throttling, audit changes with masked secrets, how a tab's
-form is read, and numbers and times in English and Hungarian."""
+"""The console's pure rules: login throttling (over the stored failure times), audit changes
+with masked secrets, how a tab's form is read, and numbers and times in English and Hungarian."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from services.console.formats import moment, money, number
@@ -11,32 +11,44 @@ from services.console.setting_forms import changes_of, form_field
 from shopsync.domain.audit import MASK, FieldChange, field_changes
 from shopsync.domain.login_throttle import LoginThrottle
 
-KEYS = ("address:10.0.0.1", "account:a@example.hu")
+T0 = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+
+
+def at(second: float) -> datetime:
+    return T0 + timedelta(seconds=second)
 
 
 def test_a_few_failed_logins_cost_nothing_then_each_one_doubles_the_wait() -> None:
     throttle = LoginThrottle(free=3, first_wait_s=2)
+    failures: list[datetime] = []
     for second in range(3):
-        assert throttle.wait_s(KEYS, second) == 0
-        throttle.failed(KEYS, second)
-    assert throttle.wait_s(KEYS, 2) == 2
-    throttle.failed(KEYS, 4)
-    assert throttle.wait_s(KEYS, 4) == 4
+        assert throttle.wait_s([failures], at(second)) == 0
+        failures.append(at(second))
+    assert throttle.wait_s([failures], at(2)) == 2
+    failures.append(at(4))
+    assert throttle.wait_s([failures], at(4)) == 4
+    assert throttle.wait_s([failures], at(7)) == 1
 
 
 def test_failures_older_than_the_window_are_forgotten() -> None:
     throttle = LoginThrottle(free=1, window_s=60)
-    throttle.failed(KEYS, 0)
-    assert throttle.wait_s(KEYS, 1) > 0
-    assert throttle.wait_s(KEYS, 61) == 0
+    assert throttle.wait_s([[at(0)]], at(1)) > 0
+    assert throttle.wait_s([[at(0)]], at(61)) == 0
+    assert throttle.counted_since(at(61)) == at(1)
 
 
-def test_a_successful_login_forgets_the_account_but_not_the_address() -> None:
-    throttle = LoginThrottle(free=1)
-    throttle.failed(KEYS, 0)
-    throttle.succeeded(KEYS[1])
-    assert throttle.wait_s([KEYS[1]], 0) == 0
-    assert throttle.wait_s([KEYS[0]], 0) > 0
+def test_the_key_that_failed_most_sets_the_wait_and_no_wait_passes_the_longest() -> None:
+    throttle = LoginThrottle(free=1, first_wait_s=2, longest_wait_s=60)
+    address, account = [at(0)], [at(0), at(1)]
+    assert throttle.wait_s([address, account], at(1)) == 4
+    assert throttle.wait_s([[at(s) for s in range(30)]], at(29)) == 60
+    assert throttle.wait_s([], at(0)) == 0
+
+
+def test_stored_failures_count_the_same_in_any_order() -> None:
+    throttle = LoginThrottle(free=2, first_wait_s=2)
+    assert throttle.wait_s([[at(9), at(0), at(5)]], at(9)) == 4
+    assert throttle.wait_s([[at(0), at(5), at(9)]], at(9)) == 4
 
 
 def test_an_audit_change_lists_only_changed_fields_and_masks_secrets() -> None:
