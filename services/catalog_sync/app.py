@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 import faust
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, Counter
 
 from services.catalog_sync.changes import UploadOnChange
 from services.catalog_sync.cycle import CatalogCycle
@@ -32,6 +32,7 @@ from shopsync.adapters.kafka.topics import (
     DOCUMENTS_VOIDED,
 )
 from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
+from shopsync.adapters.shoprenter.api_metrics import shop_api_metrics
 from shopsync.domain.document_links import link_key
 from shopsync.service_layer.document_writeback import DocumentWriteback
 from shopsync.service_layer.order_reconciling import OrderReconciler
@@ -51,32 +52,35 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
     """Wire the leader timer and the consumers (concurrency=1)."""
     worker = workers.worker_app(SERVICE.app_id, settings, settings.catalog_sync_port, registry)
-    ticks = workers.wire_sync_ticks(worker, SERVICE, settings, _cycle(worker, settings).run)
+    shop_api = shop_api_metrics(worker.registry)
+    cycle = _cycle(worker, settings, shop_api.throttled_for("catalog"))
+    ticks = workers.wire_sync_ticks(worker, SERVICE, settings, cycle.run)
     _upload_on_change(worker, ticks)
-    workers.wire_sync_ticks(worker, RECONCILE, settings, _reconcile(worker, settings).run)
-    _write_back(worker, settings)
+    reconcile = _reconcile(worker, settings, shop_api.throttled_for("poll"))
+    workers.wire_sync_ticks(worker, RECONCILE, settings, reconcile.run)
+    _write_back(worker, settings, shop_api.throttled_for("writeback"))
     return worker.with_service_pages()
 
 
-def _cycle(worker: workers.WorkerApp, settings: Settings) -> CatalogCycle:
+def _cycle(worker: workers.WorkerApp, settings: Settings, throttled: Counter) -> CatalogCycle:
     cipher = CredentialCipher(load_or_create_key(settings))
     metrics = catalog_metrics(worker.registry)
-    return CatalogCycle(worker.sessions, cipher, lambda: worker.resources.http, metrics)
+    return CatalogCycle(worker.sessions, cipher, lambda: worker.resources.http, metrics, throttled)
 
 
-def _reconcile(worker: workers.WorkerApp, settings: Settings) -> ReconcileCycle:
+def _reconcile(worker: workers.WorkerApp, settings: Settings, throttled: Counter) -> ReconcileCycle:
     cipher = CredentialCipher(load_or_create_key(settings))
     store = SqlAlchemyReconcileStore(worker.sessions)
     reconciler = OrderReconciler(store, worker.resources.producer)
     metrics = reconcile_metrics(worker.registry)
     return ReconcileCycle(
-        worker.sessions, cipher, lambda: worker.resources.http, reconciler, metrics
+        worker.sessions, cipher, lambda: worker.resources.http, reconciler, metrics, throttled
     )
 
 
-def _write_back(worker: workers.WorkerApp, settings: Settings) -> None:
+def _write_back(worker: workers.WorkerApp, settings: Settings, throttled: Counter) -> None:
     """The retry ticks, and each issued or voided document handled as it is heard."""
-    cycle = _writeback(worker, settings)
+    cycle = _writeback(worker, settings, throttled)
     ticks = workers.wire_sync_ticks(worker, WRITEBACK, settings, cycle.run)
 
     async def issued(event: DocumentIssued) -> None:
@@ -91,7 +95,7 @@ def _write_back(worker: workers.WorkerApp, settings: Settings) -> None:
     workers.consume_changes(worker, ticks, VOIDED, voided)
 
 
-def _writeback(worker: workers.WorkerApp, settings: Settings) -> WritebackCycle:
+def _writeback(worker: workers.WorkerApp, settings: Settings, throttled: Counter) -> WritebackCycle:
     secret = load_or_create_key(settings)
     links = PdfLinks(settings.public_base_url, link_key(secret))
     if not settings.public_base_url:
@@ -107,6 +111,7 @@ def _writeback(worker: workers.WorkerApp, settings: Settings) -> WritebackCycle:
         DocumentWriteback(store),
         links if settings.public_base_url else None,
         writeback_metrics(worker.registry),
+        throttled,
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import aiohttp
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.download import CatalogDownloader
@@ -30,6 +31,7 @@ class CatalogCycle:
     # the process's session, owned by its composition root
     http: Callable[[], aiohttp.ClientSession]
     metrics: CatalogMetrics
+    throttled: Counter  # the shop's 429s (shopsync_shop_api_throttled_total{use="catalog"})
     _downloader: CatalogDownloader = field(init=False)
     _uploader: CatalogUploader = field(init=False)
 
@@ -55,7 +57,8 @@ class CatalogCycle:
 
     async def _cycle(self, connection: ShopConnection) -> str:
         """The connection's exchange with the shop, counted: "failed" or "ok"."""
-        client = HttpShoprenterClient(shop_access(connection, self.cipher), self.http())
+        access = shop_access(connection, self.cipher)
+        client = HttpShoprenterClient(access, self.http(), on_throttled=self.throttled.inc)
         started = time.monotonic()
         try:
             downloaded, uploaded = await self._exchange(connection, client)
@@ -73,7 +76,6 @@ class CatalogCycle:
 
     def _count_requests(self, client: HttpShoprenterClient) -> None:
         self.metrics.api_requests.inc(client.stats.requests)
-        self.metrics.throttled.inc(client.stats.throttled)
 
     async def _exchange(
         self, connection: ShopConnection, client: HttpShoprenterClient

@@ -42,9 +42,6 @@ class CatalogMetrics:
     api_requests: Annotated[
         Counter, Metric("shopsync_catalog_api_requests_total", "Shoprenter API requests made")
     ]
-    throttled: Annotated[
-        Counter, Metric("shopsync_catalog_api_throttled_total", "Shoprenter 429 answers received")
-    ]
     download_done: Annotated[
         Gauge,
         Metric(

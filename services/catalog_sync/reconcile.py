@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import aiohttp
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.metrics import ReconcileMetrics
@@ -38,6 +39,7 @@ class ReconcileCycle:
     http: Callable[[], aiohttp.ClientSession]  # the process's session
     reconciler: OrderReconciler
     metrics: ReconcileMetrics
+    throttled: Counter  # the shop's 429s (shopsync_shop_api_throttled_total{use="poll"})
 
     async def run(self, connection_id: int) -> str:
         """A tick's pass: "skipped" (intake off), "failed" or "ok"."""
@@ -48,7 +50,8 @@ class ReconcileCycle:
         return await self._pass(connection)
 
     async def _pass(self, connection: ShopConnection) -> str:
-        client = HttpShoprenterClient(shop_access(connection, self.cipher), self.http())
+        access = shop_access(connection, self.cipher)
+        client = HttpShoprenterClient(access, self.http(), on_throttled=self.throttled.inc)
         shop = ShopRef(connection.id, connection.account_id, connection.orders_reconcile_from)
         started = time.monotonic()
         try:

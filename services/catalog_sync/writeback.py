@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import aiohttp
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.metrics import WritebackMetrics
@@ -53,6 +54,7 @@ class WritebackCycle:
     writeback: DocumentWriteback
     links: PdfLinks | None  # None: PUBLIC_BASE_URL unset, nothing is written back
     metrics: WritebackMetrics
+    throttled: Counter  # the shop's 429s (shopsync_shop_api_throttled_total{use="writeback"})
 
     async def issued(self, event: DocumentIssued) -> bool:
         """Record the document when its connection writes back; True: a pass is due now."""
@@ -69,7 +71,8 @@ class WritebackCycle:
         connection = await self._writing(connection_id)
         if connection is None or self.links is None:
             return "skipped"
-        client = HttpShoprenterClient(shop_access(connection, self.cipher), self.http())
+        access = shop_access(connection, self.cipher)
+        client = HttpShoprenterClient(access, self.http(), on_throttled=self.throttled.inc)
         target = WritebackTarget(self.links.link, connection.writeback_status_id)
         shop = HttpShopOrderInvoices(client)
         try:

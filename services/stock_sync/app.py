@@ -18,6 +18,7 @@ from shopsync.adapters.kafka import worker_app as workers
 from shopsync.adapters.kafka.records import StockMoved
 from shopsync.adapters.kafka.topics import DLQ_STOCK_SYNC, STOCK_MOVEMENTS
 from shopsync.adapters.secrets import CredentialCipher, load_or_create_key
+from shopsync.adapters.shoprenter.api_metrics import shop_api_metrics
 from shopsync.settings import Settings
 
 SERVICE = workers.SyncService("shopsync-stock-sync", "stock", DLQ_STOCK_SYNC)
@@ -35,7 +36,8 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
 def _stock_worker(worker: workers.WorkerApp, settings: Settings) -> StockWorker:
     cipher = CredentialCipher(load_or_create_key(settings))
     metrics = stock_metrics(worker.registry)
-    return StockWorker(worker.sessions, cipher, metrics, lambda: worker.resources.http)
+    throttled = shop_api_metrics(worker.registry).throttled_for("stock")
+    return StockWorker(worker.sessions, cipher, metrics, lambda: worker.resources.http, throttled)
 
 
 def _feed(worker: workers.WorkerApp, settings: Settings, stock: StockWorker) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import aiohttp
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.stock_sync.download import StockDownloader
@@ -35,6 +36,7 @@ class StockWorker:
     metrics: StockMetrics
     # the process's session, owned by its composition root
     http: Callable[[], aiohttp.ClientSession]
+    throttled: Counter  # the shops' 429s (shopsync_shop_api_throttled_total{use="stock"})
     owed: StockOwed = field(default_factory=StockOwed)
     retry: RetryPolicy | None = None
     _uploader: StockUploader = field(init=False)
@@ -145,7 +147,9 @@ class StockWorker:
 
     def _client_for(self, connection: ShopConnection) -> HttpShoprenterClient:
         access = shop_access(connection, self.cipher)
-        return HttpShoprenterClient(access, self.http(), retry=self.retry)
+        return HttpShoprenterClient(
+            access, self.http(), retry=self.retry, on_throttled=self.throttled.inc
+        )
 
 
 def _said(exc: Exception) -> str:

@@ -15,11 +15,13 @@ from devtools.sandbox.generator import catalog
 from services.catalog_sync.download import CatalogDownloader
 from shopsync.adapters.db.models import CatalogSyncState, Price, PriceGroup, Product, ProductGroup
 from shopsync.adapters.secrets import CredentialCipher
+from shopsync.adapters.shoprenter.api_metrics import shop_api_metrics
 from shopsync.service_layer.shops import apply_settings
 from tests.sandbox_fixtures import Sandbox, client_for
 from tests.support import shop_connection, unique
 
 pytestmark = pytest.mark.integration
+THROTTLED = "shopsync_shop_api_throttled_total"
 
 
 async def connected(
@@ -136,8 +138,11 @@ async def test_a_catalog_tick_downloads_with_the_connections_own_stored_credenti
         sandbox.point(connection, shop, cipher)
         await session.commit()
     registry = CollectorRegistry()
-    cycle = CatalogCycle(sessions, cipher, lambda: http, catalog_metrics(registry))
+    throttled = shop_api_metrics(registry).throttled_for("catalog")
+    cycle = CatalogCycle(sessions, cipher, lambda: http, catalog_metrics(registry), throttled)
+    shop.faults.throttle_next, shop.faults.retry_after = 2, 1  # another app used the budget
     assert await cycle.run(cid) == "ok"
+    assert registry.get_sample_value(THROTTLED, {"use": "catalog"}) == 2
     assert await count(sessions, Product, account_id=aid) == 30
     assert registry.get_sample_value("shopsync_catalog_products_downloaded_total") == 30
     assert (

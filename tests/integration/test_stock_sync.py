@@ -29,6 +29,7 @@ from shopsync.adapters.kafka.contracts import check
 from shopsync.adapters.kafka.records import StockMoved
 from shopsync.adapters.kafka.topics import STOCK_MOVEMENTS
 from shopsync.adapters.secrets import CredentialCipher
+from shopsync.adapters.shoprenter.api_metrics import shop_api_metrics
 from shopsync.adapters.shoprenter.retry import RetryPolicy
 from shopsync.domain.stock_owed import RETRY_FIRST_S, StockOwed
 from shopsync.service_layer.shops import apply_settings
@@ -220,6 +221,7 @@ async def test_a_failed_push_is_owed_again_after_a_pause_not_forgotten(
         cipher,
         stock_metrics(registry),
         lambda: http,
+        shop_api_metrics(registry).throttled_for("stock"),
         owed=StockOwed(clock=lambda: now[0]),
         retry=RetryPolicy(max_attempts=2, base_s=0.01),
     )
@@ -234,9 +236,12 @@ async def test_a_failed_push_is_owed_again_after_a_pause_not_forgotten(
     await worker.flush()  # a second later: the shop is left alone during the pause
     assert shop.stats.requests == requests
     now[0] += RETRY_FIRST_S
+    shop.faults.throttle_next, shop.faults.retry_after = 1, 1  # then a 429: waited out
     await worker.flush()
     assert shop_stock(shop) == {"S-1": "12", "S-2": "13", "S-3": "14"}
     assert registry.get_sample_value("shopsync_stock_owed_skus") == 0
+    throttled = {"use": "stock"}
+    assert registry.get_sample_value("shopsync_shop_api_throttled_total", throttled) == 1
 
 
 def moved(account_id: int, sku: str) -> StockMoved:

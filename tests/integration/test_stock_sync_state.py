@@ -14,6 +14,7 @@ from services.stock_sync.metrics import stock_metrics
 from services.stock_sync.worker import StockWorker
 from shopsync.adapters.db.models import ShopConnection, StockSyncState
 from shopsync.adapters.secrets import CredentialCipher
+from shopsync.adapters.shoprenter.api_metrics import shop_api_metrics
 from shopsync.adapters.shoprenter.retry import RetryPolicy
 from shopsync.domain.stock_owed import RETRY_FIRST_S, StockOwed
 from tests.integration.test_stock_sync import SKUS, moved, stocked
@@ -54,6 +55,7 @@ def _worker(
         cipher,
         stock_metrics(CollectorRegistry()),
         lambda: http,
+        shop_api_metrics(CollectorRegistry()).throttled_for("stock"),
         owed=StockOwed(clock=lambda: now[0]),
         retry=RetryPolicy(max_attempts=2, base_s=0.01),
     )

@@ -25,6 +25,7 @@ from shopsync.adapters.kafka.decoding import RecordReader, decode
 from shopsync.adapters.kafka.records import CatalogChanged, StockMoved
 from shopsync.adapters.kafka.ticks import ConnectionRunner
 from shopsync.adapters.secrets import CredentialCipher
+from shopsync.adapters.shoprenter.api_metrics import shop_api_metrics
 from shopsync.domain.product_input import ProductSpec
 from shopsync.service_layer.catalog_admin import save_products
 from shopsync.service_layer.shops import apply_settings
@@ -112,7 +113,10 @@ async def test_a_local_product_added_is_uploaded_to_the_accounts_uploading_shop_
             )
         ).scalars()
         [change] = [decode(p.encode(), CatalogChanged) for p in payloads]
-    cycle = CatalogCycle(sessions, cipher, lambda: http, catalog_metrics(CollectorRegistry()))
+    throttled = shop_api_metrics(CollectorRegistry()).throttled_for("catalog")
+    cycle = CatalogCycle(
+        sessions, cipher, lambda: http, catalog_metrics(CollectorRegistry()), throttled
+    )
     registry = CollectorRegistry()
     runner = ConnectionRunner(cycle.run, 4, Counter("skipped", "skipped", registry=registry))
     follower = UploadOnChange(sessions, runner)

@@ -28,6 +28,7 @@ from shopsync.adapters.db.writebacks import SqlAlchemyWritebackStore, writeback_
 from shopsync.adapters.kafka.order_events import order_event
 from shopsync.adapters.kafka.records import DocumentIssued
 from shopsync.adapters.secrets import CredentialCipher
+from shopsync.adapters.shoprenter.api_metrics import shop_api_metrics
 from shopsync.domain.document_links import link_key, signature_valid
 from shopsync.service_layer.document_writeback import DocumentWriteback
 from shopsync.service_layer.order_intake import OrderIntake
@@ -88,7 +89,13 @@ def _cycle(
 ) -> WritebackCycle:
     writeback = DocumentWriteback(SqlAlchemyWritebackStore(sessions))
     return WritebackCycle(
-        sessions, cipher, lambda: http, writeback, links, writeback_metrics(registry)
+        sessions,
+        cipher,
+        lambda: http,
+        writeback,
+        links,
+        writeback_metrics(registry),
+        shop_api_metrics(registry).throttled_for("writeback"),
     )
 
 

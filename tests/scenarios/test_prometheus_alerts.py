@@ -132,14 +132,15 @@ def service_down_firing(api: PrometheusApi) -> set[str]:
 
 
 def service_pid(marker: str, service: str) -> int:
-    """The pid of the stack's child running `shopsync <service>` (its last argument)."""
+    """The pid of the stack's child running `shopsync <service>` (its last argument); 0 while
+    there is none (between a crash and its restart)."""
     found = [
         int(entry.name)
         for entry in Path("/proc").iterdir()
         if entry.name.isdigit() and _started_by(entry, marker) and _args(entry)[-1:] == [service]
     ]
-    assert len(found) == 1, f"{service}: {found}"
-    return found[0]
+    assert len(found) <= 1, f"{service}: {found}"
+    return found[0] if found else 0
 
 
 def _started_by(entry: Path, marker: str) -> bool:
@@ -154,14 +155,51 @@ def _args(entry: Path) -> list[str]:
     return []
 
 
+def supervisor_said(log: Path, service: str) -> str:
+    """What `shopsync up` printed about a service (exits, restarts, kills), for a failure."""
+    lines = log.read_text(errors="replace").splitlines()
+    said = [line for line in lines if line.lstrip().startswith((service, "broker:"))]
+    return "\n".join(said[-30:]) or "(nothing)"
+
+
+def stopped(pid: int) -> bool:
+    """The process is stopped by a signal (state T), not running, exiting or gone."""
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rpartition(")")[2].split()[0] == "T"
+    return False
+
+
+def settled_stopped(pid: int) -> bool:
+    """After SIGSTOP: True once the process is stopped, False if it exited instead."""
+    with contextlib.suppress(TimeoutError):
+        wait_until(lambda: stopped(pid) or not Path(f"/proc/{pid}").exists(), timeout_s=5)
+    return stopped(pid)
+
+
 @contextlib.contextmanager
-def hung(pid: int) -> Iterator[None]:
-    """The process (its group: `shopsync up` gives each child one) stopped, then let go."""
-    os.killpg(pid, signal.SIGSTOP)
+def hung(marker: str, service: str, log: Path) -> Iterator[int]:
+    """The service's process (its group: `shopsync up` gives each child one) stopped, then let go.
+
+    A process caught on its way out (it crashed, and `shopsync up` starts another) cannot be
+    stopped: the one started in its place is. A stopped process is gone only if something
+    SIGKILLed it: that fails with what the supervisor said.
+    """
+    pid = 0
+    for _ in range(3):
+        pid = wait_until(lambda: service_pid(marker, service), timeout_s=60, interval_s=0.5)
+        os.killpg(pid, signal.SIGSTOP)
+        if settled_stopped(pid):
+            break
+        print(f"\n{service} {pid} exited as it was stopped; stopping the next one")
+    assert stopped(pid), f"{service} could not be stopped:\n{supervisor_said(log, service)}"
     try:
-        yield
+        yield pid
     finally:
-        os.killpg(pid, signal.SIGCONT)
+        try:
+            os.killpg(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pytest.fail(f"{service} {pid} vanished while stopped:\n{supervisor_said(log, service)}")
 
 
 def test_prometheus_sees_every_service_up_and_a_hung_order_processor_alone_fires_service_down(
@@ -179,7 +217,8 @@ def test_prometheus_sees_every_service_up_and_a_hung_order_processor_alone_fires
         firing.update(service_down_firing(api))
         return "order-processor" in firing
 
-    with hung(service_pid(stack.env["SHOPSYNC_E2E_MARKER"], "order-processor")):
+    marker, log = stack.env["SHOPSYNC_E2E_MARKER"], tmp_path / "make-run.log"
+    with hung(marker, "order-processor", log):
         hung_at = time.monotonic()
         wait_until(lambda: "order-processor" not in jobs_up(api), timeout_s=30, interval_s=0.5)
         # The rule's `for: 1m` plus scrapes, evaluations and a loaded machine: generous.

@@ -75,7 +75,7 @@ def test_the_dashboard_shows_what_the_operator_watches() -> None:
         "shopsync_order_dead_letters_total",
         "shopsync_catalog_cycle_seconds_bucket",
         "shopsync_catalog_cycles_total",
-        "shopsync_catalog_api_throttled_total",
+        "shopsync_shop_api_throttled_total",
         "shopsync_orders_recovered_total",
         "shopsync_orders_poll_lag_seconds",
         "shopsync_nav_documents",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -52,6 +52,7 @@ class HttpShoprenterClient:
         limiter: RequestPacer | None = None,
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        on_throttled: Callable[[], object] | None = None,
     ) -> None:
         self.access = access
         self._http = http
@@ -60,6 +61,7 @@ class HttpShoprenterClient:
         self._rng = rng or random.Random()
         self._auth = Authenticator(access, http)
         self.stats = ClientStats()
+        self._on_throttled = on_throttled  # told of every 429 answer (a metric)
 
     @property
     def tokens_fetched(self) -> int:
@@ -146,7 +148,7 @@ class HttpShoprenterClient:
                 continue
             if not self._resends(status, resendable, attempt):
                 return body_or_error(self.access.path, method, url, status, body)
-            await self._wait_after(status, attempt, retry_after)
+            await self._wait(attempt, retry_after)
 
     async def _try_send(
         self, method: str, url: str, data: Any, resendable: bool, attempt: int
@@ -173,19 +175,21 @@ class HttpShoprenterClient:
         resend = resendable or status in (429, 503)
         return status in RETRYABLE_STATUSES and resend and attempt < self._retry.max_attempts
 
-    async def _wait_after(self, status: int, attempt: int, retry_after: float | None) -> None:
-        if status == 429:
-            self.stats.throttled += 1
-        await self._wait(attempt, retry_after)
-
     async def _send(self, method: str, url: str, data: Any) -> Answer:
         headers = {"Accept": "application/json", "Authorization": await self._auth.header()}
         self.stats.requests += 1
         async with self._http.request(method, url, json=data, headers=headers) as response:
             text = await response.text()
             self.stats.statuses[response.status] = self.stats.statuses.get(response.status, 0) + 1
+            if response.status == 429:  # counted whether or not it is retried
+                self._throttled()
             body = json_or_text(text)
             return response.status, body, parse_retry_after(response.headers.get("Retry-After"))
+
+    def _throttled(self) -> None:
+        self.stats.throttled += 1
+        if self._on_throttled is not None:
+            self._on_throttled()
 
     async def _wait(self, attempt: int, retry_after: float | None) -> None:
         self.stats.retries += 1
