@@ -12,7 +12,7 @@ import itertools
 import logging
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,9 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.product_rows import shop_product, upsert_page
 from shopsync.adapters.db.models import CatalogSyncState, ShopConnection
+from shopsync.adapters.db.sync_runs import add_run
 from shopsync.adapters.shoprenter.client import PAGE_LIMIT, HttpShoprenterClient
 from shopsync.adapters.shoprenter.mapping import link_id, product_from_json
 from shopsync.domain.catalog_merge import with_sku
+from shopsync.domain.sync_runs import CATALOG_DOWNLOAD, FinishedRun, run_until
 
 log = logging.getLogger(__name__)
 # Shoprenter compares updatedAfter with its own clock: overlap a little, upserts are idempotent.
@@ -39,6 +41,7 @@ class DownloadReport:
     updated: int = 0
     groups_created: int = 0
     finished: bool = False
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass
@@ -52,8 +55,24 @@ class CatalogDownloader:
     async def run(
         self, connection_id: int, client: HttpShoprenterClient, max_pages: int | None = None
     ) -> DownloadReport:
-        """One cycle (or its continuation); max_pages stops early, as a crash would."""
+        """One cycle (or its continuation); max_pages stops early, as a crash would.
+
+        A finished or failed run leaves its row in the sync history; a stopped one does not.
+        """
         report = DownloadReport()
+        try:
+            return await self._run(connection_id, client, max_pages, report)
+        except Exception as exc:
+            await self._record_error(connection_id, repr(exc), report.started_at)
+            raise
+
+    async def _run(
+        self,
+        connection_id: int,
+        client: HttpShoprenterClient,
+        max_pages: int | None,
+        report: DownloadReport,
+    ) -> DownloadReport:
         query = _first_query(await self._state(connection_id))
         categories = await _category_names(client)
         async with aclosing(self._pages(connection_id, client, query, max_pages)) as pages:
@@ -69,7 +88,7 @@ class CatalogDownloader:
         """The cycle's pages, each next one asked for before the current one is stored."""
         fetch = _fetch(client, query)
         for number in itertools.count(1):
-            page = await self._fetched(connection_id, fetch)
+            page = await fetch
             more = bool(page.get("next")) and (max_pages is None or number < max_pages)
             if more:
                 # The next request waits for its rate slot anyway: store this page meanwhile.
@@ -93,20 +112,18 @@ class CatalogDownloader:
             await session.commit()
             return state
 
-    async def _fetched(self, connection_id: int, fetch: asyncio.Task[Page]) -> Page:
-        """The page asked for; a failure is recorded on the connection's state, then raised."""
+    async def _record_error(self, connection_id: int, error: str, started_at: datetime) -> None:
+        """The failure on the connection's state, with its failed run, in one transaction."""
+        run = run_until(CATALOG_DOWNLOAD, started_at, datetime.now(UTC), ok=False)
         try:
-            return await fetch
-        except Exception as exc:
-            await self._record_error(connection_id, repr(exc))
-            raise
-
-    async def _record_error(self, connection_id: int, error: str) -> None:
-        async with self.sessions() as session:
-            state = await session.get(CatalogSyncState, connection_id)
-            if state is not None:
-                state.last_error = error[:1000]
+            async with self.sessions() as session:
+                state = await session.get(CatalogSyncState, connection_id)
+                if state is not None:
+                    state.last_error = error[:1000]
+                await add_run(session, connection_id, run)
                 await session.commit()
+        except Exception as exc:  # the cycle's own error is the one to raise
+            log.warning("catalog download failure of %s not recorded: %r", connection_id, exc)
 
     async def _store_page(
         self, connection_id: int, categories: dict[str, str], page: Page, report: DownloadReport
@@ -120,6 +137,8 @@ class CatalogDownloader:
             remotes = [shop_product(product_from_json(i)) for i in items]
             await upsert_page(session, connection, with_sku(remotes), categories, report)
             _advance(state, len(items), _page_count(page), bool(page.get("next")))
+            if not page.get("next"):
+                await add_run(session, connection_id, _finished(report))
             await session.commit()
             self._report_progress(state)
         report.products += len(items)
@@ -166,6 +185,10 @@ def _finish(state: CatalogSyncState) -> None:
     state.updated_after = (started - CLOCK_SKEW).strftime("%Y-%m-%dT%H:%M:%S")
     state.last_success_at = datetime.now(UTC)
     state.last_error = None
+
+
+def _finished(report: DownloadReport) -> FinishedRun:
+    return run_until(CATALOG_DOWNLOAD, report.started_at, datetime.now(UTC), ok=True)
 
 
 def _page_count(page: Page) -> int:

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.catalog_sync.upload_requests import language_id, request
 from shopsync.adapters.db.models import ProductLink, ShopConnection
+from shopsync.adapters.db.sync_runs import SqlAlchemySyncRuns, add_run
 from shopsync.adapters.shoprenter.client import BatchResult, HttpShoprenterClient
 from shopsync.adapters.shoprenter.errors import ShoprenterUnavailable
 from shopsync.domain.catalog import PlannedUpload, UploadAction
+from shopsync.domain.sync_runs import CATALOG_UPLOAD, FinishedRun, run_until
 from shopsync.service_layer.catalog_plan import product_links, upload_plan
+from shopsync.service_layer.ports import SyncRunLog
 
 log = logging.getLogger(__name__)
 CREATE_ATTEMPTS = 3  # sends of a plan whose answers were lost, each after a fresh SKU lookup
@@ -31,6 +35,7 @@ class UploadReport:
     skipped_excluded: int = 0
     skipped_unchanged: int = 0
     failed: dict[str, str] = field(default_factory=dict)  # sku → Shoprenter's reason
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 class CatalogUploader:
@@ -38,6 +43,7 @@ class CatalogUploader:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        self._history: SyncRunLog = SqlAlchemySyncRuns(sessions)
 
     async def plan(self, connection_id: int) -> list[PlannedUpload]:
         """What the next cycle would create, overwrite or skip; reads only the database."""
@@ -47,16 +53,31 @@ class CatalogUploader:
             return await upload_plan(session, connection)
 
     async def run(self, connection_id: int, client: HttpShoprenterClient) -> UploadReport:
+        """One cycle, left in the sync history: beside the links it wrote, or on its own."""
+        report = UploadReport()
+        try:
+            sent = await self._run(connection_id, client, report)
+        except Exception:
+            await self._history.record(connection_id, _run(report, ok=False))
+            raise
+        if not sent:
+            await self._history.record(connection_id, _run(report, ok=True))
+        return report
+
+    async def _run(
+        self, connection_id: int, client: HttpShoprenterClient, report: UploadReport
+    ) -> bool:
+        """The plan sent and its answers recorded; False when there was nothing to send."""
         plan = await self.plan(connection_id)
-        report = _skips_counted(plan)
+        _count_skips(plan, report)
         todo = [p for p in plan if p.action in (UploadAction.CREATE, UploadAction.OVERWRITE)]
         if not todo:
-            return report
+            return False
         with_specials = await self._exchanges_sale_prices(connection_id)
         language = await language_id(client)
         todo, results = await _send(client, todo, language, with_specials)
         await self._record(connection_id, todo, results, report)
-        return report
+        return True
 
     async def _exchanges_sale_prices(self, connection_id: int) -> bool:
         async with self._sessions() as session:
@@ -77,15 +98,18 @@ class CatalogUploader:
             for planned, result in zip(todo, results, strict=True):
                 link = _link(session, links, connection_id, planned.product.product_id)
                 _note(link, planned, result, report)
+            await add_run(session, connection_id, _run(report, ok=not report.failed))
             await session.commit()
 
 
-def _skips_counted(plan: list[PlannedUpload]) -> UploadReport:
-    """A cycle's report, with the products the plan skips counted."""
-    return UploadReport(
-        skipped_excluded=sum(p.action == UploadAction.SKIP_EXCLUDED for p in plan),
-        skipped_unchanged=sum(p.action == UploadAction.SKIP_UNCHANGED for p in plan),
-    )
+def _count_skips(plan: list[PlannedUpload], report: UploadReport) -> None:
+    """The products the plan skips, counted on the cycle's report."""
+    report.skipped_excluded = sum(p.action == UploadAction.SKIP_EXCLUDED for p in plan)
+    report.skipped_unchanged = sum(p.action == UploadAction.SKIP_UNCHANGED for p in plan)
+
+
+def _run(report: UploadReport, ok: bool) -> FinishedRun:
+    return run_until(CATALOG_UPLOAD, report.started_at, datetime.now(UTC), ok)
 
 
 def _link(

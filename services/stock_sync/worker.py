@@ -75,6 +75,7 @@ class StockWorker:
     async def _push_owed(
         self, connection_id: int, skus: set[str], client: HttpShoprenterClient
     ) -> None:
+        started = time.monotonic()
         try:
             report = await self._uploader.push(connection_id, skus, client)
         except Exception as exc:
@@ -87,12 +88,15 @@ class StockWorker:
                 pause,
             )
             self.metrics.api_errors.inc()
-            await self._marks.pushed(connection_id, len(skus), _said(exc))
+            await self._marks.pushed(
+                connection_id, len(skus), _said(exc), time.monotonic() - started
+            )
             return
         self.owed.succeeded(connection_id)
         self._count(report.skus_pushed, report.api_calls, len(report.failed))
         refused = f"{len(report.failed)} SKUs refused by the shop" if report.failed else None
-        await self._marks.pushed(connection_id, 0, refused)
+        seconds = time.monotonic() - started
+        await self._marks.pushed(connection_id, 0, refused, seconds, report.skus_pushed)
 
     def _count(self, pushed: int, calls: int, failed: int) -> None:
         self._calls += calls

@@ -1,4 +1,5 @@
-"""What stock sync last did per connection (`stock_sync_state`), written for the console.
+"""What stock sync last did per connection (`stock_sync_state`), written for the console, with
+the run it ends in the sync history (`sync_runs`), in the same transaction.
 
 A failure to write it is logged, never raised: it must not stop a push or a tick."""
 
@@ -6,13 +7,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.adapters.db.models import StockSyncState
+from shopsync.adapters.db.sync_runs import add_run
+from shopsync.domain.sync_runs import STOCK_UPLOAD, FinishedRun, push_worth_keeping
 
 log = logging.getLogger(__name__)
 ERROR_CHARS = 300
@@ -24,34 +27,51 @@ class SqlAlchemyStockSyncMarks:
 
     sessions: async_sessionmaker[AsyncSession]
 
-    async def pushed(self, connection_id: int, owed: int, error: str | None) -> None:
-        """A push ended: `owed` SKUs are still owed to the shop (0 after a success)."""
+    async def pushed(
+        self,
+        connection_id: int,
+        owed: int,
+        error: str | None,
+        seconds: float | None = None,
+        sent: int = 0,
+    ) -> None:
+        """A push ended: `owed` SKUs are still owed to the shop (0 after a success).
+
+        Timed (`seconds`), it is a stock-upload run of the history when it sent something or
+        failed (a push that had nothing to send is not)."""
         now = datetime.now(UTC)
-        await self._write(connection_id, owed_skus=owed, push_at=now, push_error=_short(error))
+        run = None
+        if seconds is not None and push_worth_keeping(sent, error is not None):
+            run = _run_ending(STOCK_UPLOAD, now, seconds, error)
+        await self._write(connection_id, run, owed_skus=owed, push_at=now, push_error=_short(error))
 
     async def cycled(
         self, connection_id: int, kind: str, seconds: float, error: str | None
     ) -> None:
         """A tick (download or reconcile) ended, in `seconds`, failed with `error` or not."""
+        now = datetime.now(UTC)
         await self._write(
             connection_id,
+            _run_ending(f"stock_{kind}", now, seconds, error),
             cycle_kind=kind,
-            cycle_at=datetime.now(UTC),
+            cycle_at=now,
             cycle_seconds=round(seconds, 3),
             cycle_error=_short(error),
         )
 
-    async def _write(self, connection_id: int, **values: Any) -> None:
+    async def _write(self, connection_id: int, run: FinishedRun | None, **values: Any) -> None:
         for _ in range(2):  # a second writer may insert the row first: then it is updated
             try:
-                return await self._upsert(connection_id, values)
+                return await self._upsert(connection_id, run, values)
             except IntegrityError:
                 continue
             except SQLAlchemyError as exc:
                 log.warning("stock sync state of connection %s not written: %r", connection_id, exc)
                 return
 
-    async def _upsert(self, connection_id: int, values: dict[str, Any]) -> None:
+    async def _upsert(
+        self, connection_id: int, run: FinishedRun | None, values: dict[str, Any]
+    ) -> None:
         async with self.sessions() as session:
             row = await session.get(StockSyncState, connection_id)
             if row is None:
@@ -59,7 +79,13 @@ class SqlAlchemyStockSyncMarks:
                 session.add(row)
             for name, value in values.items():
                 setattr(row, name, value)
+            if run is not None:
+                await add_run(session, connection_id, run)
             await session.commit()
+
+
+def _run_ending(flow: str, end: datetime, seconds: float, error: str | None) -> FinishedRun:
+    return FinishedRun(flow, end - timedelta(seconds=seconds), seconds, error is None)
 
 
 def _short(error: str | None) -> str | None:
