@@ -71,11 +71,6 @@ async def operators(session: AsyncSession) -> list[OperatorView]:
     return [_view(row) for row in rows]
 
 
-async def operator_by_id(session: AsyncSession, operator_id: int) -> OperatorView | None:
-    row = await session.get(Operator, operator_id)
-    return _view(row) if row is not None else None
-
-
 async def authenticate(session: AsyncSession, email: str, password: str) -> OperatorView | None:
     """The operator whose password this is, else None (as slow for an unknown e-mail)."""
     row = await _find(session, email.strip().lower())
