@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,11 @@ def money(value: Decimal | None, currency: str, *, language: str = "en") -> str:
         return ""
     shown = number(value, 0 if currency == "HUF" else 2, language=language)
     return f"{shown} Ft" if currency == "HUF" and language == "hu" else f"{shown} {currency}"
+
+
+def day(value: date, *, language: str = "en") -> str:
+    """A day under a chart's axis, without its year: 03-01 or 03. 01."""
+    return value.strftime("%m. %d." if language == "hu" else "%m-%d")
 
 
 def moment(value: datetime | None, *, language: str = "en") -> str:

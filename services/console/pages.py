@@ -39,6 +39,7 @@ async def render(
         "num": partial(formats.number, language=language),
         "money": partial(formats.money, language=language),
         "when": partial(formats.moment, language=language),
+        "day": partial(formats.day, language=language),
         "path": request.path,
         "flash": session.pop("flash", None),
     }

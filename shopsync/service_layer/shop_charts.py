@@ -1,5 +1,5 @@
-"""What a shop's charts show: documents and orders per hour over the last week, and how long
-its latest catalog and stock cycles took (only the latest of each is kept)."""
+"""What a shop's charts show: documents and orders per hour over the last week, how long its
+latest catalog and stock cycles took, and each flow's runs over the week (`sync_runs`)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.models import CatalogSyncState, Document, OrderStateRow, StockSyncState
 from shopsync.adapters.db.order_state_json import state_from_json
+from shopsync.adapters.db.sync_runs import runs_since
 from shopsync.domain.duration_chart import DurationChart, duration_chart
+from shopsync.domain.duration_history_chart import WINDOW, FlowHistory, flow_history
 from shopsync.domain.hourly_chart import WEEK_HOURS, HourlyChart, hourly_chart, per_hour
+from shopsync.domain.sync_runs import FLOWS
 
 
 @dataclass(frozen=True)
@@ -23,10 +26,11 @@ class ShopCharts:
     documents: HourlyChart
     orders: HourlyChart
     durations: DurationChart
+    histories: tuple[FlowHistory, ...]  # the flows that ran this week, in FLOWS order
 
 
 async def shop_charts(session: AsyncSession, connection_id: int, now: datetime) -> ShopCharts:
-    """The three charts of one connection, read within the week before `now`."""
+    """The charts of one connection, read within the week before `now`."""
     since = now - timedelta(hours=WEEK_HOURS)
     documents = await _document_times(session, connection_id, since)
     orders = await _order_arrivals(session, connection_id, since)
@@ -34,7 +38,16 @@ async def shop_charts(session: AsyncSession, connection_id: int, now: datetime) 
         hourly_chart(per_hour(documents), now),
         hourly_chart(per_hour(orders), now),
         duration_chart(await _durations(session, connection_id)),
+        await _histories(session, connection_id, now),
     )
+
+
+async def _histories(
+    session: AsyncSession, connection_id: int, now: datetime
+) -> tuple[FlowHistory, ...]:
+    runs = await runs_since(session, connection_id, now - WINDOW)
+    ran = {run.flow for run in runs}
+    return tuple(flow_history(flow, runs, now) for flow in FLOWS if flow in ran)
 
 
 async def _document_times(

@@ -1,5 +1,6 @@
-"""The charts tab draws a shop's week: orders and documents per hour as SVG bars, and how long
-its latest catalog and stock cycles took; no script on the page, none allowed by its CSP."""
+"""The charts tab draws a shop's week: orders and documents per hour as SVG bars, how long its
+latest catalog and stock cycles took, and each flow's runs over the week (failed ones apart);
+no script on the page, none allowed by its CSP."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from services.console.formats import BUDAPEST
 from shopsync.adapters.db.models import (
     CatalogSyncState,
     Document,
@@ -17,6 +19,8 @@ from shopsync.adapters.db.models import (
     ShopConnection,
 )
 from shopsync.adapters.db.stock_sync_marks import SqlAlchemyStockSyncMarks
+from shopsync.adapters.db.sync_runs import add_run
+from shopsync.domain.sync_runs import FinishedRun
 from tests.console.conftest import Console
 from tests.support import unique
 
@@ -31,14 +35,18 @@ class Figures(HTMLParser):
         self.bars: dict[str, list[str]] = {}
         self.figure = ""
         self.inline_script = False
+        self.runs: dict[str, list[tuple[str, str]]] = {}  # figure → (class, data-seconds)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         if tag == "figure":
             self.figure = found.get("id") or ""
             self.bars[self.figure] = []
+            self.runs[self.figure] = []
         elif tag == "rect" and found.get("class") == "bar":
             self.bars[self.figure].append(found.get("data-value") or "")
+        elif tag == "rect" and (found.get("class") or "").startswith("run "):
+            self.runs[self.figure].append((found["class"] or "", found.get("data-seconds") or ""))
         elif tag == "script" and not found.get("src"):
             self.inline_script = True
         self.inline_script |= any(name.startswith("on") for name, _ in attrs)
@@ -107,3 +115,58 @@ async def test_a_shop_with_nothing_this_week_says_so_under_empty_charts(console:
     figures.feed(page)
     assert figures.bars["orders-chart"] == [] and figures.bars["documents-chart"] == []
     assert page.count("Nothing in these 7 days.") == 2
+
+
+async def _history(console: Console, now: datetime) -> None:
+    """Catalog downloads this week (one failed), a stock push, and a download 9 days ago."""
+    runs = [
+        ("catalog_download", timedelta(days=9), 99.0, True),
+        ("catalog_download", timedelta(days=3), 20.0, True),
+        ("catalog_download", timedelta(days=2), 40.0, False),
+        ("catalog_download", timedelta(hours=1), 10.0, True),
+        ("stock_upload", timedelta(minutes=5), 0.5, True),
+    ]
+    async with console.sessions() as db:
+        for flow, ago, seconds, ok in runs:
+            await add_run(db, console.shop_id, FinishedRun(flow, now - ago, seconds, ok))
+        await db.commit()
+
+
+async def test_the_charts_tab_draws_each_flows_runs_of_the_week_with_failed_ones_apart(
+    console: Console,
+) -> None:
+    await _history(console, datetime.now(UTC))
+    viewer = await console.logged_in(console.viewer)
+    _, page, _ = await viewer.get(f"/shops/{console.shop_id}?tab=charts")
+    figures = Figures()
+    figures.feed(page)
+    assert figures.runs["history-catalog_download"] == [
+        ("run ok", "20.0"),
+        ("run failed", "40.0"),
+        ("run ok", "10.0"),
+    ], "one mark per run of the week, in time order; not the one 9 days ago"
+    assert figures.runs["history-stock_upload"] == [("run ok", "0.5")]
+    assert "history-catalog_upload" not in figures.runs, "a flow that never ran is not drawn"
+    assert "3 runs · 1 failed · longest 40.0 s" in page
+    assert not figures.inline_script
+
+
+async def test_the_history_names_its_days_in_the_chosen_language(console: Console) -> None:
+    now = datetime.now(UTC)
+    await _history(console, now)
+    viewer = await console.logged_in(console.viewer)
+    _, english, _ = await viewer.get(f"/shops/{console.shop_id}?tab=charts")
+    yesterday = (now - timedelta(days=1)).astimezone(BUDAPEST)
+    assert f">{yesterday:%m-%d}</text>" in english and "Catalog download" in english
+    await viewer.post(
+        "/language", {"to": "hu", "back": "/shops", "csrf": await viewer.token("/shops")}
+    )
+    _, hungarian, _ = await viewer.get(f"/shops/{console.shop_id}?tab=charts")
+    assert f">{yesterday:%m. %d.}</text>" in hungarian and "Termékletöltés" in hungarian
+    assert "3 futás · 1 sikertelen · leghosszabb 40,0 s" in hungarian
+
+
+async def test_a_shop_that_never_synced_says_so_instead_of_a_history(console: Console) -> None:
+    viewer = await console.logged_in(console.viewer)
+    _, page, _ = await viewer.get(f"/shops/{console.shop_id}?tab=charts")
+    assert "No sync cycle in these 7 days." in page
