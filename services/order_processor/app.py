@@ -11,9 +11,11 @@ import faust
 from prometheus_client import CollectorRegistry
 
 from services.order_processor.consumer import MessageRef, OrderEventConsumer
-from services.order_processor.metrics import ProcessorMetrics, processor_metrics
+from services.order_processor.metrics import ProcessorMetrics, processor_metrics, waiting_metrics
+from services.order_processor.waiting import COUNT_S, WaitingCounts
 from shopsync.adapters.db.dead_letters import DeadLetterSink
 from shopsync.adapters.db.uow import order_units
+from shopsync.adapters.health import survived
 from shopsync.adapters.kafka.faust_app import raw_topic
 from shopsync.adapters.kafka.topics import DLQ_ORDER_PROCESSOR, ORDER_EVENTS
 from shopsync.adapters.kafka.worker_app import WorkerApp, worker_app
@@ -39,7 +41,17 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
             await consumer.process_batch(_messages(batch))
             _record_lag(worker.app, metrics, batch)
 
+    _count_waiting(worker)
     return worker.with_service_pages()
+
+
+def _count_waiting(worker: WorkerApp) -> None:
+    """Dead letters and held orders waiting for an operator, as gauges the alerts read."""
+    waiting = WaitingCounts(worker.sessions, waiting_metrics(worker.registry))
+
+    @worker.app.timer(COUNT_S)
+    async def count_waiting() -> None:
+        await survived(worker.readiness, "counting dead letters and held orders", waiting.count())
 
 
 def _consumer(worker: WorkerApp, metrics: ProcessorMetrics, rates: RateBook) -> OrderEventConsumer:

@@ -82,6 +82,33 @@ def processor_metrics(registry: CollectorRegistry) -> ProcessorMetrics:
 
 
 @dataclass(frozen=True)
+class WaitingMetrics:
+    """What waits for an operator, counted from the database (services/order_processor/waiting.py);
+    every order processor exports the same figures."""
+
+    dead_letters: Annotated[
+        Gauge,
+        Metric(
+            "shopsync_dead_letters_waiting",
+            "Dead letters not yet replayed, by the consumer that gave them up",
+            ["consumer"],
+        ),
+    ]
+    held_orders: Annotated[
+        Gauge,
+        Metric(
+            "shopsync_orders_held_waiting",
+            "Orders held for review and not yet released, by the field at fault",
+            ["field"],
+        ),
+    ]
+
+
+def waiting_metrics(registry: CollectorRegistry) -> WaitingMetrics:
+    return build(WaitingMetrics, registry)
+
+
+@dataclass(frozen=True)
 class RelayMetrics:
     """The outbox relay's own (a process of its own, with its own registry)."""
 

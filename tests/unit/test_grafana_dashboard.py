@@ -72,6 +72,8 @@ def test_the_dashboard_shows_what_the_operator_watches() -> None:
         "shopsync_gateway_requests_total",
         "shopsync_documents_total",
         "shopsync_orders_held_total",
+        "shopsync_orders_held_waiting",
+        "shopsync_dead_letters_waiting",
         "shopsync_order_dead_letters_total",
         "shopsync_catalog_cycle_seconds_bucket",
         "shopsync_catalog_cycles_total",
