@@ -12,6 +12,7 @@ import json
 import os
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -24,7 +25,9 @@ from sqlalchemy import select
 
 from shopsync.adapters.db.engine import create_engine, session_factory
 from shopsync.adapters.db.models import Account, DeadLetterRow, ShopConnection
+from shopsync.adapters.db.sync_runs import add_run
 from shopsync.adapters.kafka.topics import ORDER_EVENTS
+from shopsync.domain.sync_runs import FinishedRun
 from shopsync.service_layer.accounts import set_supplier
 from shopsync.service_layer.operators import add_operator
 from tests.console.browser import chromium, screenshot
@@ -274,3 +277,27 @@ def test_hungarian_labels_and_formats_when_chosen(browser: webdriver.Chrome) -> 
     )
     assert " Ft" in browser.find_element(By.ID, "documents").text
     screenshot(browser, "10-documents-hungarian")
+
+
+def test_the_charts_tab_shows_a_week_of_sync_cycles_in_hungarian(browser: webdriver.Chrome) -> None:
+    shop_id = int(STORY["shop_url"].rsplit("/", 1)[1])
+    now = datetime.now(UTC)
+
+    async def week(db: Any) -> None:
+        for n in range(7 * 24 * 3):  # a catalog download every 20 minutes, every 50th failed
+            seconds = 30 + 25 * ((n // 72) % 3) + n % 7
+            run = FinishedRun(
+                "catalog_download", now - timedelta(minutes=20 * n), seconds, n % 50 != 0
+            )
+            await add_run(db, shop_id, run)
+        for n in range(40):
+            run = FinishedRun("stock_upload", now - timedelta(hours=4 * n), 0.2 + n % 5 / 10, True)
+            await add_run(db, shop_id, run)
+
+    asyncio.run(_in_db(STORY["url"], week))
+    browser.get(STORY["shop_url"] + "?tab=charts")
+    history = browser.find_element(By.ID, "history-catalog_download")
+    assert len(history.find_elements(By.CSS_SELECTOR, "rect.run")) == 7 * 24 * 3
+    assert len(history.find_elements(By.CSS_SELECTOR, "rect.run.failed")) == 11
+    assert "Termékletöltés" in history.text and "sikertelen" in history.text
+    screenshot(browser, "11-shop-charts-hungarian")
