@@ -38,13 +38,27 @@ def run_until(flow: str, started_at: datetime, ended_at: datetime, ok: bool) -> 
     return FinishedRun(flow, started_at, max((ended_at - started_at).total_seconds(), 0.0), ok)
 
 
-def push_worth_keeping(pushed: int, failed: bool) -> bool:
-    """A stock push goes into the history only when it sent something or failed.
+KEPT_PUSH_EVERY = timedelta(minutes=1)
 
-    Pushes run every second while stock is owed: a push that found nothing to send (its SKUs
-    unlinked, the connection switched off) would only fill the table.
+
+def push_worth_keeping(
+    pushed: int, failed: bool, last_kept: FinishedRun | None, now: datetime
+) -> bool:
+    """A stock push goes into the history when it failed; when it sent something, if the
+    connection's last push kept failed (the recovery shows) or ended a minute ago or more.
+
+    Pushes run every second while stock is owed: a busy shop would write 86,400 rows a day,
+    and a push that found nothing to send (its SKUs unlinked, the connection switched off)
+    would only fill the table. Failures are few (each one pauses the shop, 5 s doubling to a
+    minute) and each is kept.
     """
-    return failed or pushed > 0
+    if failed:
+        return True
+    if pushed == 0:
+        return False
+    if last_kept is None or not last_kept.ok:
+        return True
+    return now - (last_kept.started_at + timedelta(seconds=last_kept.seconds)) >= KEPT_PUSH_EVERY
 
 
 def prune_before(run: FinishedRun) -> datetime | None:

@@ -123,11 +123,12 @@ async def test_a_stock_push_that_sent_stock_leaves_a_run_and_an_idle_flush_leave
     await worker.flush()
     now[0] += RETRY_FIRST_S
     await worker.flush()
-    assert await _runs(sessions, cid) == [
-        ("stock_upload", "ok"),
-        ("stock_upload", "failed"),
-        ("stock_upload", "ok"),
-    ]
+    expected = [("stock_upload", "ok"), ("stock_upload", "failed"), ("stock_upload", "ok")]
+    assert await _runs(sessions, cid) == expected  # the failure and the recovery
+    await worker.on_movement(moved(aid, SKUS[1]))
+    now[0] += 1
+    await worker.flush()  # the next second's push: sampled out (a minute per kept push)
+    assert await _runs(sessions, cid) == expected
 
 
 async def test_a_reconcile_tick_leaves_a_run_of_its_own_flow(

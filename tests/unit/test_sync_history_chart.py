@@ -89,9 +89,20 @@ def test_a_very_busy_flow_is_thinned_to_the_longest_ok_and_failed_run_per_x() ->
     assert max(m.height for m in chart.marks) == PLOT_BOTTOM - PLOT_TOP
 
 
-def test_only_a_push_that_sent_something_or_failed_is_worth_keeping() -> None:
-    assert push_worth_keeping(3, failed=False) and push_worth_keeping(0, failed=True)
-    assert not push_worth_keeping(0, failed=False)
+def test_a_push_is_kept_when_it_failed_or_sent_something_a_minute_after_the_last_kept() -> None:
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+    def kept(ended_s_ago: float, ok: bool = True) -> FinishedRun:
+        return FinishedRun(STOCK_UPLOAD, now - timedelta(seconds=ended_s_ago + 0.5), 0.5, ok)
+
+    assert push_worth_keeping(3, failed=False, last_kept=None, now=now)
+    assert push_worth_keeping(0, failed=True, last_kept=kept(0), now=now)
+    assert not push_worth_keeping(0, failed=False, last_kept=None, now=now)
+    # pushes every second while stock is owed: one a minute is kept, failures always, and the
+    # first success after a failure
+    assert not push_worth_keeping(3, failed=False, last_kept=kept(59), now=now)
+    assert push_worth_keeping(3, failed=False, last_kept=kept(60), now=now)
+    assert push_worth_keeping(3, failed=False, last_kept=kept(1, ok=False), now=now)
 
 
 def test_tick_runs_cut_the_history_eight_days_back_and_stock_pushes_do_not() -> None:

@@ -6,7 +6,7 @@ A failure to write it is logged, never raised: it must not stop a push or a tick
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,8 @@ class SqlAlchemyStockSyncMarks:
     """One row per connection; each write a transaction of its own."""
 
     sessions: async_sessionmaker[AsyncSession]
+    # connection → its last push that went into the history (pushes are sampled: a minute)
+    _push_kept: dict[int, FinishedRun] = field(default_factory=dict, init=False)
 
     async def pushed(
         self,
@@ -37,12 +39,13 @@ class SqlAlchemyStockSyncMarks:
     ) -> None:
         """A push ended: `owed` SKUs are still owed to the shop (0 after a success).
 
-        Timed (`seconds`), it is a stock-upload run of the history when it sent something or
-        failed (a push that had nothing to send is not)."""
+        Timed (`seconds`), it is a stock-upload run of the history when it failed, or sent
+        something after a failure or a minute after the last one kept (domain.sync_runs)."""
         now = datetime.now(UTC)
         run = None
-        if seconds is not None and push_worth_keeping(sent, error is not None):
-            run = _run_ending(STOCK_UPLOAD, now, seconds, error)
+        last_kept = self._push_kept.get(connection_id)
+        if seconds is not None and push_worth_keeping(sent, error is not None, last_kept, now):
+            run = self._push_kept[connection_id] = _run_ending(STOCK_UPLOAD, now, seconds, error)
         await self._write(connection_id, run, owed_skus=owed, push_at=now, push_error=_short(error))
 
     async def cycled(
