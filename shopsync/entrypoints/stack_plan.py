@@ -103,13 +103,19 @@ def _sandbox(settings: Settings) -> ServiceSpec:
     )
 
 
-def child_env(settings: Settings) -> dict[str, str]:
-    """Ours, with the broker, database and var directory this stack chose, output unbuffered."""
+def child_env(settings: Settings, demo: bool = False) -> dict[str, str]:
+    """Ours, with the broker, database and var directory this stack chose, output unbuffered.
+
+    The demo's shop is the local sandbox, which reaches the local gateway: without a
+    PUBLIC_BASE_URL of the operator's, its documents are written back with links there.
+    """
     env = dict(os.environ)
     env["KAFKA_BOOTSTRAP_SERVERS"] = settings.bootstrap_servers
     env["DATABASE_URL"] = settings.resolved_database_url
     env["SHOPSYNC_VAR_DIR"] = str(settings.var_dir.resolve())
     env["PYTHONUNBUFFERED"] = "1"
+    if demo and not settings.public_base_url:
+        env["PUBLIC_BASE_URL"] = settings.webhook_base_url
     return env
 
 

@@ -90,7 +90,7 @@ class Stack:
 
     def _start_services(self) -> list[ServiceSpec]:
         specs = service_specs(self.settings, self.demo, self.workers)
-        env = child_env(self.settings)
+        env = child_env(self.settings, self.demo)
         for spec in specs:
             self._in_background(self._keep(spec, env))
         return specs

@@ -145,6 +145,15 @@ def make_run(
             proc.stdout.close()
 
 
+def demo_written_back(env: dict[str, str]) -> dict[str, Any] | None:
+    """A demo document whose write-back is done, if one is yet."""
+    for listed in cli(env, "documents", "list", "--connection", "demo", "--json"):
+        shown: dict[str, Any] = cli(env, "documents", "show", str(listed["id"]), "--json")
+        if (shown.get("writeback") or {}).get("state") == "done":
+            return shown
+    return None
+
+
 def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_everything(
     make_run: tuple[subprocess.Popen[str], list[str]], stack_env: dict[str, str]
 ) -> None:
@@ -197,6 +206,10 @@ def test_make_run_turns_the_sample_webhook_into_one_document_and_sigterm_ends_ev
         timeout_s=20,
     )
     assert {d["kind"] for d in demo_documents} <= {"proforma", "invoice"}
+    # No PUBLIC_BASE_URL of the operator's: the demo's documents are still written back onto
+    # the sandbox shop's orders, with links to the local gateway that serve their PDFs.
+    written = wait_until(lambda: demo_written_back(stack_env), timeout_s=60, interval_s=1.0)
+    assert written["writeback"]["order_invoice_id"]
 
     # Every service answers Prometheus's scrape, and none leaks the connection's secret.
     services = ("GATEWAY", "ORDER_PROCESSOR", "ORDER_MAILER", "OUTBOX_RELAY", "CATALOG_SYNC")
