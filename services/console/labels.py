@@ -138,6 +138,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "nothing_here": ("Nothing here.", "Nincs itt semmi."),
     "viewer_note": ("You can look but not change (viewer).", "Csak megtekintés (néző)."),
     "language": ("Magyar", "English"),
+    # A document's kind, state and e-mail state: the stored code after the dot.
+    "kind.invoice": ("invoice", "számla"),
+    "kind.proforma": ("proforma", "díjbekérő"),
+    "kind.storno": ("storno", "sztornó számla"),
+    "status.live": ("in force", "érvényes"),
+    "status.voided": ("withdrawn", "visszavonva"),
+    "status.stornoed": ("reversed by storno", "sztornózva"),
+    "status.settled": ("settled by invoice", "számlával rendezve"),
+    "email.not_requested": ("not asked for", "nincs kérve"),
+    "email.requested": ("waiting to be sent", "küldésre vár"),
+    "email.retrying": ("failed, trying again", "sikertelen, újrapróbálva"),
+    "email.sent": ("sent", "elküldve"),
+    "email.failed": ("failed", "sikertelen"),
 }
 
 

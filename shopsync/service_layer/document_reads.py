@@ -49,6 +49,7 @@ def document_summary(document: Document, connection_name: str) -> dict[str, Any]
         "currency": document.currency,
         **_totals(document),
         "email_status": document.email_status,
+        "email_error": document.email_error,
         "created_at": document.created_at,
     }
 
