@@ -14,7 +14,12 @@ from services.console.keys import SESSIONS, THROTTLE
 from services.console.labels import label
 from services.console.pages import language_of, render
 from shopsync.service_layer.console_sessions import close_session, open_session
-from shopsync.service_layer.login_failures import forget_failures, login_wait_s, record_failure
+from shopsync.service_layer.login_failures import (
+    failure_keys,
+    forget_failures,
+    login_wait_s,
+    record_failure,
+)
 from shopsync.service_layer.operators import OperatorView, authenticate
 
 
@@ -28,7 +33,7 @@ async def log_in(request: web.Request) -> web.StreamResponse:
     (a session planted before the login is never the logged-in one)."""
     form = await request.post()
     email, password = str(form.get("email", "")).strip().lower(), str(form.get("password", ""))
-    keys = (f"address:{request.remote}", f"account:{email}")
+    keys = failure_keys(request.remote, email)
     throttle, now = request.app[THROTTLE], datetime.now(UTC)
     async with request.app[SESSIONS]() as db:
         if (wait := await login_wait_s(db, throttle, keys, now)) > 0:
@@ -64,7 +69,6 @@ async def _fresh_session(
     await db.commit()
     session = await new_session(request)
     session["sid"] = sid
-    session["operator_id"] = operator.id
     session["csrf"] = secrets.token_urlsafe(32)
     if language:
         session["lang"] = language

@@ -12,6 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shopsync.adapters.db.models import LoginFailure
 from shopsync.domain.login_throttle import LoginThrottle
 
+KEY_CHARS = 400  # login_failures.key
+
+
+def failure_keys(address: str | None, email: str) -> tuple[str, str]:
+    """What a login is counted under: the caller's address and the account tried, cut to the
+    column (an e-mail that long is no operator's; uncut, its insert failed: a 500, uncounted)."""
+    return f"address:{address}"[:KEY_CHARS], f"account:{email}"[:KEY_CHARS]
+
 
 async def login_wait_s(
     session: AsyncSession, throttle: LoginThrottle, keys: Sequence[str], now: datetime

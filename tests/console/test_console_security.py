@@ -191,6 +191,16 @@ async def test_failed_logins_for_many_accounts_from_one_address_are_slowed_too(
     assert (await visitor.log_in(console.viewer, PASSWORD))[0] == 429
 
 
+async def test_guesses_under_overlong_emails_are_refused_and_slow_their_address_too(
+    console: Console,
+) -> None:
+    visitor = console.visitor()
+    for n in range(3):
+        status, body, _ = await visitor.log_in(f"{n}{'x' * 500}@example.hu", "guess guess guess")
+        assert status == 401 and 'name="password"' in body
+    assert (await visitor.log_in(console.viewer, PASSWORD))[0] == 429
+
+
 async def test_failures_counted_before_a_restart_still_slow_the_next_login(
     console: Console, pg_database_url: str
 ) -> None:
