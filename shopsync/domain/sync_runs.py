@@ -38,6 +38,13 @@ def run_until(flow: str, started_at: datetime, ended_at: datetime, ok: bool) -> 
     return FinishedRun(flow, started_at, max((ended_at - started_at).total_seconds(), 0.0), ok)
 
 
+def run_ended(flow: str, ended_at: datetime, seconds: float, ok: bool) -> FinishedRun:
+    """The run that ended now after `seconds` (timed on a monotonic clock): it started that long
+    before its wall-clock end."""
+    seconds = max(seconds, 0.0)
+    return FinishedRun(flow, ended_at - timedelta(seconds=seconds), seconds, ok)
+
+
 KEPT_PUSH_EVERY = timedelta(minutes=1)
 
 

@@ -22,6 +22,7 @@ from shopsync.domain.sync_runs import (
     FinishedRun,
     prune_before,
     push_worth_keeping,
+    run_ended,
     run_until,
 )
 
@@ -114,3 +115,9 @@ def test_a_run_lasts_from_its_start_to_its_end_and_never_less_than_nothing() -> 
     run = run_until(CATALOG_DOWNLOAD, END, END + timedelta(seconds=90), ok=False)
     assert (run.seconds, run.result) == (90.0, "failed")
     assert run_until(CATALOG_DOWNLOAD, END, END - timedelta(seconds=1), ok=True).seconds == 0.0
+
+
+def test_a_run_timed_on_a_monotonic_clock_started_that_long_before_its_end() -> None:
+    run = run_ended(STOCK_UPLOAD, END, 2.5, ok=True)
+    assert (run.started_at, run.seconds, run.result) == (END - timedelta(seconds=2.5), 2.5, "ok")
+    assert run_ended(STOCK_UPLOAD, END, -0.1, ok=False).started_at == END

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shopsync.adapters.db.models import StockSyncState
 from shopsync.adapters.db.sync_runs import add_run
-from shopsync.domain.sync_runs import STOCK_UPLOAD, FinishedRun, push_worth_keeping
+from shopsync.domain.sync_runs import STOCK_UPLOAD, FinishedRun, push_worth_keeping, run_ended
 
 log = logging.getLogger(__name__)
 ERROR_CHARS = 300
@@ -43,9 +43,9 @@ class SqlAlchemyStockSyncMarks:
         something after a failure or a minute after the last one kept (domain.sync_runs)."""
         now = datetime.now(UTC)
         run = None
-        last_kept = self._push_kept.get(connection_id)
-        if seconds is not None and push_worth_keeping(sent, error is not None, last_kept, now):
-            run = self._push_kept[connection_id] = _run_ending(STOCK_UPLOAD, now, seconds, error)
+        last_kept, failed = self._push_kept.get(connection_id), error is not None
+        if seconds is not None and push_worth_keeping(sent, failed, last_kept, now):
+            run = self._push_kept[connection_id] = run_ended(STOCK_UPLOAD, now, seconds, not failed)
         await self._write(connection_id, run, owed_skus=owed, push_at=now, push_error=_short(error))
 
     async def cycled(
@@ -55,7 +55,7 @@ class SqlAlchemyStockSyncMarks:
         now = datetime.now(UTC)
         await self._write(
             connection_id,
-            _run_ending(f"stock_{kind}", now, seconds, error),
+            run_ended(f"stock_{kind}", now, seconds, error is None),
             cycle_kind=kind,
             cycle_at=now,
             cycle_seconds=round(seconds, 3),
@@ -85,10 +85,6 @@ class SqlAlchemyStockSyncMarks:
             if run is not None:
                 await add_run(session, connection_id, run)
             await session.commit()
-
-
-def _run_ending(flow: str, end: datetime, seconds: float, error: str | None) -> FinishedRun:
-    return FinishedRun(flow, end - timedelta(seconds=seconds), seconds, error is None)
 
 
 def _short(error: str | None) -> str | None:
