@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.models import Operator
 from shopsync.adapters.passwords import hash_password
 from shopsync.service_layer.console_sessions import end_sessions_of
-from shopsync.service_layer.operators import ROLES, SHORTEST_PASSWORD, OperatorError
+from shopsync.service_layer.operators import (
+    OperatorError,
+    check_password,
+    check_role,
+    find_operator,
+)
 
 
 async def remove_operator(session: AsyncSession, email: str) -> None:
@@ -23,8 +28,7 @@ async def remove_operator(session: AsyncSession, email: str) -> None:
 
 async def change_role(session: AsyncSession, email: str, role: str) -> None:
     """A new role; the operator logs in again to work under it."""
-    if role not in ROLES:
-        raise OperatorError(f"role {role!r}: choose admin or viewer")
+    check_role(role)
     row = await _existing(session, email)
     row.role = role
     await end_sessions_of(session, row.id)
@@ -32,8 +36,7 @@ async def change_role(session: AsyncSession, email: str, role: str) -> None:
 
 async def change_password(session: AsyncSession, email: str, password: str) -> None:
     """A new password (its argon2 hash); whoever held the old one is logged out."""
-    if len(password) < SHORTEST_PASSWORD:
-        raise OperatorError(f"the password needs at least {SHORTEST_PASSWORD} characters")
+    check_password(password)
     row = await _existing(session, email)
     row.password_hash = await asyncio.to_thread(hash_password, password)
     await end_sessions_of(session, row.id)
@@ -41,8 +44,7 @@ async def change_password(session: AsyncSession, email: str, password: str) -> N
 
 async def _existing(session: AsyncSession, email: str) -> Operator:
     email = email.strip().lower()
-    query = select(Operator).where(Operator.email == email)
-    row = (await session.execute(query)).scalar_one_or_none()
+    row = await find_operator(session, email)
     if row is None:
         raise OperatorError(f"no operator {email}")
     return row

@@ -41,7 +41,7 @@ def _view(row: Operator) -> OperatorView:
 async def add_operator(session: AsyncSession, email: str, role: str, password: str) -> OperatorView:
     """A new operator with the password's argon2 hash; refused if the e-mail is taken."""
     email = _checked(email.strip().lower(), role, password)
-    if await _find(session, email) is not None:
+    if await find_operator(session, email) is not None:
         raise OperatorError(f"an operator {email} already exists")
     password_hash = await asyncio.to_thread(hash_password, password)
     row = Operator(email=email, role=role, password_hash=password_hash)
@@ -53,14 +53,25 @@ async def add_operator(session: AsyncSession, email: str, role: str, password: s
 def _checked(email: str, role: str, password: str) -> str:
     if not EMAIL_PATTERN.match(email):
         raise OperatorError(f"{email!r} is not an e-mail address")
-    if role not in ROLES:
-        raise OperatorError(f"role {role!r}: choose admin or viewer")
-    if len(password) < SHORTEST_PASSWORD:
-        raise OperatorError(f"the password needs at least {SHORTEST_PASSWORD} characters")
+    check_role(role)
+    check_password(password)
     return email
 
 
-async def _find(session: AsyncSession, email: str) -> Operator | None:
+def check_role(role: str) -> None:
+    """Refuse a role that is not one of ROLES."""
+    if role not in ROLES:
+        raise OperatorError(f"role {role!r}: choose admin or viewer")
+
+
+def check_password(password: str) -> None:
+    """Refuse a password shorter than SHORTEST_PASSWORD."""
+    if len(password) < SHORTEST_PASSWORD:
+        raise OperatorError(f"the password needs at least {SHORTEST_PASSWORD} characters")
+
+
+async def find_operator(session: AsyncSession, email: str) -> Operator | None:
+    """The operator row of this e-mail (already lower-cased), if any."""
     query = select(Operator).where(Operator.email == email)
     return (await session.execute(query)).scalar_one_or_none()
 
@@ -73,7 +84,7 @@ async def operators(session: AsyncSession) -> list[OperatorView]:
 
 async def authenticate(session: AsyncSession, email: str, password: str) -> OperatorView | None:
     """The operator whose password this is, else None (as slow for an unknown e-mail)."""
-    row = await _find(session, email.strip().lower())
+    row = await find_operator(session, email.strip().lower())
     hashed = row.password_hash if row is not None else decoy_hash()
     matches = await asyncio.to_thread(password_matches, hashed, password)
     return _view(row) if row is not None and matches else None
