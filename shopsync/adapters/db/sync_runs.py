@@ -1,8 +1,9 @@
 """The history of sync cycles in `sync_runs`: written beside a flow's state, read for charts.
 
 `add_run` writes in the caller's transaction (a flow with a state row records its run with
-the state update); `SqlAlchemySyncRuns` is the port for flows without one, each write a
-transaction of its own, whose failure is logged, never raised: history must not stop a sync.
+the state update); `SqlAlchemySyncRuns`, behind the `SyncRunLog` port, serves flows without
+one, each write a transaction of its own, whose failure is logged, never raised: history must
+not stop a sync.
 """
 
 from __future__ import annotations
