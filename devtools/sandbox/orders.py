@@ -9,7 +9,7 @@ from typing import Any
 from devtools.sandbox.order_rest import add_line, add_totals, net_of
 from devtools.sandbox.store import Row, SandboxShop
 from shopsync.adapters.shoprenter.ids import decode_id
-from shopsync.domain.orders import SHOP_ZONE
+from shopsync.domain.budapest import BUDAPEST
 
 
 def place_order(shop: SandboxShop, spec: dict[str, Any]) -> Row:
@@ -110,7 +110,7 @@ def _add_history(shop: SandboxShop, order: Row) -> None:
     status_id = order.fields["orderStatus"]
     decoded = decode_id(status_id)
     # As Shoprenter writes it: the shop's local time, to the second.
-    added = datetime.now(SHOP_ZONE).strftime("%Y-%m-%d %H:%M:%S")
+    added = datetime.now(BUDAPEST).strftime("%Y-%m-%d %H:%M:%S")
     order.fields["_history"].append(
         {
             "status": decoded[1]["order_status_id"] if decoded else status_id,

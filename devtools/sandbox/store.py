@@ -12,7 +12,7 @@ from typing import Any
 
 from devtools.sandbox.resources import SPECS, ResourceSpec
 from shopsync.adapters.shoprenter.ids import decode_id, encode_id
-from shopsync.domain.orders import SHOP_ZONE
+from shopsync.domain.budapest import BUDAPEST
 
 MONEY_FIELDS = frozenset({"price", "cost", "total", "value"})
 LINK_COLUMNS = {
@@ -29,7 +29,7 @@ SHOP_LOCAL_TIME = frozenset({"orders", "orderProducts", "orderTotals"})
 
 
 def now_text(local: bool = False) -> str:
-    return datetime.now(SHOP_ZONE if local else UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return datetime.now(BUDAPEST if local else UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 @dataclass

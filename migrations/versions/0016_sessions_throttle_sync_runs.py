@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("sid", name=op.f("pk_console_sessions")),
     )
     op.create_index("ix_console_sessions_operator", "console_sessions", ["operator_id"])
+    op.create_index("ix_console_sessions_expires", "console_sessions", ["expires_at"])
     op.create_table(
         "login_failures",
         sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
@@ -42,6 +43,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failures")),
     )
     op.create_index("ix_login_failures_key_at", "login_failures", ["key", "at"])
+    op.create_index("ix_login_failures_at", "login_failures", ["at"])  # pruning
     op.create_table(
         "sync_runs",
         sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
@@ -65,7 +67,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_sync_runs_connection_at", table_name="sync_runs")
     op.drop_table("sync_runs")
+    op.drop_index("ix_login_failures_at", table_name="login_failures")
     op.drop_index("ix_login_failures_key_at", table_name="login_failures")
     op.drop_table("login_failures")
+    op.drop_index("ix_console_sessions_expires", table_name="console_sessions")
     op.drop_index("ix_console_sessions_operator", table_name="console_sessions")
     op.drop_table("console_sessions")

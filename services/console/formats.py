@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-BUDAPEST = ZoneInfo("Europe/Budapest")
+from shopsync.domain.budapest import BUDAPEST
+
 NARROW_SPACE = "\u202f"
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from shopsync.domain.budapest import BUDAPEST
 from shopsync.domain.sync_runs import FinishedRun
 
-BUDAPEST = ZoneInfo("Europe/Budapest")
 WINDOW = timedelta(days=7)
 WIDTH = 720
 HEIGHT = 120

@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-BUDAPEST = ZoneInfo("Europe/Budapest")
+from shopsync.domain.budapest import BUDAPEST
+
 WEEK_HOURS = 7 * 24
 WIDTH = 720  # the viewBox: the page scales it to its width
 HEIGHT = 160

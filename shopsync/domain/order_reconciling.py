@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from shopsync.domain.orders import SHOP_ZONE
+from shopsync.domain.budapest import BUDAPEST
 
 #: How far before the mark a pass reads again.
 OVERLAP = timedelta(minutes=5)
@@ -70,12 +70,12 @@ def lag_seconds(mark: ReconcileMark, now: datetime) -> float:
 
 def shop_time(moment: datetime) -> str:
     """A moment as Shoprenter's date filters take it: the shop's local time, no zone [I]."""
-    return moment.astimezone(SHOP_ZONE).strftime("%Y-%m-%dT%H:%M:%S")
+    return moment.astimezone(BUDAPEST).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def from_day(day: str) -> datetime:
     """A backfill's start, "2026-03-01" or "2026-03-01T08:00", as the shop's local time."""
     moment = datetime.fromisoformat(day)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=SHOP_ZONE)
+        moment = moment.replace(tzinfo=BUDAPEST)
     return moment.astimezone(UTC)

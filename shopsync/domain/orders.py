@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from shopsync.domain.budapest import BUDAPEST
 from shopsync.domain.shoprenter_values import as_list, text
-
-#: Shoprenter writes status times in the shop's local time, without a zone.
-SHOP_ZONE = ZoneInfo("Europe/Budapest")
 
 
 @dataclass(frozen=True)
@@ -109,13 +106,8 @@ def status_time(value: str) -> datetime | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=SHOP_ZONE)
+        moment = moment.replace(tzinfo=BUDAPEST)  # the shop's local time
     return moment.astimezone(UTC)
-
-
-def budapest_day(moment: datetime) -> date:
-    """The calendar day a document shows and reports: Hungary's, whatever the server's zone."""
-    return moment.astimezone(SHOP_ZONE).date()
 
 
 def order_status(raw: dict[str, Any]) -> OrderStatus:

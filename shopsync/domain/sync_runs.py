@@ -49,21 +49,23 @@ KEPT_PUSH_EVERY = timedelta(minutes=1)
 
 
 def push_worth_keeping(
-    pushed: int, failed: bool, last_kept: FinishedRun | None, now: datetime
+    pushed: int, ok: bool, paused: bool, last_kept: FinishedRun | None, now: datetime
 ) -> bool:
-    """A stock push goes into the history when it failed; when it sent something, if the
-    connection's last push kept failed (the recovery shows) or ended a minute ago or more.
+    """Whether a stock push goes into the history.
 
-    Pushes run every second while stock is owed: a busy shop would write 86,400 rows a day,
-    and a push that found nothing to send (its SKUs unlinked, the connection switched off)
-    would only fill the table. Failures are few (each one pauses the shop, 5 s doubling to a
-    minute) and each is kept.
+    Pushes run every second while stock is owed: a busy shop would write 86,400 rows a day.
+    So: a push that failed outright (`paused`: its SKUs owed again, the shop left alone 5 s,
+    doubling to a minute — few) always; one that sent nothing and failed nothing (its SKUs
+    unlinked, the connection switched off) never; otherwise — sent, or some SKUs refused by the
+    shop (not ok, yet no pause: that can recur every second) — when its outcome differs from
+    the connection's last push kept (the first refusal, the recovery show) or that one ended a
+    minute ago or more.
     """
-    if failed:
+    if paused:
         return True
-    if pushed == 0:
+    if ok and pushed == 0:
         return False
-    if last_kept is None or not last_kept.ok:
+    if last_kept is None or last_kept.ok != ok:
         return True
     return now - (last_kept.started_at + timedelta(seconds=last_kept.seconds)) >= KEPT_PUSH_EVERY
 

@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.document_rows import lines_of
 from shopsync.adapters.db.models import Account, Document, ShopConnection
+from shopsync.domain.budapest import budapest_day
 from shopsync.domain.documents import DocumentKind
 from shopsync.domain.invoice_page import DocumentFacts, Original, Party, Payment, fulfilment_day
 from shopsync.domain.invoice_vat import SoldLine
 from shopsync.domain.nav_invoice import Address, payment_method_for
-from shopsync.domain.orders import budapest_day
 from shopsync.domain.payment_terms import due_days, method_name
 from shopsync.service_layer.accounts import eu_vat_number_of, supplier_of
 from shopsync.service_layer.exchange_rates import rate_on

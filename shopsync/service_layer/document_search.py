@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shopsync.adapters.db.models import Document, ShopConnection
+from shopsync.domain.budapest import BUDAPEST
 from shopsync.service_layer.document_reads import document_summary
-
-BUDAPEST = ZoneInfo("Europe/Budapest")
 
 
 @dataclass(frozen=True)

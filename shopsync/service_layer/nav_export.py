@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from shopsync.adapters.db.document_rows import lines_of
 from shopsync.adapters.db.models import Account, Document, ShopConnection
 from shopsync.adapters.nav.schema import NavSchemaError, validate_invoice_data
+from shopsync.domain.budapest import budapest_day
 from shopsync.domain.documents import DocumentKind
 from shopsync.domain.nav_invoice import (
     Address,
@@ -23,7 +24,6 @@ from shopsync.domain.nav_invoice import (
     invoice_data_xml,
     payment_method_for,
 )
-from shopsync.domain.orders import budapest_day
 from shopsync.service_layer.accounts import AccountError, supplier_of
 from shopsync.service_layer.exchange_rates import RateMissing, rate_on
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from shopsync.adapters.kafka.records import OrderReceived
+from shopsync.domain.budapest import budapest_day
 from shopsync.domain.exchange_rates import HOME_CURRENCY, DayRates
-from shopsync.domain.orders import budapest_day
 from shopsync.service_layer.order_batch import OrderBatch, Outcome, PoisonEvent
 from shopsync.service_layer.ports import Conflict, ExchangeRates, Outage, UnitOfWork
 

@@ -16,8 +16,8 @@ from shopsync.adapters.db.models import Account, Document, ShopConnection
 from shopsync.adapters.db.uow import order_units
 from shopsync.adapters.kafka.order_events import order_event
 from shopsync.adapters.secrets import CredentialCipher
+from shopsync.domain.budapest import budapest_day
 from shopsync.domain.nav_invoice import DATA_NS
-from shopsync.domain.orders import budapest_day
 from shopsync.service_layer.accounts import set_supplier
 from shopsync.service_layer.document_pdf import rendered_document
 from shopsync.service_layer.exchange_rates import set_rate

@@ -90,20 +90,26 @@ def test_a_very_busy_flow_is_thinned_to_the_longest_ok_and_failed_run_per_x() ->
     assert max(m.height for m in chart.marks) == PLOT_BOTTOM - PLOT_TOP
 
 
-def test_a_push_is_kept_when_it_failed_or_sent_something_a_minute_after_the_last_kept() -> None:
+def test_pushes_are_kept_when_they_fail_outright_change_outcome_or_a_minute_passed() -> None:
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
     def kept(ended_s_ago: float, ok: bool = True) -> FinishedRun:
         return FinishedRun(STOCK_UPLOAD, now - timedelta(seconds=ended_s_ago + 0.5), 0.5, ok)
 
-    assert push_worth_keeping(3, failed=False, last_kept=None, now=now)
-    assert push_worth_keeping(0, failed=True, last_kept=kept(0), now=now)
-    assert not push_worth_keeping(0, failed=False, last_kept=None, now=now)
-    # pushes every second while stock is owed: one a minute is kept, failures always, and the
-    # first success after a failure
-    assert not push_worth_keeping(3, failed=False, last_kept=kept(59), now=now)
-    assert push_worth_keeping(3, failed=False, last_kept=kept(60), now=now)
-    assert push_worth_keeping(3, failed=False, last_kept=kept(1, ok=False), now=now)
+    def keeps(pushed: int, ok: bool, last: FinishedRun | None, paused: bool = False) -> bool:
+        return push_worth_keeping(pushed, ok, paused, last, now)
+
+    assert keeps(3, ok=True, last=None)
+    assert keeps(0, ok=False, last=kept(0), paused=True)  # failed outright: always
+    assert not keeps(0, ok=True, last=None)  # nothing to send
+    # pushes every second while stock is owed: one a minute is kept, and each change
+    assert not keeps(3, ok=True, last=kept(59))
+    assert keeps(3, ok=True, last=kept(60))
+    assert keeps(3, ok=True, last=kept(1, ok=False))  # the recovery
+    # a SKU the shop refuses at every push (no pause follows): the first, then one a minute
+    assert keeps(2, ok=False, last=kept(1))
+    assert not keeps(2, ok=False, last=kept(1, ok=False))
+    assert keeps(2, ok=False, last=kept(60, ok=False))
 
 
 def test_tick_runs_cut_the_history_eight_days_back_and_stock_pushes_do_not() -> None:

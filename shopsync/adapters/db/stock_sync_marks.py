@@ -39,13 +39,14 @@ class SqlAlchemyStockSyncMarks:
     ) -> None:
         """A push ended: `owed` SKUs are still owed to the shop (0 after a success).
 
-        Timed (`seconds`), it is a stock-upload run of the history when it failed, or sent
-        something after a failure or a minute after the last one kept (domain.sync_runs)."""
+        Timed (`seconds`), it may be a stock-upload run of the history: pushes are sampled
+        (shopsync.domain.sync_runs.push_worth_keeping). A push that failed with SKUs still owed
+        failed outright; one with an error and none owed had some SKUs refused by the shop."""
         now = datetime.now(UTC)
         run = None
-        last_kept, failed = self._push_kept.get(connection_id), error is not None
-        if seconds is not None and push_worth_keeping(sent, failed, last_kept, now):
-            run = self._push_kept[connection_id] = run_ended(STOCK_UPLOAD, now, seconds, not failed)
+        last_kept, ok, paused = self._push_kept.get(connection_id), error is None, owed > 0
+        if seconds is not None and push_worth_keeping(sent, ok, paused, last_kept, now):
+            run = self._push_kept[connection_id] = run_ended(STOCK_UPLOAD, now, seconds, ok)
         await self._write(connection_id, run, owed_skus=owed, push_at=now, push_error=_short(error))
 
     async def cycled(

@@ -44,7 +44,10 @@ class ConsoleSession(Base):
     here and not expired (logging out deletes it, whatever the browser still holds)."""
 
     __tablename__ = "console_sessions"
-    __table_args__ = (Index("ix_console_sessions_operator", "operator_id"),)
+    __table_args__ = (
+        Index("ix_console_sessions_operator", "operator_id"),
+        Index("ix_console_sessions_expires", "expires_at"),  # pruning
+    )
 
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
@@ -56,7 +59,10 @@ class LoginFailure(Base):
     """A failed console login under one key (the caller's address, or the account tried)."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+    __table_args__ = (
+        Index("ix_login_failures_key_at", "key", "at"),
+        Index("ix_login_failures_at", "at"),  # pruning
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     key: Mapped[str] = mapped_column(String(400))
