@@ -15,12 +15,15 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
+from prometheus_client import CollectorRegistry
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from devtools.sandbox import generator
 from devtools.sandbox.orders import place_order, webhook_order
 from devtools.sandbox.store import Row, SandboxShop
+from services.catalog_sync.metrics import reconcile_metrics
+from services.catalog_sync.reconcile import ReconcileCycle
 from shopsync.adapters.db.models import Document
 from shopsync.adapters.db.reconcile_marks import SqlAlchemyReconcileStore
 from shopsync.adapters.db.uow import order_units
@@ -28,6 +31,7 @@ from shopsync.adapters.kafka.decoding import decode
 from shopsync.adapters.kafka.order_events import order_event
 from shopsync.adapters.kafka.records import OrderReceived
 from shopsync.adapters.secrets import CredentialCipher
+from shopsync.adapters.shoprenter.api_metrics import shop_api_metrics
 from shopsync.adapters.shoprenter.order_reads import HttpShopOrders
 from shopsync.domain.order_reconciling import ReconcileMark
 from shopsync.service_layer.order_intake import OrderIntake
@@ -174,3 +178,23 @@ async def test_a_webhook_and_a_poll_handled_at_the_same_time_give_one_document_p
     assert await reconciling.run() == 20
     assert len(polled.published) == 20
     assert await reconciling.documents() == {str(order.inner): ["proforma"] for order in placed}
+
+
+async def test_a_pass_run_by_its_tick_rides_out_429s_and_counts_them_as_the_polls(
+    reconciling: Reconciling, cipher: CredentialCipher
+) -> None:
+    order = reconciling.place(7)
+    reconciling.shop.faults.throttle_next, reconciling.shop.faults.retry_after = 2, 1
+    registry = CollectorRegistry()
+    store = SqlAlchemyReconcileStore(reconciling.sessions)
+    cycle = ReconcileCycle(
+        reconciling.sessions,
+        cipher,
+        lambda: reconciling.http,
+        OrderReconciler(store, reconciling.sender),
+        reconcile_metrics(registry),
+        shop_api_metrics(registry).throttled_for("poll"),
+    )
+    assert await cycle.run(reconciling.ref.connection_id) == "ok"
+    assert registry.get_sample_value("shopsync_shop_api_throttled_total", {"use": "poll"}) == 2
+    assert await reconciling.documents() == {str(order.inner): ["proforma"]}

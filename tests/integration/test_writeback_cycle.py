@@ -109,13 +109,16 @@ async def test_a_heard_invoice_is_written_back_with_a_signed_link_and_counted(
     cycle = _cycle(sessions, cipher, http, registry)
     event, shop = await _issued(sessions, sandbox, cipher)
     assert await cycle.issued(event)
+    shop.faults.throttle_next, shop.faults.retry_after = 1, 1  # a 429 refuses, applies nothing
     assert await cycle.run(event.connection_id) == "ok"
-    [row] = [r.fields for r in shop.table("orderInvoices").rows.values()]
+    [row] = [r.fields for r in shop.table("orderInvoices").rows.values()]  # still one row
     prefix = f"https://shopsync.example/documents/{event.document_id}/"
     assert row["invoicePath"].startswith(prefix) and row["invoicePath"].endswith(".pdf")
     assert signature_valid(KEY, event.document_id, row["invoicePath"][len(prefix) : -4])
     assert registry.get_sample_value("shopsync_writebacks_total", {"outcome": "done"}) == 1
     assert (registry.get_sample_value("shopsync_writeback_api_requests_total") or 0) >= 1
+    throttled = {"use": "writeback"}
+    assert registry.get_sample_value("shopsync_shop_api_throttled_total", throttled) == 1
 
 
 async def test_nothing_is_recorded_when_write_back_is_off_links_cannot_be_made_or_it_is_void(
