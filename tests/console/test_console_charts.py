@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-from services.console.formats import BUDAPEST
 from shopsync.adapters.db.models import (
     CatalogSyncState,
     Document,
@@ -20,6 +19,7 @@ from shopsync.adapters.db.models import (
 )
 from shopsync.adapters.db.stock_sync_marks import SqlAlchemyStockSyncMarks
 from shopsync.adapters.db.sync_runs import add_run
+from shopsync.domain.budapest import BUDAPEST
 from shopsync.domain.sync_runs import FinishedRun
 from tests.console.conftest import Console
 from tests.support import unique
