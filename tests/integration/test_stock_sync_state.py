@@ -5,36 +5,16 @@ from __future__ import annotations
 
 import aiohttp
 import pytest
-from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from devtools.sandbox.catalog import add_products
-from devtools.sandbox.store import SandboxShop
-from services.stock_sync.metrics import stock_metrics
-from services.stock_sync.worker import StockWorker
-from shopsync.adapters.db.models import ShopConnection, StockSyncState
+from shopsync.adapters.db.models import StockSyncState
 from shopsync.adapters.secrets import CredentialCipher
-from shopsync.adapters.shoprenter.api_metrics import shop_api_metrics
-from shopsync.adapters.shoprenter.retry import RetryPolicy
-from shopsync.domain.stock_owed import RETRY_FIRST_S, StockOwed
-from tests.integration.test_stock_sync import SKUS, moved, stocked
+from shopsync.domain.stock_owed import RETRY_FIRST_S
+from tests.integration.stock_workers import pointed_shop, stock_worker
+from tests.integration.test_stock_sync import SKUS, moved
 from tests.sandbox_fixtures import Sandbox
 
 pytestmark = pytest.mark.integration
-
-
-async def _pointed(
-    sandbox: Sandbox, sessions: async_sessionmaker[AsyncSession], cipher: CredentialCipher
-) -> tuple[SandboxShop, int, int]:
-    shop = sandbox.shop()
-    add_products(shop, [{"sku": s, "name": s, "price": "1", "taxRate": "27"} for s in SKUS])
-    cid, aid, _ = await stocked(sessions, cipher)
-    async with sessions() as session:
-        connection = await session.get(ShopConnection, cid)
-        assert connection is not None
-        sandbox.point(connection, shop, cipher)
-        await session.commit()
-    return shop, cid, aid
 
 
 async def _state(sessions: async_sessionmaker[AsyncSession], cid: int) -> StockSyncState:
@@ -44,32 +24,15 @@ async def _state(sessions: async_sessionmaker[AsyncSession], cid: int) -> StockS
         return row
 
 
-def _worker(
-    sessions: async_sessionmaker[AsyncSession],
-    cipher: CredentialCipher,
-    http: aiohttp.ClientSession,
-    now: list[float],
-) -> StockWorker:
-    return StockWorker(
-        sessions,
-        cipher,
-        stock_metrics(CollectorRegistry()),
-        lambda: http,
-        shop_api_metrics(CollectorRegistry()).throttled_for("stock"),
-        owed=StockOwed(clock=lambda: now[0]),
-        retry=RetryPolicy(max_attempts=2, base_s=0.01),
-    )
-
-
 async def test_a_shop_that_fails_a_push_shows_its_owed_skus_until_a_push_succeeds(
     sandbox: Sandbox,
     http: aiohttp.ClientSession,
     sessions: async_sessionmaker[AsyncSession],
     cipher: CredentialCipher,
 ) -> None:
-    shop, cid, aid = await _pointed(sandbox, sessions, cipher)
+    shop, cid, aid = await pointed_shop(sandbox, sessions, cipher)
     now = [1000.0]
-    worker = _worker(sessions, cipher, http, now)
+    worker = stock_worker(sessions, cipher, http, now)
     for sku in SKUS:
         await worker.on_movement(moved(aid, sku))
     shop.faults.fail_next = 2
@@ -88,8 +51,8 @@ async def test_each_reconcile_tick_is_recorded_with_its_duration_and_a_failure_w
     sessions: async_sessionmaker[AsyncSession],
     cipher: CredentialCipher,
 ) -> None:
-    shop, cid, _ = await _pointed(sandbox, sessions, cipher)
-    worker = _worker(sessions, cipher, http, [1000.0])
+    shop, cid, _ = await pointed_shop(sandbox, sessions, cipher)
+    worker = stock_worker(sessions, cipher, http, [1000.0])
     await worker.on_tick(cid)
     done = await _state(sessions, cid)
     assert done.cycle_kind == "reconcile" and done.cycle_error is None

@@ -23,10 +23,10 @@ from shopsync.adapters.shoprenter.ratelimit import ShopRateLimiter
 from shopsync.adapters.shoprenter.retry import RetryPolicy
 from shopsync.domain.stock_owed import RETRY_FIRST_S
 from shopsync.domain.sync_runs import FinishedRun
+from tests.integration.stock_workers import pointed_shop, stock_worker
 from tests.integration.test_catalog_download import connected
 from tests.integration.test_catalog_upload import local_catalog
 from tests.integration.test_stock_sync import SKUS, moved
-from tests.integration.test_stock_sync_state import _pointed, _worker
 from tests.sandbox_fixtures import Sandbox, client_for
 
 pytestmark = pytest.mark.integration
@@ -108,9 +108,9 @@ async def test_a_stock_push_that_sent_stock_leaves_a_run_and_an_idle_flush_leave
     sessions: async_sessionmaker[AsyncSession],
     cipher: CredentialCipher,
 ) -> None:
-    shop, cid, aid = await _pointed(sandbox, sessions, cipher)
+    shop, cid, aid = await pointed_shop(sandbox, sessions, cipher)
     now = [1000.0]
-    worker = _worker(sessions, cipher, http, now)
+    worker = stock_worker(sessions, cipher, http, now)
     await worker.flush()  # nothing owed: the every-second tick that finds no work
     assert await _runs(sessions, cid) == []
     for sku in SKUS:
@@ -137,8 +137,8 @@ async def test_a_reconcile_tick_leaves_a_run_of_its_own_flow(
     sessions: async_sessionmaker[AsyncSession],
     cipher: CredentialCipher,
 ) -> None:
-    _, cid, _ = await _pointed(sandbox, sessions, cipher)
-    await _worker(sessions, cipher, http, [1000.0]).on_tick(cid)
+    _, cid, _ = await pointed_shop(sandbox, sessions, cipher)
+    await stock_worker(sessions, cipher, http, [1000.0]).on_tick(cid)
     assert await _runs(sessions, cid) == [("stock_reconcile", "ok")]
 
 
@@ -148,12 +148,12 @@ async def test_a_tick_run_drops_the_connections_rows_older_than_eight_days(
     sessions: async_sessionmaker[AsyncSession],
     cipher: CredentialCipher,
 ) -> None:
-    _, cid, _ = await _pointed(sandbox, sessions, cipher)
+    _, cid, _ = await pointed_shop(sandbox, sessions, cipher)
     now = datetime.now(UTC)
     async with sessions() as session:
         for days, flow in ((9, "stock_upload"), (9, "catalog_download"), (7, "stock_upload")):
             await add_run(session, cid, FinishedRun(flow, now - timedelta(days=days), 1.0, True))
         await session.commit()
     assert len(await _runs(sessions, cid)) == 3  # each cut 8 days before its own start
-    await _worker(sessions, cipher, http, [1000.0]).on_tick(cid)
+    await stock_worker(sessions, cipher, http, [1000.0]).on_tick(cid)
     assert await _runs(sessions, cid) == [("stock_upload", "ok"), ("stock_reconcile", "ok")]
